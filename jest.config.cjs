@@ -1,0 +1,26 @@
+// Nest 12 packages are ESM-only; Jest 30 can require() ESM natively only on Node >= 24.9, so on
+// Node 20 they are transpiled to CommonJS by the same @swc/jest transformer (reads .swcrc).
+const esmOnly = ['@nestjs'];
+const shared = {
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  rootDir: '.',
+  transform: { '^.+\\.(t|j)s$': '@swc/jest' },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  // Prisma's generated client (and Nest's ESM files) import './x.js' specifiers
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  projects: [
+    // unit: beside the code, no database, no network
+    { ...shared, displayName: 'unit', testRegex: 'src/.*(?<!integration-)\\.spec\\.ts$' },
+    // integration: real PostgreSQL and Redis on this machine, each file its own database and key prefix
+    {
+      ...shared,
+      displayName: 'integration',
+      testRegex: '(test/.*\\.spec\\.ts|src/.*\\.integration-spec\\.ts)$',
+      testTimeout: 60_000,
+    },
+  ],
+};

@@ -1,0 +1,30 @@
+import type { Env } from './env.schema';
+
+// Declaration merging gives AppConfig every validated variable as a typed, read-only property.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface AppConfig extends Readonly<Env> {}
+
+/** The validated configuration (CONTRACT §3); the only way the rest of the service sees the environment. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class AppConfig {
+  constructor(env: Env) {
+    Object.assign(this, env);
+    Object.freeze(this);
+  }
+
+  get jobTimeoutMs(): number {
+    return this.JOB_TIMEOUT * 1000;
+  }
+
+  get shutdownGraceMs(): number {
+    return this.SHUTDOWN_GRACE_PERIOD * 1000;
+  }
+
+  get isProduction(): boolean {
+    return this.APP_ENV === 'production';
+  }
+
+  get usesEmbeddedDatabase(): boolean {
+    return this.DATABASE_URL === undefined;
+  }
+}

@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { parseBusinessHours } from './business-hours';
+import { parseScheduleOverrides } from './schedule-overrides';
+
+// Empty strings are treated as "unset", so `SLACK_WEBHOOK_URL=` in a .env file means "no Slack".
+const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^\s*\d+\s*$/, `must be a whole number between ${min} and ${max}`)
+      .transform(Number)
+      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .default(fallback),
+  );
+
+const boolean = (fallback: boolean) =>
+  z.preprocess(
+    blankAsUnset,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+      .transform((value) => value === 'true' || value === '1' || value === 'yes')
+      .default(fallback),
+  );
+
+const url = (protocols: readonly string[]) =>
+  z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .max(2048, 'is too long')
+      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+        message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      })
+      .optional(),
+  );
+
+const text = (max = 1024) => z.preprocess(blankAsUnset, z.string().max(max, 'is too long').optional());
+
+const timezone = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .refine((zone) => isValidTimeZone(zone), 'must be an IANA timezone such as America/Sao_Paulo')
+    .default('America/Sao_Paulo'),
+);
+
+const businessHours = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .default('mon-fri 08:00-20:00')
+    .transform((value, ctx) => {
+      try {
+        return parseBusinessHours(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+);
+
+const phoneList = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .max(100_000, 'is too long')
+    .default('')
+    .transform((value, ctx) => {
+      const phones = value
+        .split(',')
+        .map((phone) => phone.replace(/[\s+()-]/g, ''))
+        .filter(Boolean);
+      const bad = phones.find((phone) => !/^\d{8,15}$/.test(phone));
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: 'must list phone numbers (digits only)' });
+      return phones;
+    }),
+);
+
+const instanceList = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .max(4096, 'is too long')
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+);
+
+const scheduleOverrides = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .max(10_000, 'is too long')
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseScheduleOverrides(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+);
+
+export const envSchema = z
+  .object({
+    DATABASE_URL: url(['postgres:', 'postgresql:']),
+    REDIS_URL: url(['redis:', 'rediss:']),
+    REDIS_KEY_PREFIX: z.preprocess(
+      blankAsUnset,
+      z.string().regex(/^[A-Za-z0-9_:.-]{0,64}$/, 'must be up to 64 letters, digits, _ : . -').default(''),
+    ),
+    PORT: integer(8000, 1, 65535),
+    WORKER_CONCURRENCY: integer(4, 1, 100),
+    QUEUE_POLL_INTERVAL: integer(30, 1, 3600),
+    JOB_TIMEOUT: integer(300, 1, 86_400),
+    SHUTDOWN_GRACE_PERIOD: integer(25, 0, 600),
+    SCHEDULER_TIMEZONE: timezone,
+    JOB_SCHEDULE_OVERRIDES: scheduleOverrides,
+    APP_ENV: z.preprocess(
+      blankAsUnset,
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a short lower-case name such as production or development')
+        .default('development'),
+    ),
+    OUTBOUND_ALLOWLIST: phoneList,
+    WHATSAPP_PROVIDER: z.preprocess(
+      blankAsUnset,
+      z.enum(['evolution', 'meta', 'console'], { error: 'must be evolution, meta or console' }).default('console'),
+    ),
+    EVOLUTION_API_URL: url(['http:', 'https:']),
+    EVOLUTION_API_KEY: text(),
+    EVOLUTION_INSTANCE: instanceList,
+    META_API_URL: z.preprocess(
+      (value) => blankAsUnset(value) ?? 'https://graph.facebook.com/v21.0',
+      url(['http:', 'https:']),
+    ),
+    META_PHONE_NUMBER_ID: text(),
+    META_ACCESS_TOKEN: text(4096),
+    SLACK_WEBHOOK_URL: url(['http:', 'https:']),
+    ADMIN_TOKEN: z.preprocess(
+      blankAsUnset,
+      z.string().min(16, 'must be at least 16 characters').max(1024, 'is too long').optional(),
+    ),
+    RATE_LIMIT_PER_HOUR: integer(20, 1, 100_000),
+    RATE_LIMIT_PER_DAY: integer(100, 1, 1_000_000),
+    RATE_LIMIT_PHONE_INTERVAL: integer(45, 0, 86_400),
+    BUSINESS_HOURS: businessHours,
+    PILOT_MODE: boolean(true),
+    BRIEFING_URL: url(['http:', 'https:']),
+    LOG_LEVEL: z.preprocess(
+      (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
+      z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+          error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+        })
+        .default('info'),
+    ),
+    RUN_MIGRATIONS: boolean(false),
+    EMBEDDED_DATA_DIR: z.preprocess(blankAsUnset, z.string().max(4096).default('./.data')),
+  })
+  .superRefine((env, ctx) => {
+    const require = (name: keyof typeof env, why: string) => {
+      const value = env[name];
+      if (value === undefined || (Array.isArray(value) && value.length === 0))
+        ctx.addIssue({ code: 'custom', path: [name], message: `is required ${why}` });
+    };
+    if (env.WHATSAPP_PROVIDER === 'evolution') {
+      for (const name of ['EVOLUTION_API_URL', 'EVOLUTION_API_KEY', 'EVOLUTION_INSTANCE'] as const)
+        require(name, 'when WHATSAPP_PROVIDER=evolution');
+    }
+    if (env.WHATSAPP_PROVIDER === 'meta') {
+      for (const name of ['META_PHONE_NUMBER_ID', 'META_ACCESS_TOKEN'] as const)
+        require(name, 'when WHATSAPP_PROVIDER=meta');
+    }
+    if (env.RATE_LIMIT_PER_DAY < env.RATE_LIMIT_PER_HOUR)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RATE_LIMIT_PER_DAY'],
+        message: 'must not be lower than RATE_LIMIT_PER_HOUR',
+      });
+  });
+
+export type Env = z.output<typeof envSchema>;
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}

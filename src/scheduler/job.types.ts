@@ -1,0 +1,25 @@
+import type { Clock } from '../common/clock';
+import type { JobLogger } from './job-logger';
+
+export type JobTrigger = 'schedule' | 'catch_up' | 'manual' | 'cli';
+
+export type JobStatus = 'running' | 'success' | 'error' | 'timeout' | 'skipped';
+
+/** What the runner hands every job handler. Handlers know nothing about locks, history or metrics. */
+export interface JobContext {
+  readonly jobName: string;
+  readonly executionId: string;
+  readonly trigger: JobTrigger;
+  /** fires at JOB_TIMEOUT and on shutdown: stop between items and return */
+  readonly signal: AbortSignal;
+  readonly logger: JobLogger;
+  readonly clock: Clock;
+}
+
+/** Expected outcomes are values: "nothing to do" is itemsProcessed 0, not an exception. */
+export interface JobResult {
+  itemsProcessed: number;
+  details?: Record<string, unknown>;
+}
+
+export type JobHandler = (context: JobContext) => Promise<JobResult>;

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../..');
+
+/** Where test databases are created; PostgreSQL on this machine unless TEST_DATABASE_URL says otherwise. */
+export const adminDatabaseUrl =
+  process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+
+export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface TestDatabase {
+  readonly name: string;
+  readonly url: string;
+  /** a plain pg client for arranging and asserting with SQL, as operators and other services do */
+  readonly sql: Client;
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh database named `whats_workers_test_<name>` with every migration applied, so each test
+ * file runs in its own database and files can run in parallel.
+ */
+export async function createTestDatabase(name: string): Promise<TestDatabase> {
+  const database = `whats_workers_test_${name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`;
+  await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await adminQuery(`CREATE DATABASE "${database}"`);
+  const url = databaseUrl(database);
+  await run(process.execPath, ['scripts/prisma-wasm.mjs', 'deploy'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url },
+  });
+  const sql = new Client({ connectionString: url });
+  await sql.connect();
+  return {
+    name: database,
+    url,
+    sql,
+    async drop() {
+      await sql.end();
+      await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+    },
+  };
+}
+
+export function databaseUrl(database: string): string {
+  const url = new URL(adminDatabaseUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function adminQuery(statement: string): Promise<void> {
+  const admin = new Client({ connectionString: adminDatabaseUrl });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
