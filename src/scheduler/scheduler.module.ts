@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JobScheduler } from './job-scheduler';
 
-@Module({})
+@Module({ providers: [JobScheduler], exports: [JobScheduler] })
 export class SchedulerModule {}
