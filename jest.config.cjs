@@ -1,10 +1,11 @@
 // Nest 12 packages are ESM-only; Jest 30 can require() ESM natively only on Node >= 24.9, so on
 // Node 20 they are transpiled to CommonJS by the same @swc/jest transformer (reads .swcrc).
-const esmOnly = ['@nestjs'];
+const esmOnly = ['@nestjs', '@electric-sql'];
 const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: '.',
-  transform: { '^.+\\.(t|j)s$': '@swc/jest' },
+  // PGlite ships index.cjs that import()s Node modules: swc must transform .cjs too
+  transform: { '^.+\\.c?[tj]s$': '@swc/jest' },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   // Prisma's generated client (and Nest's ESM files) import './x.js' specifiers
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },

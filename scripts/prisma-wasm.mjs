@@ -18,7 +18,6 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 
-
 // The Wasm engine reports a Rust panic through this global; without it the panic surfaces as an
 // unrelated TypeError and the real message is lost.
 globalThis.PRISMA_WASM_PANIC_REGISTRY ??= {
@@ -169,7 +168,11 @@ async function main() {
   const SchemaEngine = await loadEngineClass();
   const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPgForMigrate(pgConfigFromUrl(url)));
   const log = (msg) => process.env.DEBUG_SCHEMA_ENGINE && console.error('[schema-engine]', msg);
-  const engine = await SchemaEngine.new({ datamodels: [[schemaFile.path, schemaFile.content]] }, log, adapter);
+  const engine = await SchemaEngine.new(
+    { datamodels: [[schemaFile.path, schemaFile.content]] },
+    log,
+    adapter,
+  );
 
   try {
     switch (cmd) {
@@ -226,7 +229,11 @@ async function main() {
       }
       case 'status': {
         const migrationsList = await listMigrations(MIGRATIONS);
-        const r = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: FILTERS });
+        const r = await engine.diagnoseMigrationHistory({
+          migrationsList,
+          optInToShadowDatabase: false,
+          filters: FILTERS,
+        });
         console.log(JSON.stringify(r, null, 2));
         break;
       }
@@ -235,7 +242,10 @@ async function main() {
         console.log(`Migration ${name} marked as rolled back.`);
         break;
       case 'resolve-applied': // like `prisma migrate resolve --applied <name>`
-        await engine.markMigrationApplied({ migrationName: name, migrationsList: await listMigrations(MIGRATIONS) });
+        await engine.markMigrationApplied({
+          migrationName: name,
+          migrationsList: await listMigrations(MIGRATIONS),
+        });
         console.log(`Migration ${name} marked as applied.`);
         break;
       default:

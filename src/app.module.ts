@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { destination } from 'pino';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -15,14 +16,22 @@ export const workerModules = [TemperatureDecayModule, ShiftConfirmationModule];
 
 @Module({})
 export class AppModule {
-  /** The whole service (main.ts) or, with `http: false`, the standalone context of `npm run job`. */
-  static forRoot(config: AppConfig, options: { http?: boolean } = {}): DynamicModule {
+  /**
+   * The whole service (main.ts) or, with `http: false`, the standalone context of `npm run job`
+   * (whose logs go to stderr so stdout carries only its JSON summary).
+   */
+  static forRoot(
+    config: AppConfig,
+    options: { http?: boolean; logTo?: 'stdout' | 'stderr' } = {},
+  ): DynamicModule {
     const http = options.http ?? true;
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule.forRoot(config),
+        LoggingModule.forRoot(config, {
+          destination: options.logTo === 'stderr' ? destination({ fd: 2, sync: true }) : undefined,
+        }),
         CommonModule,
         DatabaseModule,
         RedisModule,

@@ -19,7 +19,8 @@ export function parseBusinessHours(text: string): BusinessHours {
     const [from, to = from] = part.split('-');
     const first = dayIndex(from);
     const last = dayIndex(to);
-    if (last < first) throw new Error(`day range "${part}" wraps around the week; split it, e.g. "sat-sun,mon"`);
+    if (last < first)
+      throw new Error(`day range "${part}" wraps around the week; split it, e.g. "sat-sun,mon"`);
     for (let day = first; day <= last; day++) days.add(DAY_NAMES.indexOf(WEEK_ORDER[day]));
   }
   const startMinute = toMinute(startHour, startMin);

@@ -3,7 +3,8 @@ import { parseBusinessHours } from './business-hours';
 import { parseScheduleOverrides } from './schedule-overrides';
 
 // Empty strings are treated as "unset", so `SLACK_WEBHOOK_URL=` in a .env file means "no Slack".
-const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const blankAsUnset = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
 
 const integer = (fallback: number, min: number, max: number) =>
   z.preprocess(
@@ -74,7 +75,8 @@ const phoneList = z.preprocess(
         .map((phone) => phone.replace(/[\s+()-]/g, ''))
         .filter(Boolean);
       const bad = phones.find((phone) => !/^\d{8,15}$/.test(phone));
-      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: 'must list phone numbers (digits only)' });
+      if (bad !== undefined)
+        ctx.addIssue({ code: 'custom', message: 'must list phone numbers (digits only)' });
       return phones;
     }),
 );
@@ -115,7 +117,10 @@ export const envSchema = z
     REDIS_URL: url(['redis:', 'rediss:']),
     REDIS_KEY_PREFIX: z.preprocess(
       blankAsUnset,
-      z.string().regex(/^[A-Za-z0-9_:.-]{0,64}$/, 'must be up to 64 letters, digits, _ : . -').default(''),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_:.-]{0,64}$/, 'must be up to 64 letters, digits, _ : . -')
+        .default(''),
     ),
     PORT: integer(8000, 1, 65535),
     WORKER_CONCURRENCY: integer(4, 1, 100),
@@ -134,15 +139,14 @@ export const envSchema = z
     OUTBOUND_ALLOWLIST: phoneList,
     WHATSAPP_PROVIDER: z.preprocess(
       blankAsUnset,
-      z.enum(['evolution', 'meta', 'console'], { error: 'must be evolution, meta or console' }).default('console'),
+      z
+        .enum(['evolution', 'meta', 'console'], { error: 'must be evolution, meta or console' })
+        .default('console'),
     ),
     EVOLUTION_API_URL: url(['http:', 'https:']),
     EVOLUTION_API_KEY: text(),
     EVOLUTION_INSTANCE: instanceList,
-    META_API_URL: z.preprocess(
-      (value) => blankAsUnset(value) ?? 'https://graph.facebook.com/v21.0',
-      url(['http:', 'https:']),
-    ),
+    META_API_URL: url(['http:', 'https:']).default('https://graph.facebook.com/v21.0'),
     META_PHONE_NUMBER_ID: text(),
     META_ACCESS_TOKEN: text(4096),
     SLACK_WEBHOOK_URL: url(['http:', 'https:']),

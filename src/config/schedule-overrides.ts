@@ -3,7 +3,8 @@
  * `name=<cron expression>` or `name=<N>s` for an interval, separated by `;`.
  * e.g. `temperature_decay=*\/5 * * * *;process_queue=2s`.
  */
-export type ScheduleOverride = { kind: 'cron'; expression: string } | { kind: 'interval'; milliseconds: number };
+export type ScheduleOverride =
+  { kind: 'cron'; expression: string } | { kind: 'interval'; milliseconds: number };
 
 export function parseScheduleOverrides(text: string): ReadonlyMap<string, ScheduleOverride> {
   const overrides = new Map<string, ScheduleOverride>();

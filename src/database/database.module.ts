@@ -1,18 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { AppConfig } from '../config/app-config';
+import { createPrismaService } from './prisma-service.factory';
 import { PrismaService } from './prisma.service';
 
-// TODO(database): embedded PGlite when DATABASE_URL is unset
+/** PrismaService for everyone: PostgreSQL at DATABASE_URL, or the embedded database (migrated at start-up). */
 @Global()
 @Module({
-  providers: [
-    {
-      provide: PrismaService,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => new PrismaService(new PrismaPg({ connectionString: config.DATABASE_URL })),
-    },
-  ],
+  providers: [{ provide: PrismaService, inject: [AppConfig], useFactory: createPrismaService }],
   exports: [PrismaService],
 })
 export class DatabaseModule {}

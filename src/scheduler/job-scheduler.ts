@@ -1,11 +1,186 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { planCatchUp } from './catch-up-plan';
+import { CronSchedule } from './cron-schedule';
+import type { JobDefinition } from './job-definition';
+import { JobRegistry } from './job-registry';
+import { JobRunner } from './job-runner';
+import { JobStateRepository } from './job-state.repository';
+import { OrphanReaper } from './orphan-reaper';
 
-// TODO(scheduler): timers, due-tick claims, catch-up, drain
+// setTimeout cannot wait longer than ~24.8 days; long waits are re-armed in steps.
+const MAX_TIMER_MS = 60 * 60 * 1000;
+const REAPER_INTERVAL_MS = 60_000;
+const MAX_REPLAYED_PERIODS = 3;
+const MIN_REPLAY_WINDOW_MS = 10_000;
+
+/**
+ * The clock: arms one timer per job at its next due time, and on each due time claims the tick
+ * (once across replicas) and hands it to the runner without waiting for it, so a slow job delays
+ * only itself. Also catches up missed cron runs on start, reaps orphaned runs and drains on shutdown.
+ */
 @Injectable()
-export class JobScheduler {
+export class JobScheduler implements OnModuleDestroy {
+  private readonly logger = new Logger('scheduler');
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private reaperTimer: NodeJS.Timeout | undefined;
   private running = false;
+  private readonly ticks = new Set<Promise<void>>();
+
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly runner: JobRunner,
+    private readonly state: JobStateRepository,
+    private readonly reaper: OrphanReaper,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
 
   isRunning(): boolean {
     return this.running;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const jobs = this.registry.list();
+    await this.state.ensure(jobs.map((job) => job.name));
+    await this.reaper.reap();
+    this.running = true;
+    for (const job of jobs) this.arm(job, this.clock.now());
+    this.reaperTimer = setInterval(() => void this.reapQuietly(), REAPER_INTERVAL_MS);
+    this.logger.log({
+      msg: 'scheduler started',
+      timezone: this.config.SCHEDULER_TIMEZONE,
+      jobs: jobs.map((job) => `${job.name}: ${job.schedule.describe()}`),
+    });
+    await this.catchUp();
+  }
+
+  /** Stops ticking; runs in progress keep going (see drain). */
+  stop(): void {
+    if (!this.running) return;
+    this.running = false;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    clearInterval(this.reaperTimer);
+    this.logger.log({ msg: 'scheduler stopped' });
+  }
+
+  /**
+   * Runs on app.close() (SIGTERM) before Prisma and Redis are closed: stop ticking, let running jobs
+   * finish within the grace period, then abort them and wait briefly for their final status.
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.stop();
+    const running = this.runner.runningJobs();
+    if (!running.length) return;
+    this.logger.log({
+      msg: 'waiting for running jobs',
+      jobs: running,
+      grace_ms: this.config.shutdownGraceMs,
+    });
+    if (await this.runner.drain(this.config.shutdownGraceMs)) return;
+    this.logger.warn({ msg: 'grace period over: aborting running jobs', jobs: this.runner.runningJobs() });
+    this.runner.abortAll();
+    await this.runner.drain(5_000);
+  }
+
+  /** One due tick of one job: run by exactly one replica; a paused job's tick is not run. */
+  async runDueTick(job: JobDefinition, dueAt: Date): Promise<void> {
+    try {
+      const { paused } = await this.state.markDue(job.name, dueAt);
+      if (paused) {
+        this.logger.debug({ msg: 'job paused: tick not run', job: job.name, due_at: dueAt.toISOString() });
+        return;
+      }
+      await this.runner.run(job.name, { trigger: 'schedule', dueAt });
+    } catch (error) {
+      this.logger.error({
+        msg: 'tick failed',
+        job: job.name,
+        due_at: dueAt.toISOString(),
+        error: String(error),
+      });
+    }
+  }
+
+  /** On start: each cron job whose last due run was missed while no replica was up runs once. */
+  async catchUp(): Promise<void> {
+    const states = await this.state.all();
+    const now = this.clock.now();
+    for (const job of this.registry.list()) {
+      if (!(job.schedule instanceof CronSchedule)) continue;
+      const plan = planCatchUp(job.schedule, states.get(job.name)?.lastDueAt ?? null, now);
+      if (plan.action === 'initialize') await this.state.markDue(job.name, plan.dueAt);
+      if (plan.action === 'too_old') {
+        this.logger.warn({
+          msg: 'missed runs too old to catch up',
+          job: job.name,
+          missed: plan.missed,
+          last_due_at: plan.dueAt.toISOString(),
+        });
+        await this.state.markDue(job.name, plan.dueAt);
+      }
+      if (plan.action === 'run') {
+        this.logger.warn({
+          msg: 'catching up a missed run',
+          job: job.name,
+          missed: plan.missed,
+          due_at: plan.dueAt.toISOString(),
+        });
+        this.track(this.runCatchUp(job, plan.dueAt));
+      }
+    }
+  }
+
+  /** Resolves when every tick started by this scheduler has been handed off and finished. */
+  async idle(): Promise<void> {
+    while (this.ticks.size) await Promise.allSettled([...this.ticks]);
+  }
+
+  private async runCatchUp(job: JobDefinition, dueAt: Date): Promise<void> {
+    const { paused } = await this.state.markDue(job.name, dueAt);
+    if (!paused) await this.runner.run(job.name, { trigger: 'catch_up', dueAt });
+  }
+
+  private arm(job: JobDefinition, after: Date): void {
+    if (!this.running) return;
+    const dueAt = job.schedule.nextAfter(after);
+    const wait = dueAt.getTime() - this.clock.now().getTime();
+    if (wait > MAX_TIMER_MS) {
+      this.timers.set(
+        job.name,
+        setTimeout(() => this.arm(job, after), MAX_TIMER_MS),
+      );
+      return;
+    }
+    const timer = setTimeout(() => this.fire(job, dueAt), Math.max(0, wait));
+    this.timers.set(job.name, timer);
+  }
+
+  private fire(job: JobDefinition, dueAt: Date): void {
+    if (!this.running) return;
+    const lateBy = this.clock.now().getTime() - dueAt.getTime();
+    // A short stall (a blocked event loop) replays the ticks it delayed, one after another; after a
+    // long one (host asleep) the past ticks are dropped rather than fired in a burst.
+    const dropPast = lateBy > Math.max(MAX_REPLAYED_PERIODS * job.schedule.periodMs(), MIN_REPLAY_WINDOW_MS);
+    if (dropPast)
+      this.logger.warn({ msg: 'scheduler fell behind: ticks dropped', job: job.name, late_ms: lateBy });
+    this.arm(job, dropPast ? this.clock.now() : dueAt);
+    this.track(this.runDueTick(job, dueAt));
+  }
+
+  private track(tick: Promise<void>): void {
+    this.ticks.add(tick);
+    void tick.finally(() => this.ticks.delete(tick));
+  }
+
+  private async reapQuietly(): Promise<void> {
+    try {
+      await this.reaper.reap();
+    } catch (error) {
+      this.logger.warn({ msg: 'reaper failed', error: String(error) });
+    }
   }
 }

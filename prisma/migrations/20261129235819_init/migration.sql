@@ -146,3 +146,6 @@ ALTER TABLE "job_executions" ADD CONSTRAINT "job_executions_status_valid"
   CHECK ("status" IN ('running', 'success', 'error', 'timeout', 'skipped'));
 ALTER TABLE "vagas" ADD CONSTRAINT "vagas_status_valid"
   CHECK ("status" IN ('aberta', 'reservada', 'pendente_confirmacao', 'confirmada', 'realizada', 'cancelada'));
+
+-- One scheduled run per (job, due time) across all replicas: inserting the execution row is the claim.
+CREATE UNIQUE INDEX "job_executions_due_tick_key" ON "job_executions"("job_name", "due_at") WHERE ("due_at" IS NOT NULL);

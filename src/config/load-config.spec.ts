@@ -1,0 +1,117 @@
+import { InvalidConfigurationError } from './invalid-configuration.error';
+import { parseConfig } from './load-config';
+
+function problemsOf(env: Record<string, string>): Record<string, string> {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (!(error instanceof InvalidConfigurationError)) throw error;
+    return Object.fromEntries(error.problems.map(({ variable, message }) => [variable, message]));
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('parseConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = parseConfig({});
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config).toMatchObject({
+      PORT: 8000,
+      WORKER_CONCURRENCY: 4,
+      QUEUE_POLL_INTERVAL: 30,
+      JOB_TIMEOUT: 300,
+      SCHEDULER_TIMEZONE: 'America/Sao_Paulo',
+      APP_ENV: 'development',
+      OUTBOUND_ALLOWLIST: [],
+      WHATSAPP_PROVIDER: 'console',
+      META_API_URL: 'https://graph.facebook.com/v21.0',
+      RATE_LIMIT_PER_HOUR: 20,
+      RATE_LIMIT_PER_DAY: 100,
+      RATE_LIMIT_PHONE_INTERVAL: 45,
+      PILOT_MODE: true,
+      LOG_LEVEL: 'info',
+    });
+    expect(config.BUSINESS_HOURS).toEqual({
+      days: new Set([1, 2, 3, 4, 5]),
+      startMinute: 480,
+      endMinute: 1200,
+    });
+    expect(config.usesEmbeddedDatabase).toBe(true);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(parseConfig({ PORT: '', SLACK_WEBHOOK_URL: '  ' })).toMatchObject({
+      PORT: 8000,
+      SLACK_WEBHOOK_URL: undefined,
+    });
+  });
+
+  it('names every bad variable in one error', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      WORKER_CONCURRENCY: '0',
+      JOB_TIMEOUT: '-5',
+      SCHEDULER_TIMEZONE: 'Mars/Olympus',
+      WHATSAPP_PROVIDER: 'telegram',
+      BUSINESS_HOURS: 'fri-mon 08:00-20:00',
+      PILOT_MODE: 'maybe',
+      DATABASE_URL: 'mysql://x',
+      LOG_LEVEL: 'loud',
+    });
+    expect(Object.keys(problems).sort()).toEqual(
+      [
+        'BUSINESS_HOURS',
+        'DATABASE_URL',
+        'JOB_TIMEOUT',
+        'LOG_LEVEL',
+        'PILOT_MODE',
+        'PORT',
+        'SCHEDULER_TIMEZONE',
+        'WHATSAPP_PROVIDER',
+        'WORKER_CONCURRENCY',
+      ].sort(),
+    );
+    expect(problems.BUSINESS_HOURS).toMatch(/wraps/);
+  });
+
+  it('requires the chosen provider settings', () => {
+    expect(Object.keys(problemsOf({ WHATSAPP_PROVIDER: 'evolution' })).sort()).toEqual([
+      'EVOLUTION_API_KEY',
+      'EVOLUTION_API_URL',
+      'EVOLUTION_INSTANCE',
+    ]);
+    expect(Object.keys(problemsOf({ WHATSAPP_PROVIDER: 'meta' })).sort()).toEqual([
+      'META_ACCESS_TOKEN',
+      'META_PHONE_NUMBER_ID',
+    ]);
+  });
+
+  it('never echoes a secret value in the message', () => {
+    let message = '';
+    try {
+      parseConfig({ ADMIN_TOKEN: 'short-secret', DATABASE_URL: 'postgresql:/broken secret' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/ADMIN_TOKEN/);
+    expect(message).not.toMatch(/short-secret|broken secret/);
+  });
+
+  it('parses several sending numbers, phone allowlists and schedule overrides', () => {
+    const config = parseConfig({
+      WHATSAPP_PROVIDER: 'evolution',
+      EVOLUTION_API_URL: 'http://127.0.0.1:9000',
+      EVOLUTION_API_KEY: 'k',
+      EVOLUTION_INSTANCE: 'numero1, numero2',
+      OUTBOUND_ALLOWLIST: '+55 11 98765-4321,5521912345678',
+      JOB_SCHEDULE_OVERRIDES: 'temperature_decay=*/5 * * * *;process_queue=2s',
+    });
+    expect(config.EVOLUTION_INSTANCE).toEqual(['numero1', 'numero2']);
+    expect(config.OUTBOUND_ALLOWLIST).toEqual(['5511987654321', '5521912345678']);
+    expect([...config.JOB_SCHEDULE_OVERRIDES]).toEqual([
+      ['temperature_decay', { kind: 'cron', expression: '*/5 * * * *' }],
+      ['process_queue', { kind: 'interval', milliseconds: 2000 }],
+    ]);
+  });
+});

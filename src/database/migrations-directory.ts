@@ -1,0 +1,17 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/**
+ * `prisma/migrations` of this project. Walks up from this file so it is found both from `src/`
+ * (jest, ts) and from `dist/src/` (node dist/main), whatever the working directory.
+ */
+export function findMigrationsDirectory(start = __dirname): string {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'prisma', 'migrations');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) break;
+  }
+  const fallback = resolve(process.cwd(), 'prisma', 'migrations');
+  if (existsSync(fallback)) return fallback;
+  throw new Error(`prisma/migrations not found above ${start} nor in ${process.cwd()}`);
+}

@@ -1,0 +1,49 @@
+import { Logger } from '@nestjs/common';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { AppConfig } from '../config/app-config';
+import { EmbeddedDatabase } from './embedded-database';
+import { PrismaService } from './prisma.service';
+
+const POOL_SIZE = 10;
+// An unreachable server must fail a query in seconds, not hang a job until JOB_TIMEOUT.
+const CONNECTION_TIMEOUT_MS = 5_000;
+
+/** PrismaService on DATABASE_URL (pg adapter), or on the embedded database when it is unset. */
+export async function createPrismaService(config: AppConfig): Promise<PrismaService> {
+  if (config.DATABASE_URL !== undefined) return createPgPrismaService(config.DATABASE_URL);
+  const embedded = await EmbeddedDatabase.open(config.EMBEDDED_DATA_DIR);
+  return new PrismaService(new PrismaPGlite(embedded.pglite), {
+    description: `embedded database ${embedded.dataDir}`,
+    onClose: () => embedded.close(),
+  });
+}
+
+export function createPgPrismaService(connectionString: string): PrismaService {
+  const logger = new Logger('Database');
+  const adapter = new PrismaPg(
+    {
+      connectionString,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: 'whats-workers',
+    },
+    {
+      onPoolError: (error) => logger.warn(`idle database connection failed: ${error.message}`),
+      onConnectionError: (error) => logger.warn(`database connection failed: ${error.message}`),
+    },
+  );
+  return new PrismaService(adapter, { description: describeDatabaseUrl(connectionString) });
+}
+
+/** host:port/database, without user or password */
+export function describeDatabaseUrl(connectionString: string): string {
+  try {
+    const url = new URL(connectionString);
+    return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}

@@ -1,0 +1,17 @@
+export type QueueWorkerState = 'healthy' | 'stale' | 'not_configured';
+
+/**
+ * What /health/workers reports as `fila_worker`. The queue worker's module provides an implementation
+ * (`{ provide: QueueWorkerHealth, useExisting: FilaWorkerHealth }`, no export needed): HealthModule finds
+ * it anywhere in the application. Without one the answer is `not_configured`, which is healthy.
+ */
+export abstract class QueueWorkerHealth {
+  /** `stale` when the worker should be polling and is not (e.g. no poll for several intervals) */
+  abstract state(): QueueWorkerState | Promise<QueueWorkerState>;
+}
+
+export class NotConfiguredQueueWorkerHealth extends QueueWorkerHealth {
+  state(): QueueWorkerState {
+    return 'not_configured';
+  }
+}

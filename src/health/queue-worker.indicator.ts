@@ -1,0 +1,47 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { HEALTH_CHECK_TIMEOUT_MS } from './health.constants';
+import { shortMessage } from './health-message';
+import { NotConfiguredQueueWorkerHealth, QueueWorkerHealth, QueueWorkerState } from './queue-worker-health';
+
+export interface QueueWorkerCheck {
+  readonly status: 'up' | 'down';
+  readonly state: QueueWorkerState;
+  readonly message?: string;
+}
+
+/**
+ * Asks the queue worker's own QueueWorkerHealth, wherever it is provided. A provider that throws or does
+ * not answer in time is reported `stale`: a worker that cannot say it is polling is not trusted to be.
+ */
+@Injectable()
+export class QueueWorkerHealthIndicator implements OnModuleInit {
+  private provider: QueueWorkerHealth = new NotConfiguredQueueWorkerHealth();
+
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    try {
+      this.provider = this.moduleRef.get(QueueWorkerHealth, { strict: false });
+    } catch {
+      // no queue worker in this application (yet): not_configured
+    }
+  }
+
+  async check(): Promise<QueueWorkerCheck> {
+    const read: { state?: QueueWorkerState } = {};
+    const { fila_worker } = await this.health
+      .check('fila_worker')
+      .attempt(async () => {
+        read.state = await this.provider.state();
+        if (read.state === 'stale') throw new Error('the queue worker has stopped polling');
+      })
+      .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
+    if (fila_worker.status === 'up' && read.state !== undefined) return { status: 'up', state: read.state };
+    return { status: 'down', state: 'stale', message: shortMessage(fila_worker.message) };
+  }
+}

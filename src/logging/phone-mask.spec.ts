@@ -1,0 +1,101 @@
+import { maskPhone, maskPhonesDeep, maskPhonesInSerialized, maskPhonesInText } from './phone-mask';
+
+describe('maskPhone', () => {
+  it('keeps only the last 4 digits', () => {
+    expect(maskPhone('5511987654321')).toBe('*********4321');
+    expect(maskPhone('11987654321')).toBe('*******4321');
+  });
+
+  it('drops the formatting of a written number', () => {
+    expect(maskPhone('+55 (11) 98765-4321')).toBe('*********4321');
+  });
+
+  it('hides a value too short to keep 4 digits of', () => {
+    expect(maskPhone('1234')).toBe('****');
+    expect(maskPhone('')).toBe('');
+    expect(maskPhone(null)).toBe('');
+    expect(maskPhone(undefined)).toBe('');
+  });
+});
+
+describe('maskPhonesInText', () => {
+  it.each([
+    ['sent to 5511987654321', 'sent to *********4321'],
+    ['sent to +5511987654321.', 'sent to *********4321.'],
+    ['jid 5511987654321@s.whatsapp.net', 'jid *********4321@s.whatsapp.net'],
+    ['phone=1198765432,next', 'phone=******5432,next'],
+    ['call +55 (11) 98765-4321 now', 'call *********4321 now'],
+    ['call 55 11 98765 4321 now', 'call *********4321 now'],
+    ['landline (11) 3333-4444', 'landline ******4444'],
+    ['url /leads/5511987654321/history', 'url /leads/*********4321/history'],
+    ['15 digits 123456789012345', '15 digits ***********2345'],
+  ])('masks %j', (input, expected) => {
+    expect(maskPhonesInText(input)).toBe(expected);
+  });
+
+  it.each([
+    ['a short number 123456789 stays'],
+    ['a 16-digit token 1234567890123456 is not a phone'],
+    ['hex id a1234567890b stays'],
+    ['execution 0f8fad5b-d9cb-469f-a165-708677289501 stays'],
+    ['uuid with a digits-only tail 550e8400-e29b-41d4-a716-446655440000 stays'],
+    ['at 2026-11-29T23:58:19.123Z'],
+    ['took 1234 ms for 12 items'],
+    [''],
+  ])('leaves %j alone', (input) => {
+    expect(maskPhonesInText(input)).toBe(input);
+  });
+
+  it('masks several numbers in one text', () => {
+    expect(maskPhonesInText('from 5511987654321 to 5521912345678')).toBe(
+      'from *********4321 to *********5678',
+    );
+  });
+});
+
+describe('maskPhonesDeep', () => {
+  it('masks strings at any depth and leaves numbers, booleans and null alone', () => {
+    const input = {
+      telefone: '5511987654321',
+      duration_ms: 1234567890123,
+      ok: true,
+      none: null,
+      lead: { contatos: ['5521912345678', 42], nested: { deeper: 'to 5511987654321' } },
+    };
+    expect(maskPhonesDeep(input)).toEqual({
+      telefone: '*********4321',
+      duration_ms: 1234567890123,
+      ok: true,
+      none: null,
+      lead: { contatos: ['*********5678', 42], nested: { deeper: 'to *********4321' } },
+    });
+  });
+
+  it('does not touch the caller’s object', () => {
+    const input = { telefone: '5511987654321' };
+    maskPhonesDeep(input);
+    expect(input.telefone).toBe('5511987654321');
+  });
+
+  it('leaves class instances to the serializers and survives cycles', () => {
+    const error = new Error('failed for 5511987654321');
+    const cyclic: Record<string, unknown> = { telefone: '5511987654321' };
+    cyclic.self = cyclic;
+    const masked = maskPhonesDeep({ err: error, cyclic });
+    expect(masked.err).toBe(error);
+    expect((masked.cyclic as Record<string, unknown>).telefone).toBe('*********4321');
+  });
+});
+
+describe('maskPhonesInSerialized', () => {
+  it('walks objects with a custom prototype, as pino serializers produce', () => {
+    const serialized = Object.assign(Object.create({ kind: 'proto' }) as object, {
+      message: 'failed for 5511987654321',
+      cause: Object.assign(Object.create(null) as object, { message: 'lead 5521912345678' }),
+    });
+    expect(maskPhonesInSerialized(serialized)).toEqual({
+      message: 'failed for *********4321',
+      cause: { message: 'lead *********5678' },
+    });
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Phone numbers are personal data: logs keep only the last 4 digits (CONTRACT §8), enough for an operator
+ * to tell two leads apart without exposing the number.
+ */
+export function maskPhone(phone: string | null | undefined): string {
+  const digits = (phone ?? '').replace(/\D/g, '');
+  if (digits.length <= 4) return '*'.repeat(digits.length);
+  return '*'.repeat(digits.length - 4) + digits.slice(-4);
+}
+
+// A UUID is matched first and kept as it is: its last group can be 12 digits and execution ids must stay
+// greppable. Then a run of 10–15 digits (optionally after +), or a Brazilian number written with the usual
+// separators: +55 (11) 98765-4321, 11 98765 4321, (11) 3333-4444. Digits glued to letters or other digits
+// (hex ids, 20-digit tokens) are not phones.
+const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
+const PLAIN_RUN = String.raw`\+?\d{10,15}`;
+const FORMATTED_BR = String.raw`(?:\+?55[ .-]?)?\(?\d{2}\)?[ .-]?9?\d{4}[ .-]?\d{4}`;
+const PHONE_IN_TEXT = new RegExp(
+  String.raw`(?<![0-9A-Za-z])(?:(${UUID})|${PLAIN_RUN}|${FORMATTED_BR})(?![0-9A-Za-z])`,
+  'gi',
+);
+
+/** Masks every phone-looking number inside free text (log messages, error messages, URLs). */
+export function maskPhonesInText(text: string): string {
+  if (!/\d{4}/.test(text)) return text; // fast path: most log strings carry no long number
+  return text.replace(PHONE_IN_TEXT, (match: string, uuid: string | undefined) => {
+    if (uuid !== undefined) return match;
+    const digits = match.replace(/\D/g, '').length;
+    return digits >= 10 && digits <= 15 ? maskPhone(match) : match;
+  });
+}
+
+const MAX_DEPTH = 10;
+
+/**
+ * Returns a copy of a log object with every string value masked, at any depth inside plain objects and
+ * arrays. Numbers are left alone (a 13-digit `duration_ms` or epoch is not a phone). Class instances
+ * (Error, IncomingMessage, Date...) are returned as they are: pino's serializers turn them into data
+ * afterwards, and ours mask that output with `maskPhonesInSerialized`.
+ */
+export function maskPhonesDeep<T>(value: T): T {
+  return walk(value, 0, new WeakSet(), false) as T;
+}
+
+/**
+ * Same, for the output of pino's standard serializers (serialized errors and requests are objects with a
+ * custom prototype, and an error's `cause` is another one): every own enumerable property is walked.
+ */
+export function maskPhonesInSerialized<T>(value: T): T {
+  return walk(value, 0, new WeakSet(), true) as T;
+}
+
+function walk(value: unknown, depth: number, seen: WeakSet<object>, anyObject: boolean): unknown {
+  if (typeof value === 'string') return maskPhonesInText(value);
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || seen.has(value)) return value;
+  if (Array.isArray(value)) {
+    seen.add(value);
+    return value.map((item) => walk(item, depth + 1, seen, anyObject));
+  }
+  if (!(anyObject ? isRecord(value) : isPlainObject(value))) return value;
+  seen.add(value);
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) copy[key] = walk(item, depth + 1, seen, anyObject);
+  return copy;
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}
+
+function isRecord(value: object): boolean {
+  return !(
+    value instanceof Error ||
+    value instanceof Date ||
+    ArrayBuffer.isView(value) ||
+    value instanceof Map
+  );
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { stdSerializers, stdTimeFunctions } from 'pino';
+import type { Options } from 'pino-http';
+import type { AppConfig } from '../config/app-config';
+import { maskPhonesDeep, maskPhonesInSerialized, maskPhonesInText } from './phone-mask';
+
+/** Railway and Docker poll these every few seconds; a line per poll would drown the useful ones. */
+export const UNLOGGED_PATH_PREFIX = '/health';
+
+/** Headers that carry credentials (admin bearer token, Evolution `apikey`, cookies) never reach a log line. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.apikey',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+/**
+ * The pino (and pino-http) options of the whole service, built from the configuration alone so they can be
+ * tested without booting Nest (CONTRACT §8):
+ * one JSON object per line on stdout, `level` as an upper-case word, `time` as ISO-8601, `msg`;
+ * phone numbers masked in the message and in every string field; credentials redacted.
+ */
+export function buildPinoOptions(config: Pick<AppConfig, 'LOG_LEVEL'>): Options {
+  return {
+    level: config.LOG_LEVEL,
+    messageKey: 'msg',
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: {
+      level: (label) => ({ level: label.toUpperCase() }),
+      // the merging object (fields and, for Nest's Logger, `msg` itself); child bindings likewise
+      log: (object) => maskPhonesDeep(object),
+      bindings: (bindings) => maskPhonesDeep(bindings),
+    },
+    hooks: {
+      // the message and its printf-style arguments, before pino formats them into `msg`
+      logMethod(args, method) {
+        const masked = args.map((arg: unknown) => (typeof arg === 'string' ? maskPhonesInText(arg) : arg));
+        return method.apply(this, masked as Parameters<typeof method>);
+      },
+    },
+    serializers: {
+      // pino-http hands these the already-serialized value; plain pino hands them the raw one
+      err: (error: unknown) =>
+        maskPhonesInSerialized(error instanceof Error ? stdSerializers.err(error) : error),
+      req: (request: unknown) =>
+        maskPhonesInSerialized(isRawRequest(request) ? stdSerializers.req(request) : request),
+    },
+    redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+    // HTTP auto-logging (pino-http): one line per finished request, none for health probes
+    autoLogging: { ignore: (request: IncomingMessage) => isUnloggedPath(request.url) },
+    // only the request id is bound to logs written while handling a request; the full request is in the
+    // `request completed` line
+    quietReqLogger: true,
+    genReqId: (request: IncomingMessage, response: ServerResponse) => {
+      const incoming = request.headers['x-request-id'];
+      const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+      response.setHeader('x-request-id', id);
+      return id;
+    },
+    customLogLevel: (_request, response, error) => {
+      if (error || response.statusCode >= 500) return 'error';
+      if (response.statusCode >= 400) return 'warn';
+      return 'info';
+    },
+  };
+}
+
+export function isUnloggedPath(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  return url === UNLOGGED_PATH_PREFIX || /^\/health[/?]/.test(url);
+}
+
+function isRawRequest(value: unknown): value is IncomingMessage {
+  return typeof value === 'object' && value !== null && 'socket' in value && 'httpVersion' in value;
+}

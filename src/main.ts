@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { configOrExit } from './bootstrap-config';
+import { JobScheduler } from './scheduler/job-scheduler';
+
+async function bootstrap(): Promise<void> {
+  const config = configOrExit();
+  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  await app.listen(config.PORT, '0.0.0.0');
+  logger.log({ msg: 'http listening', port: config.PORT }, 'main');
+  await app.get(JobScheduler).start();
+
+  // Nest's enableShutdownHooks re-raises the signal after closing (exit 143); SPEC wants exit 0
+  // once running jobs have drained, so the signals are handled here.
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.log({ msg: 'shutting down', signal }, 'main');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ msg: 'shutdown failed', error: String(error) }, 'main');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+void bootstrap();

@@ -1,0 +1,266 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { LockService, type LockHandle } from '../redis/lock.service';
+import { JobHistoryRepository } from './job-history.repository';
+import { JobLogger } from './job-logger';
+import { JobRegistry } from './job-registry';
+import type { JobRunOutcome } from './job-run-outcome';
+import { JobInterruptedError, JobTimeoutError } from './job-timeout.error';
+import type { JobResult, JobTrigger } from './job.types';
+import { replicaId } from './replica-id';
+
+export interface RunOptions {
+  trigger: JobTrigger;
+  /** the scheduled instant this run is for (null for manual runs) */
+  dueAt?: Date | null;
+  /** how long to wait for a run elsewhere to finish before giving up as `skipped` (default: no wait) */
+  waitForLockMs?: number;
+}
+
+const ERROR_TEXT_LIMIT = 500;
+// The lock outlives JOB_TIMEOUT so a run that ignores its abort signal still excludes a second one.
+const LOCK_MARGIN_MS = 60_000;
+const LOCK_POLL_MS = 250;
+
+/**
+ * The one place a job runs: lock → history row → handler with a deadline → final status → release.
+ * Every trigger (clock tick, catch-up, admin "run now", `npm run job`) comes through here.
+ */
+@Injectable()
+export class JobRunner {
+  private readonly logger = new Logger('scheduler');
+  private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+
+  constructor(
+    private readonly registry: JobRegistry,
+    private readonly locks: LockService,
+    private readonly history: JobHistoryRepository,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Runs the job, or records why not. For a scheduled tick (`dueAt`) that another replica already
+   * has, nothing is written and null comes back: each due tick leaves exactly one row.
+   */
+  async run(name: string, options: RunOptions & { dueAt: Date }): Promise<JobRunOutcome | null>;
+  async run(name: string, options: RunOptions): Promise<JobRunOutcome>;
+  async run(name: string, options: RunOptions): Promise<JobRunOutcome | null> {
+    const job = this.registry.get(name);
+    const base = {
+      jobName: job.name,
+      trigger: options.trigger,
+      dueAt: options.dueAt ?? null,
+      replica: replicaId,
+    };
+    const lock = await this.acquire(job.name, options.waitForLockMs ?? 0);
+    if (!lock.handle) {
+      const executionId = await this.history.recordSkipped(
+        { ...base, startedAt: this.clock.now() },
+        lock.reason,
+      );
+      if (!executionId) return null;
+      this.logger.warn({ msg: 'job skipped', job: job.name, execution_id: executionId, reason: lock.reason });
+      return this.outcome(job.name, executionId, options.trigger, 'skipped', 0, 0, lock.reason, null);
+    }
+    try {
+      const executionId = await this.history.start({
+        ...base,
+        startedAt: this.clock.now(),
+        fencingToken: lock.handle.fencingToken,
+      });
+      if (!executionId) {
+        await this.release(lock.handle);
+        return null;
+      }
+      return await this.execute(job.name, executionId, lock.handle, base.trigger, base.dueAt);
+    } catch (error) {
+      // only the history writes can land here; the handler's own failures are outcomes
+      await this.release(lock.handle);
+      throw error;
+    }
+  }
+
+  /** Runs in progress in this process. */
+  runningJobs(): string[] {
+    return [...this.inFlight.keys()];
+  }
+
+  /** Resolves when every run in this process has finished, or after `timeoutMs`; true if all finished. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const all = Promise.allSettled([...this.inFlight.values()].map((run) => run.done));
+    const finished = await Promise.race([all.then(() => true), sleep(timeoutMs, false, { ref: false })]);
+    return finished;
+  }
+
+  /** Aborts every run in progress in this process (shutdown after the grace period). */
+  abortAll(): void {
+    for (const run of this.inFlight.values()) run.controller.abort(new JobInterruptedError());
+  }
+
+  private async execute(
+    jobName: string,
+    executionId: string,
+    lock: LockHandle,
+    trigger: JobTrigger,
+    dueAt: Date | null,
+  ): Promise<JobRunOutcome> {
+    const job = this.registry.get(jobName);
+    const started = performance.now();
+    const logger = new JobLogger(jobName, executionId);
+    logger.info('job started', { trigger, due_at: dueAt?.toISOString(), replica: replicaId });
+
+    const controller = new AbortController();
+    const timeoutMs = this.config.jobTimeoutMs;
+    const deadline = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
+    const handlerDone = Promise.resolve()
+      .then(() =>
+        job.handler({ jobName, executionId, trigger, signal: controller.signal, logger, clock: this.clock }),
+      )
+      .then(
+        (result): Settled => ({ kind: 'result', result }),
+        (error: unknown): Settled => ({ kind: 'error', error }),
+      );
+    // The lock is held until the handler really settles, even past its deadline.
+    const released = handlerDone.finally(() => {
+      clearTimeout(deadline);
+      return this.release(lock);
+    });
+    this.inFlight.set(jobName, { controller, done: released });
+    void released.finally(() => this.inFlight.delete(jobName));
+
+    const settled = await Promise.race([handlerDone, abortedPromise(controller.signal)]);
+    const durationMs = Math.round(performance.now() - started);
+    const outcome = this.toOutcome(jobName, executionId, trigger, settled, durationMs);
+    await this.history.finish(executionId, {
+      status: outcome.status,
+      finishedAt: this.clock.now(),
+      durationMs,
+      itemsProcessed: outcome.itemsProcessed,
+      error: outcome.error,
+      details: outcome.details,
+    });
+    const fields = {
+      status: outcome.status,
+      duration_ms: durationMs,
+      items_processed: outcome.itemsProcessed,
+    };
+    if (outcome.status === 'success')
+      logger.info('job finished', { ...fields, details: outcome.details ?? undefined });
+    else logger.error('job failed', { ...fields, error: outcome.error });
+    return outcome;
+  }
+
+  private toOutcome(
+    jobName: string,
+    executionId: string,
+    trigger: JobTrigger,
+    settled: Settled,
+    durationMs: number,
+  ): JobRunOutcome {
+    if (settled.kind === 'result') {
+      const items = Number.isFinite(settled.result?.itemsProcessed) ? settled.result.itemsProcessed : 0;
+      return this.outcome(
+        jobName,
+        executionId,
+        trigger,
+        'success',
+        durationMs,
+        items,
+        null,
+        settled.result?.details ?? null,
+      );
+    }
+    if (settled.kind === 'aborted') {
+      const status = settled.reason instanceof JobTimeoutError ? 'timeout' : 'error';
+      return this.outcome(
+        jobName,
+        executionId,
+        trigger,
+        status,
+        durationMs,
+        0,
+        errorText(settled.reason),
+        null,
+      );
+    }
+    return this.outcome(
+      jobName,
+      executionId,
+      trigger,
+      'error',
+      durationMs,
+      0,
+      errorText(settled.error),
+      null,
+    );
+  }
+
+  private outcome(
+    jobName: string,
+    executionId: string | null,
+    trigger: JobTrigger,
+    status: JobRunOutcome['status'],
+    durationMs: number,
+    itemsProcessed: number,
+    error: string | null,
+    details: Record<string, unknown> | null,
+  ): JobRunOutcome {
+    return { jobName, executionId, trigger, status, durationMs, itemsProcessed, error, details };
+  }
+
+  private async acquire(
+    jobName: string,
+    waitMs: number,
+  ): Promise<{ handle: LockHandle | null; reason: string }> {
+    const deadline = Date.now() + waitMs;
+    const ttl = this.config.jobTimeoutMs + LOCK_MARGIN_MS;
+    for (;;) {
+      try {
+        const handle = await this.locks.acquire(`job:${jobName}`, ttl);
+        if (handle) return { handle, reason: '' };
+      } catch (error) {
+        return { handle: null, reason: `lock service unavailable: ${errorText(error)}` };
+      }
+      if (Date.now() >= deadline) {
+        const holder = await this.locks.currentHolder(`job:${jobName}`).catch(() => null);
+        return {
+          handle: null,
+          reason: `already running (lock held${holder === null ? '' : `, fencing token ${holder}`})`,
+        };
+      }
+      await sleep(LOCK_POLL_MS);
+    }
+  }
+
+  private async release(lock: LockHandle): Promise<void> {
+    try {
+      await this.locks.release(lock);
+    } catch (error) {
+      // the lock expires by itself; a failed release only delays the next run
+      this.logger.warn({ msg: 'could not release job lock', job: lock.resource, error: errorText(error) });
+    }
+  }
+}
+
+type Settled =
+  | { kind: 'result'; result: JobResult }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'aborted'; reason: unknown };
+
+function abortedPromise(signal: AbortSignal): Promise<Settled> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve({ kind: 'aborted', reason: signal.reason });
+    else
+      signal.addEventListener('abort', () => resolve({ kind: 'aborted', reason: signal.reason }), {
+        once: true,
+      });
+  });
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return text.slice(0, ERROR_TEXT_LIMIT);
+}

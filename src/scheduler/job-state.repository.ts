@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+
+export interface JobState {
+  jobName: string;
+  paused: boolean;
+  pausedAt: Date | null;
+  pausedBy: string | null;
+  lastDueAt: Date | null;
+}
+
+/**
+ * `jobs_agendados`: the operator's pause flag and the last due time claimed per job, shared by every
+ * replica. Only pause/resume write the flag, so no heartbeat can overwrite an operator's pause.
+ */
+@Injectable()
+export class JobStateRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async ensure(jobNames: string[]): Promise<void> {
+    await this.prisma.jobAgendado.createMany({
+      data: jobNames.map((jobName) => ({ jobName })),
+      skipDuplicates: true,
+    });
+  }
+
+  async get(jobName: string): Promise<JobState> {
+    const row = await this.prisma.jobAgendado.findUnique({ where: { jobName } });
+    return {
+      jobName,
+      paused: row?.pausado ?? false,
+      pausedAt: row?.pausadoEm ?? null,
+      pausedBy: row?.pausadoPor ?? null,
+      lastDueAt: row?.ultimoVencimentoEm ?? null,
+    };
+  }
+
+  async all(): Promise<Map<string, JobState>> {
+    const rows = await this.prisma.jobAgendado.findMany();
+    return new Map(
+      rows.map((row) => [
+        row.jobName,
+        {
+          jobName: row.jobName,
+          paused: row.pausado,
+          pausedAt: row.pausadoEm,
+          pausedBy: row.pausadoPor,
+          lastDueAt: row.ultimoVencimentoEm,
+        },
+      ]),
+    );
+  }
+
+  /**
+   * Records that a due time came (catch-up on start compares against it) and tells whether the job
+   * is paused, in one statement. Which replica runs the tick is decided by JobHistoryRepository.start.
+   */
+  async markDue(jobName: string, dueAt: Date): Promise<{ paused: boolean }> {
+    const rows = await this.prisma.$queryRaw<Array<{ pausado: boolean }>>`
+      INSERT INTO jobs_agendados (job_name, ultimo_vencimento_em) VALUES (${jobName}, ${dueAt})
+      ON CONFLICT (job_name) DO UPDATE
+        SET ultimo_vencimento_em = GREATEST(jobs_agendados.ultimo_vencimento_em, EXCLUDED.ultimo_vencimento_em),
+            updated_at = now()
+      RETURNING pausado`;
+    return { paused: rows[0]?.pausado ?? false };
+  }
+
+  async setPaused(jobName: string, paused: boolean, by: string, now: Date): Promise<void> {
+    await this.prisma.jobAgendado.upsert({
+      where: { jobName },
+      create: { jobName, pausado: paused, pausadoEm: paused ? now : null, pausadoPor: paused ? by : null },
+      update: { pausado: paused, pausadoEm: paused ? now : null, pausadoPor: paused ? by : null },
+    });
+  }
+}

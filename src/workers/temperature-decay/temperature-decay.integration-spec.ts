@@ -1,0 +1,357 @@
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { createTestDatabase, TestDatabase } from '../../../test/utils/test-database';
+import { FakeClock } from '../../../test/utils/fake-clock';
+import { testConfig } from '../../../test/utils/test-config';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { PrismaService } from '../../database/prisma.service';
+import { JobLogger } from '../../scheduler/job-logger';
+import { JobNames } from '../../scheduler/job-names';
+import type { JobContext } from '../../scheduler/job.types';
+import { DAY_MS, HOUR_MS, TEMPERATURE_DECAY_PAGE_SIZE } from './temperature-decay.constants';
+import { TemperatureDecayModule } from './temperature-decay.module';
+import { TemperatureDecayRepository } from './temperature-decay.repository';
+import { TemperatureDecayWorker } from './temperature-decay.worker';
+
+// Tuesday 2026-03-10, 09:00 in São Paulo
+const NOW = new Date('2026-03-10T12:00:00Z');
+const ago = (ms: number) => new Date(NOW.getTime() - ms);
+
+@Module({})
+class DecayTestGlobals {}
+
+describe('temperature_decay (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let clock: FakeClock;
+  const modules: TestingModule[] = [];
+
+  async function compile(pageSize?: number): Promise<TestingModule> {
+    const globals: DynamicModule = {
+      module: DecayTestGlobals,
+      global: true,
+      providers: [
+        {
+          provide: PrismaService,
+          useFactory: () => new PrismaService(new PrismaPg({ connectionString: db.url })),
+        },
+        { provide: AppConfig, useValue: testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo' }) },
+        { provide: Clock, useValue: clock },
+      ],
+      exports: [PrismaService, AppConfig, Clock],
+    };
+    const builder = Test.createTestingModule({ imports: [globals, TemperatureDecayModule] });
+    if (pageSize !== undefined) builder.overrideProvider(TEMPERATURE_DECAY_PAGE_SIZE).useValue(pageSize);
+    const module = await builder.compile();
+    await module.init();
+    modules.push(module);
+    return module;
+  }
+
+  function context(signal = new AbortController().signal): JobContext {
+    return {
+      jobName: JobNames.temperatureDecay,
+      executionId: 'test-exec',
+      trigger: 'manual',
+      signal,
+      logger: new JobLogger(JobNames.temperatureDecay, 'test-exec'),
+      clock,
+    };
+  }
+
+  async function insertLead(fields: Record<string, unknown> = {}): Promise<string> {
+    const row = { created_at: ago(HOUR_MS), ...fields };
+    const columns = Object.keys(row);
+    const { rows } = await db.sql.query<{ id: string }>(
+      `INSERT INTO leads (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+      Object.values(row),
+    );
+    return rows[0].id;
+  }
+
+  async function lead(id: string) {
+    const { rows } = await db.sql.query<{
+      temperature: string;
+      temperature_trend: string | null;
+      last_decay_at: Date | null;
+      estado: string;
+      cooling_off_ate: Date | null;
+      contatos_semana: number;
+      contatos_semana_desde: string | null;
+    }>(
+      `SELECT temperature::text, temperature_trend, last_decay_at, estado, cooling_off_ate,
+              contatos_semana, contatos_semana_desde::text
+       FROM leads WHERE id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  let worker: TemperatureDecayWorker;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(['error']);
+    db = await createTestDatabase('decay');
+    clock = new FakeClock(NOW);
+    worker = (await compile()).get(TemperatureDecayWorker);
+  });
+
+  afterAll(async () => {
+    for (const module of modules) await module.close();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    clock.set(NOW);
+    await db.sql.query('TRUNCATE leads CASCADE');
+  });
+
+  describe('decay', () => {
+    it('takes 0.05 per whole day since the later of last_decay_at and last_inbound_at, keeping the fraction', async () => {
+      const reference = ago(3 * DAY_MS + 5 * HOUR_MS);
+      const byInbound = await insertLead({ temperature: 0.8, last_inbound_at: reference });
+      const byDecay = await insertLead({
+        temperature: 0.8,
+        last_decay_at: reference,
+        last_inbound_at: ago(10 * DAY_MS),
+      });
+      const byInboundAfterDecay = await insertLead({
+        temperature: 0.8,
+        last_decay_at: ago(10 * DAY_MS),
+        last_inbound_at: reference,
+      });
+      const neverSpoke = await insertLead({ temperature: 0.5, created_at: ago(2 * DAY_MS + HOUR_MS) });
+
+      const result = await worker.run(context());
+
+      for (const id of [byInbound, byDecay, byInboundAfterDecay]) {
+        expect(await lead(id)).toMatchObject({
+          temperature: '0.65',
+          temperature_trend: 'cooling',
+          last_decay_at: new Date(reference.getTime() + 3 * DAY_MS),
+        });
+      }
+      expect(await lead(neverSpoke)).toMatchObject({
+        temperature: '0.40',
+        last_decay_at: new Date(ago(2 * DAY_MS + HOUR_MS).getTime() + 2 * DAY_MS),
+      });
+      expect(result.itemsProcessed).toBe(4);
+      expect(result.details).toMatchObject({ decayed: 4, pages: 1 });
+    });
+
+    it('leaves a lead alone until a whole day has passed', async () => {
+      const id = await insertLead({ temperature: 0.5, last_inbound_at: ago(23 * HOUR_MS + 59 * 60_000) });
+      const result = await worker.run(context());
+      expect(await lead(id)).toMatchObject({
+        temperature: '0.50',
+        temperature_trend: null,
+        last_decay_at: null,
+      });
+      expect(result.itemsProcessed).toBe(0);
+    });
+
+    it('never goes below 0', async () => {
+      const id = await insertLead({ temperature: 0.1, last_inbound_at: ago(5 * DAY_MS) });
+      await worker.run(context());
+      expect(await lead(id)).toMatchObject({ temperature: '0.00', temperature_trend: 'cooling' });
+    });
+
+    it('does not touch opted-out leads nor leads already at 0', async () => {
+      const optedOut = await insertLead({
+        temperature: 0.8,
+        opted_out: true,
+        last_inbound_at: ago(5 * DAY_MS),
+      });
+      const cold = await insertLead({ temperature: 0, last_inbound_at: ago(5 * DAY_MS) });
+      const result = await worker.run(context());
+      expect(await lead(optedOut)).toMatchObject({
+        temperature: '0.80',
+        temperature_trend: null,
+        last_decay_at: null,
+      });
+      expect(await lead(cold)).toMatchObject({
+        temperature: '0.00',
+        temperature_trend: null,
+        last_decay_at: null,
+      });
+      expect(result.itemsProcessed).toBe(0);
+    });
+
+    it('gives the one-shot result when run every hour, losing no fraction of a day', async () => {
+      const inbound = ago(10 * HOUR_MS + 30 * 60_000);
+      const id = await insertLead({ temperature: 0.9, last_inbound_at: inbound });
+      let decayedRuns = 0;
+      for (let hour = 1; hour <= 72; hour += 1) {
+        clock.advance(HOUR_MS);
+        const result = await worker.run(context());
+        decayedRuns += result.itemsProcessed;
+        const days = Math.floor((clock.now().getTime() - inbound.getTime()) / DAY_MS);
+        const row = await lead(id);
+        expect(row.temperature).toBe((0.9 - 0.05 * days).toFixed(2));
+        expect(row.last_decay_at).toEqual(days === 0 ? null : new Date(inbound.getTime() + days * DAY_MS));
+      }
+      // 82.5 h after the inbound message: three whole days, decayed once per day boundary
+      expect(await lead(id)).toMatchObject({
+        temperature: '0.75',
+        last_decay_at: new Date(inbound.getTime() + 3 * DAY_MS),
+      });
+      expect(decayedRuns).toBe(3);
+    });
+
+    it('reaches every lead, page after page', async () => {
+      await db.sql.query(
+        `INSERT INTO leads (temperature, last_inbound_at, created_at)
+         SELECT 0.5, $1, $1 FROM generate_series(1, 1200)`,
+        [ago(2 * DAY_MS)],
+      );
+      const result = await worker.run(context());
+      expect(result.itemsProcessed).toBe(1200);
+      expect(result.details).toMatchObject({ decayed: 1200, pages: 3 });
+      const { rows } = await db.sql.query(
+        `SELECT temperature::text, count(*)::int AS n FROM leads GROUP BY 1`,
+      );
+      expect(rows).toEqual([{ temperature: '0.40', n: 1200 }]);
+
+      // an hour later nothing is due again
+      clock.advance(HOUR_MS);
+      expect((await worker.run(context())).itemsProcessed).toBe(0);
+    });
+
+    it('does not decay a lead whose inbound message lands while the page is being updated', async () => {
+      const id = await insertLead({ temperature: 0.8, last_inbound_at: ago(3 * DAY_MS) });
+      await db.sql.query('BEGIN');
+      await db.sql.query('UPDATE leads SET last_inbound_at = $2 WHERE id = $1', [id, ago(60_000)]);
+      const run = worker.run(context());
+      // wait until the decay UPDATE is blocked on the row the "inbound" transaction holds
+      for (let waited = 0; waited < 5_000; waited += 20) {
+        const { rows } = await db.sql.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (rows[0].n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await db.sql.query('COMMIT');
+      const result = await run;
+      expect(result.itemsProcessed).toBe(0);
+      expect(await lead(id)).toMatchObject({ temperature: '0.80', last_decay_at: null });
+    });
+
+    it('stops between pages when aborted and returns what it did', async () => {
+      const module = await compile(100);
+      const smallPages = module.get(TemperatureDecayWorker);
+      const repository = module.get(TemperatureDecayRepository);
+      await db.sql.query(
+        `INSERT INTO leads (temperature, last_inbound_at, created_at)
+         SELECT 0.5, $1, $1 FROM generate_series(1, 350)`,
+        [ago(2 * DAY_MS)],
+      );
+      const controller = new AbortController();
+      const decayPage = repository.decayPage.bind(repository);
+      const spy = jest.spyOn(repository, 'decayPage').mockImplementation(async (...args) => {
+        const page = await decayPage(...args);
+        controller.abort();
+        return page;
+      });
+
+      const result = await smallPages.run(context(controller.signal));
+
+      expect(spy).toHaveBeenCalledTimes(1);
+      expect(result.itemsProcessed).toBe(100);
+      expect(result.details).toMatchObject({ decayed: 100, pages: 1, aborted: true });
+      const { rows } = await db.sql.query(`SELECT count(*)::int AS n FROM leads WHERE temperature = 0.4`);
+      expect(rows[0].n).toBe(100);
+    });
+  });
+
+  describe('lead state', () => {
+    it('ends cooling-off whose end has passed', async () => {
+      const over = await insertLead({ estado: 'cooling_off', cooling_off_ate: ago(60_000) });
+      const ongoing = await insertLead({
+        estado: 'cooling_off',
+        cooling_off_ate: new Date(NOW.getTime() + DAY_MS),
+      });
+      const result = await worker.run(context());
+      expect(await lead(over)).toMatchObject({ estado: 'active', cooling_off_ate: null });
+      expect(await lead(ongoing)).toMatchObject({ estado: 'cooling_off' });
+      expect(result.details).toMatchObject({ reactivated: 1 });
+    });
+
+    it('churns leads with no inbound for 90 days', async () => {
+      const silent = await insertLead({ last_inbound_at: ago(91 * DAY_MS), created_at: ago(200 * DAY_MS) });
+      const recent = await insertLead({ last_inbound_at: ago(89 * DAY_MS), created_at: ago(200 * DAY_MS) });
+      const neverSpokeOld = await insertLead({ created_at: ago(91 * DAY_MS) });
+      const neverSpokeNew = await insertLead({ created_at: ago(10 * DAY_MS) });
+      const alreadyChurned = await insertLead({ estado: 'churned', last_inbound_at: ago(200 * DAY_MS) });
+      const coolingOff = await insertLead({
+        estado: 'cooling_off',
+        cooling_off_ate: new Date(NOW.getTime() + DAY_MS),
+        last_inbound_at: ago(95 * DAY_MS),
+      });
+
+      const result = await worker.run(context());
+
+      expect(await lead(silent)).toMatchObject({ estado: 'churned' });
+      expect(await lead(recent)).toMatchObject({ estado: 'active' });
+      expect(await lead(neverSpokeOld)).toMatchObject({ estado: 'churned' });
+      expect(await lead(neverSpokeNew)).toMatchObject({ estado: 'active' });
+      expect(await lead(alreadyChurned)).toMatchObject({ estado: 'churned' });
+      expect(await lead(coolingOff)).toMatchObject({ estado: 'churned', cooling_off_ate: null });
+      expect(result.details).toMatchObject({ churned: 3 });
+    });
+  });
+
+  describe('weekly contact counter', () => {
+    const mondayLocal = new Date('2026-03-09T03:05:00Z'); // Monday 00:05 in São Paulo
+    const sql = (id: string, count: number) =>
+      db.sql.query('UPDATE leads SET contatos_semana = $2 WHERE id = $1', [id, count]);
+
+    it("resets on Monday's first run (local time) and only then", async () => {
+      clock.set(mondayLocal);
+      const lastWeek = await insertLead({ contatos_semana: 7, contatos_semana_desde: '2026-03-02' });
+      const undated = await insertLead({ contatos_semana: 3 });
+      const thisWeek = await insertLead({ contatos_semana: 2, contatos_semana_desde: '2026-03-09' });
+
+      const first = await worker.run(context());
+      expect(first.details).toMatchObject({ weeklyReset: 2 });
+      expect(await lead(lastWeek)).toMatchObject({ contatos_semana: 0, contatos_semana_desde: '2026-03-09' });
+      expect(await lead(undated)).toMatchObject({ contatos_semana: 0, contatos_semana_desde: '2026-03-09' });
+      expect(await lead(thisWeek)).toMatchObject({ contatos_semana: 2, contatos_semana_desde: '2026-03-09' });
+
+      // messages sent during the week are counted and kept by the later runs of Monday and of Tuesday
+      await sql(lastWeek, 2);
+      clock.advance(HOUR_MS);
+      expect((await worker.run(context())).details).toMatchObject({ weeklyReset: 0 });
+      clock.set('2026-03-10T12:00:00Z');
+      expect((await worker.run(context())).details).toMatchObject({ weeklyReset: 0 });
+      expect(await lead(lastWeek)).toMatchObject({ contatos_semana: 2 });
+
+      // Sunday 23:30 local is already Monday in UTC: not yet a new week
+      clock.set('2026-03-16T02:30:00Z');
+      await worker.run(context());
+      expect(await lead(lastWeek)).toMatchObject({ contatos_semana: 2, contatos_semana_desde: '2026-03-09' });
+
+      clock.set('2026-03-16T03:30:00Z'); // Monday 00:30 local
+      await worker.run(context());
+      expect(await lead(lastWeek)).toMatchObject({ contatos_semana: 0, contatos_semana_desde: '2026-03-16' });
+    });
+
+    it("resets on the first run after a missed Monday, and keeps this week's counters", async () => {
+      clock.set('2026-03-10T12:00:00Z'); // Tuesday
+      const missed = await insertLead({ contatos_semana: 5, contatos_semana_desde: '2026-03-02' });
+      const resetMonday = await insertLead({ contatos_semana: 4, contatos_semana_desde: '2026-03-09' });
+      const undated = await insertLead({ contatos_semana: 1 });
+
+      await worker.run(context());
+
+      expect(await lead(missed)).toMatchObject({ contatos_semana: 0, contatos_semana_desde: '2026-03-09' });
+      expect(await lead(resetMonday)).toMatchObject({
+        contatos_semana: 4,
+        contatos_semana_desde: '2026-03-09',
+      });
+      // a counter without a start date mid-week is taken as this week's: stamped, not zeroed
+      expect(await lead(undated)).toMatchObject({ contatos_semana: 1, contatos_semana_desde: '2026-03-09' });
+    });
+  });
+});

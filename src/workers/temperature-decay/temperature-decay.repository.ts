@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../../generated/prisma/client';
+import { PrismaService } from '../../database/prisma.service';
+import { DECAY_PER_DAY, LeadEstado, TEMPERATURE_TREND_COOLING } from './temperature-decay.constants';
+
+export interface DecayPage {
+  /** the last id of the page (the next page starts after it); null when the page was empty */
+  lastId: string | null;
+  scanned: number;
+  decayed: number;
+}
+
+// The reference and the whole days are computed from the row being updated (`l`), never from a value
+// read earlier: if an inbound message moves last_inbound_at while the page runs, PostgreSQL re-evaluates
+// the WHERE and SET on the new row version, so the lead is simply no longer due.
+const reference = Prisma.raw('COALESCE(GREATEST(l.last_decay_at, l.last_inbound_at), l.created_at)');
+const wholeDays = (now: Date) =>
+  Prisma.sql`floor((extract(epoch from ${now}::timestamptz) - extract(epoch from ${reference})) / 86400)::int`;
+
+/** The temperature_decay worker's only door to the database. Every write is one set-based statement. */
+@Injectable()
+export class TemperatureDecayRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Decays the due leads among the next `pageSize` candidates (temperature > 0, not opted out) after `afterId`. */
+  async decayPage(afterId: string, pageSize: number, now: Date): Promise<DecayPage> {
+    const [row] = await this.prisma.$queryRaw<{ last_id: string | null; scanned: number; decayed: number }[]>`
+      WITH page AS (
+        SELECT id FROM leads
+        WHERE id > ${afterId}::uuid AND temperature > 0 AND NOT opted_out
+        ORDER BY id
+        LIMIT ${pageSize}
+      ),
+      decayed AS (
+        UPDATE leads l SET
+          temperature = GREATEST(0, round(l.temperature - ${Prisma.raw(DECAY_PER_DAY.toFixed(2))} * ${wholeDays(now)}, 2)),
+          temperature_trend = ${TEMPERATURE_TREND_COOLING},
+          last_decay_at = ${reference} + ${wholeDays(now)} * interval '24 hours',
+          updated_at = now()
+        FROM page
+        WHERE l.id = page.id
+          AND l.temperature > 0
+          AND NOT l.opted_out
+          AND ${reference} <= ${now}::timestamptz - interval '24 hours'
+        RETURNING l.id
+      )
+      SELECT (SELECT id::text FROM page ORDER BY id DESC LIMIT 1) AS last_id,
+             (SELECT count(*)::int FROM page) AS scanned,
+             (SELECT count(*)::int FROM decayed) AS decayed`;
+    return { lastId: row.last_id, scanned: row.scanned, decayed: row.decayed };
+  }
+
+  /** Up to `limit` leads whose cooling-off period has ended go back to active. */
+  reactivateCoolingOff(now: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE leads SET estado = ${LeadEstado.active}, cooling_off_ate = NULL, updated_at = now()
+      WHERE id IN (
+        SELECT id FROM leads
+        WHERE estado = ${LeadEstado.coolingOff} AND cooling_off_ate <= ${now}::timestamptz
+        ORDER BY id LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      AND estado = ${LeadEstado.coolingOff}`;
+  }
+
+  /** Up to `limit` leads without inbound since `cutoff` (or, never having written, created before it) churn. */
+  churnInactive(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE leads SET estado = ${LeadEstado.churned}, cooling_off_ate = NULL, updated_at = now()
+      WHERE id IN (
+        SELECT id FROM leads
+        WHERE estado <> ${LeadEstado.churned} AND COALESCE(last_inbound_at, created_at) < ${cutoff}::timestamptz
+        ORDER BY id LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )
+      AND estado <> ${LeadEstado.churned}`;
+  }
+
+  /**
+   * Starts the week for up to `limit` counters that began before `weekStart` (a local `YYYY-MM-DD`
+   * Monday): contatos_semana = 0, contatos_semana_desde = weekStart. A counter with no start date is
+   * zeroed only when `resetUndated` (Monday); on other days it is assumed to belong to this week and is
+   * only stamped, so a mid-week row never loses the contacts already counted.
+   */
+  startWeek(weekStart: string, resetUndated: boolean, limit: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE leads SET
+        contatos_semana = CASE WHEN contatos_semana_desde IS NULL AND NOT ${resetUndated}::boolean
+                               THEN contatos_semana ELSE 0 END,
+        contatos_semana_desde = ${weekStart}::date,
+        updated_at = now()
+      WHERE id IN (
+        SELECT id FROM leads
+        WHERE contatos_semana_desde IS NULL OR contatos_semana_desde < ${weekStart}::date
+        ORDER BY id LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED
+      )`;
+  }
+}

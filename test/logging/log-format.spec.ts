@@ -1,0 +1,197 @@
+import { Controller, Get, INestApplication, Logger as NestLogger, Module, Param } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Logger } from 'nestjs-pino';
+import { pino } from 'pino';
+import request from 'supertest';
+import { App } from 'supertest/types';
+import { ConfigModule } from '../../src/config/config.module';
+import { LoggingModule } from '../../src/logging/logging.module';
+import { buildPinoOptions } from '../../src/logging/pino-options';
+import { testConfig } from '../utils/test-config';
+import { LineCapture, LogLine } from './line-capture';
+
+const PHONE = '5511987654321';
+const MASKED = '*********4321';
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+describe('log lines (pino options of the service)', () => {
+  function logger(level = 'debug') {
+    const capture = new LineCapture();
+    return { capture, log: pino(buildPinoOptions(testConfig({ LOG_LEVEL: level })), capture) };
+  }
+
+  it('writes one JSON object per line with an upper-case level, an ISO time and msg', () => {
+    const { capture, log } = logger();
+    log.debug('one');
+    log.info('two');
+    log.warn('three');
+    log.error('four');
+    log.fatal('five');
+
+    expect(capture.raw).toHaveLength(5);
+    expect(capture.lines.map((line) => line.level)).toEqual(['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']);
+    expect(capture.lines.map((line) => line.msg)).toEqual(['one', 'two', 'three', 'four', 'five']);
+    for (const line of capture.lines) {
+      expect(line.time).toMatch(ISO_8601);
+      expect(Math.abs(Date.parse(line.time) - Date.now())).toBeLessThan(60_000);
+    }
+  });
+
+  it('honours LOG_LEVEL', () => {
+    const { capture, log } = logger('warn');
+    log.debug('hidden');
+    log.info('hidden too');
+    log.warn('shown');
+    expect(capture.lines.map((line) => line.msg)).toEqual(['shown']);
+  });
+
+  it('masks a phone number inside the message, its arguments and string fields, at any depth', () => {
+    const { capture, log } = logger();
+    log.info({ telefone: PHONE, lead: { contatos: [`+${PHONE}`] } }, `sent to ${PHONE}`);
+    log.info('sent to %s', PHONE);
+
+    const [fields, interpolated] = capture.lines;
+    expect(fields.msg).toBe(`sent to ${MASKED}`);
+    expect(fields.telefone).toBe(MASKED);
+    expect(fields.lead).toEqual({ contatos: [MASKED] });
+    expect(interpolated.msg).toBe(`sent to ${MASKED}`);
+    expect(capture.raw.join('\n')).not.toContain('987654');
+  });
+
+  it('leaves numbers alone, even 13 digits long', () => {
+    const { capture, log } = logger();
+    log.info({ duration_ms: 1234567890123, items_processed: 3 }, 'job finished');
+    expect(capture.lines[0]).toMatchObject({ duration_ms: 1234567890123, items_processed: 3 });
+  });
+
+  it('keeps execution ids (UUIDs) intact', () => {
+    const { capture, log } = logger();
+    const executionId = '550e8400-e29b-41d4-a716-446655440000';
+    log.info({ execution_id: executionId }, `job started ${executionId}`);
+    expect(capture.lines[0]).toMatchObject({ execution_id: executionId, msg: `job started ${executionId}` });
+  });
+
+  it('masks phone numbers in a logged error’s message and stack', () => {
+    const { capture, log } = logger();
+    log.error({ err: new Error(`provider rejected ${PHONE}`) }, 'send failed');
+    const err = capture.lines[0].err as { message: string; stack: string; type: string };
+    expect(err.type).toBe('Error');
+    expect(err.message).toBe(`provider rejected ${MASKED}`);
+    expect(err.stack).toContain(`provider rejected ${MASKED}`);
+    expect(capture.raw[0]).not.toContain(PHONE);
+  });
+});
+
+@Controller()
+class ProbeController {
+  @Get('health')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('health/workers')
+  workers() {
+    return { status: 'ok' };
+  }
+
+  @Get('leads/:telefone')
+  lead(@Param('telefone') telefone: string) {
+    new NestLogger('admin').log({ msg: 'lead looked up', telefone });
+    return { ok: true };
+  }
+}
+
+@Module({ controllers: [ProbeController] })
+class ProbeModule {}
+
+describe('LoggingModule in a Nest application', () => {
+  const capture = new LineCapture();
+  let app: INestApplication<App>;
+  let startup: LogLine[] = [];
+
+  beforeAll(async () => {
+    const config = testConfig({ LOG_LEVEL: 'info' });
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(config, { destination: capture }),
+        ProbeModule,
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ bufferLogs: true });
+    app.useLogger(app.get(Logger));
+    await app.init();
+    startup = capture.lines;
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  beforeEach(() => capture.clear());
+
+  it('sends the framework’s start-up logs through pino (bufferLogs + useLogger)', () => {
+    expect(startup).toContainEqual(
+      expect.objectContaining({
+        level: 'INFO',
+        context: 'NestApplication',
+        msg: 'Nest application successfully started',
+      }),
+    );
+  });
+
+  it('sends Nest’s own logs through pino', () => {
+    const nest = new NestLogger('fila_worker');
+    nest.log(`sent to ${PHONE}`);
+    nest.warn({ msg: 'job failed', job: 'process_queue', execution_id: 'e-1', telefone: PHONE });
+
+    const [info, warn] = capture.lines;
+    expect(info).toMatchObject({ level: 'INFO', context: 'fila_worker', msg: `sent to ${MASKED}` });
+    expect(info.time).toMatch(ISO_8601);
+    expect(warn).toMatchObject({
+      level: 'WARN',
+      context: 'fila_worker',
+      msg: 'job failed',
+      job: 'process_queue',
+      execution_id: 'e-1',
+      telefone: MASKED,
+    });
+  });
+
+  it('logs a request with the phone in its URL masked and credentials redacted', async () => {
+    await request(app.getHttpServer())
+      .get(`/leads/${PHONE}?telefone=${PHONE}`)
+      .set('Authorization', 'Bearer super-secret-admin-token')
+      .set('apikey', 'evolution-secret-key')
+      .expect(200);
+
+    const completed = capture.find((line) => line.msg === 'request completed');
+    expect(completed).toMatchObject({
+      level: 'INFO',
+      req: {
+        method: 'GET',
+        url: `/leads/${MASKED}?telefone=${MASKED}`,
+        query: { telefone: MASKED },
+        headers: { authorization: '[REDACTED]', apikey: '[REDACTED]' },
+      },
+      res: { statusCode: 200 },
+    });
+    expect(typeof completed?.responseTime).toBe('number');
+    const inside = capture.find((line) => line.msg === 'lead looked up');
+    expect(inside).toMatchObject({
+      context: 'admin',
+      telefone: MASKED,
+      reqId: (completed?.req as { id: string }).id,
+    });
+    const everything = capture.raw.join('\n');
+    expect(everything).not.toContain(PHONE);
+    expect(everything).not.toContain('super-secret-admin-token');
+    expect(everything).not.toContain('evolution-secret-key');
+  });
+
+  it('does not log health probes', async () => {
+    await request(app.getHttpServer()).get('/health').expect(200);
+    await request(app.getHttpServer()).get('/health/workers').expect(200);
+    expect(capture.lines).toEqual([]);
+  });
+});

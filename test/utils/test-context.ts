@@ -1,0 +1,41 @@
+import type { INestApplicationContext, ModuleMetadata } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../../src/common/clock';
+import { CommonModule } from '../../src/common/common.module';
+import type { AppConfig } from '../../src/config/app-config';
+import { ConfigModule } from '../../src/config/config.module';
+import { DatabaseModule } from '../../src/database/database.module';
+import { RedisModule } from '../../src/redis/redis.module';
+import { SchedulerModule } from '../../src/scheduler/scheduler.module';
+
+/** A Redis key prefix of its own for each test file, so files can run in parallel. */
+export function testRedisPrefix(file: string): string {
+  return `test:${file}:${randomUUID().slice(0, 8)}:`;
+}
+
+/**
+ * A Nest application context like `npm run job` builds (database, Redis, scheduler), plus the
+ * modules under test, with an optional clock the test moves.
+ */
+export async function createSchedulerContext(
+  config: AppConfig,
+  imports: ModuleMetadata['imports'] = [],
+  clock?: Clock,
+): Promise<INestApplicationContext> {
+  let builder = Test.createTestingModule({
+    imports: [
+      ConfigModule.forRoot(config),
+      CommonModule,
+      DatabaseModule,
+      RedisModule,
+      SchedulerModule,
+      ...imports,
+    ],
+  });
+  if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
+  const moduleRef = await builder.compile();
+  moduleRef.useLogger(process.env.TEST_LOGS ? new Logger() : false);
+  return moduleRef.init();
+}
