@@ -13,6 +13,7 @@ const shared = {
 };
 
 module.exports = {
+  globalSetup: '<rootDir>/test/global-setup.cjs',
   projects: [
     // unit: beside the code, no database, no network
     { ...shared, displayName: 'unit', testRegex: 'src/.*(?<!integration-)\\.spec\\.ts$' },

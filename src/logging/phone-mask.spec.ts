@@ -41,6 +41,7 @@ describe('maskPhonesInText', () => {
     ['uuid with a digits-only tail 550e8400-e29b-41d4-a716-446655440000 stays'],
     ['at 2026-11-29T23:58:19.123Z'],
     ['took 1234 ms for 12 items'],
+    ['applied 1 migration(s): 20261129235819_init'],
     [''],
   ])('leaves %j alone', (input) => {
     expect(maskPhonesInText(input)).toBe(input);

@@ -10,13 +10,13 @@ export function maskPhone(phone: string | null | undefined): string {
 
 // A UUID is matched first and kept as it is: its last group can be 12 digits and execution ids must stay
 // greppable. Then a run of 10–15 digits (optionally after +), or a Brazilian number written with the usual
-// separators: +55 (11) 98765-4321, 11 98765 4321, (11) 3333-4444. Digits glued to letters or other digits
-// (hex ids, 20-digit tokens) are not phones.
+// separators: +55 (11) 98765-4321, 11 98765 4321, (11) 3333-4444. Digits glued to letters, `_` or other
+// digits (hex ids, 20-digit tokens, migration names like 20261129235819_init) are not phones.
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
 const PLAIN_RUN = String.raw`\+?\d{10,15}`;
 const FORMATTED_BR = String.raw`(?:\+?55[ .-]?)?\(?\d{2}\)?[ .-]?9?\d{4}[ .-]?\d{4}`;
 const PHONE_IN_TEXT = new RegExp(
-  String.raw`(?<![0-9A-Za-z])(?:(${UUID})|${PLAIN_RUN}|${FORMATTED_BR})(?![0-9A-Za-z])`,
+  String.raw`(?<![0-9A-Za-z_])(?:(${UUID})|${PLAIN_RUN}|${FORMATTED_BR})(?![0-9A-Za-z_])`,
   'gi',
 );
 

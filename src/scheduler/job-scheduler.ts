@@ -52,7 +52,11 @@ export class JobScheduler implements OnModuleDestroy {
     this.logger.log({
       msg: 'scheduler started',
       timezone: this.config.SCHEDULER_TIMEZONE,
-      jobs: jobs.map((job) => `${job.name}: ${job.schedule.describe()}`),
+      jobs: jobs.map((job) => ({
+        job: job.name,
+        schedule: job.schedule.describe(),
+        next_run_at: job.schedule.nextAfter(this.clock.now()).toISOString(),
+      })),
     });
     await this.catchUp();
   }

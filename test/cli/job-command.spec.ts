@@ -1,0 +1,117 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { testRedisPrefix } from '../utils/test-context';
+import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
+import { runCommand, summaryOf } from '../utils/run-command';
+
+// `npm run job -- <name>` exactly as an operator types it (CONTRACT §1), against real PostgreSQL and Redis.
+describe('npm run job', () => {
+  let db: TestDatabase;
+  let env: Record<string, string>;
+  const prefix = testRedisPrefix('cli');
+
+  beforeAll(async () => {
+    db = await createTestDatabase('cli');
+    env = { DATABASE_URL: db.url, REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: 'info' };
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  const job = (args: string[], extraEnv: Record<string, string> = {}) =>
+    runCommand('npm', ['run', '--silent', 'job', '--', ...args], { ...env, ...extraEnv });
+
+  it('runs temperature_decay once: exit 0, a JSON summary on stdout, rows changed, history written', async () => {
+    await db.sql.query(
+      `INSERT INTO leads (telefone, nome, temperature, last_inbound_at)
+       VALUES ('5511900000001', 'Dra. Ana', 0.80, now() - interval '3 days 5 hours')`,
+    );
+    const result = await job(['temperature_decay']);
+    expect(result.code).toBe(0);
+    expect(summaryOf(result)).toMatchObject({
+      job: 'temperature_decay',
+      status: 'success',
+      items_processed: 1,
+    });
+    const { rows } = await db.sql.query(`SELECT temperature::float AS t FROM leads`);
+    expect(rows[0].t).toBeCloseTo(0.65);
+    const history = await db.sql.query(
+      `SELECT status, trigger FROM job_executions WHERE job_name = 'temperature_decay'`,
+    );
+    expect(history.rows).toEqual([{ status: 'success', trigger: 'cli' }]);
+    // logs went to stderr as JSON lines, with the run's fields
+    const started = result.stderr.split('\n').find((line) => line.includes('"job started"'));
+    expect(JSON.parse(started!)).toMatchObject({ level: 'INFO', job: 'temperature_decay' });
+  });
+
+  it('--list prints every job with its schedule', async () => {
+    const list = await job(['--list']);
+    expect(list.code).toBe(0);
+    const jobs = list.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { job: string; schedule: string });
+    expect(jobs.map((entry) => entry.job)).toEqual(
+      expect.arrayContaining(['temperature_decay', 'shift_confirmation']),
+    );
+    expect(jobs.find((entry) => entry.job === 'temperature_decay')!.schedule).toBe(
+      '0 * * * * (America/Sao_Paulo)',
+    );
+  });
+
+  it.each([[['nope']], [[]], [['temperature_decay', 'extra']], [['--force']]])(
+    'exits 2 listing the valid names for %j',
+    async (args) => {
+      const result = await job(args);
+      expect(result.code).toBe(2);
+      const summary = summaryOf(result);
+      expect(summary.valid_names).toEqual(
+        expect.arrayContaining(['temperature_decay', 'shift_confirmation']),
+      );
+      expect(String(summary.error)).toMatch(/usage: npm run job/);
+    },
+  );
+
+  it('exits 1 naming every bad variable when the environment is invalid', async () => {
+    const result = await job(['temperature_decay'], {
+      PORT: 'abc',
+      JOB_TIMEOUT: '-1',
+      WHATSAPP_PROVIDER: 'pigeon',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/Invalid configuration \(3 variables\)/);
+    for (const name of ['PORT', 'JOB_TIMEOUT', 'WHATSAPP_PROVIDER']) expect(result.stderr).toContain(name);
+  });
+
+  it('does not run a job another replica is running: waits 10 s for the lock, then exits 1', async () => {
+    const redis = new Redis(testRedisUrl, { keyPrefix: prefix });
+    await redis.set('lock:job:shift_confirmation', '42', 'PX', 60_000);
+    try {
+      const started = Date.now();
+      const result = await job(['shift_confirmation']);
+      expect(result.code).toBe(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+      expect(summaryOf(result)).toMatchObject({ job: 'shift_confirmation', status: 'skipped' });
+      expect(String(summaryOf(result).message)).toMatch(/another replica is running shift_confirmation/);
+    } finally {
+      await redis.del('lock:job:shift_confirmation');
+      redis.disconnect();
+    }
+  }, 30_000);
+
+  it('runs on the embedded database when DATABASE_URL is unset', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'whats-workers-cli-'));
+    try {
+      const result = await runCommand('npm', ['run', '--silent', 'job', '--', 'shift_confirmation'], {
+        EMBEDDED_DATA_DIR: dataDir,
+      });
+      expect(result.code).toBe(0);
+      expect(summaryOf(result)).toMatchObject({ job: 'shift_confirmation', status: 'success' });
+      expect(result.stderr).toMatch(/embedded database/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

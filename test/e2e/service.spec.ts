@@ -1,0 +1,131 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { testRedisPrefix } from '../utils/test-context';
+import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
+import { projectRoot } from '../utils/run-command';
+
+/** The built service (`node dist/main`, what `npm start` and the Docker image run) as a real process. */
+class ServiceProcess {
+  private readonly child: ChildProcessWithoutNullStreams;
+  output = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(env: Record<string, string>) {
+    this.child = spawn(process.execPath, ['dist/main'], {
+      cwd: projectRoot,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.child.stderr.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  lines(): Array<Record<string, unknown>> {
+    return this.output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  async waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = this.lines().find(predicate);
+      if (found) return found;
+      await sleep(100);
+    }
+    throw new Error(`log line not seen in ${timeoutMs} ms; output:\n${this.output}`);
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealthy(port: number, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/health/workers`);
+      if (response.status === 200) return (await response.json()) as Record<string, unknown>;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`/health/workers not healthy on port ${port} within ${timeoutMs} ms`);
+}
+
+describe('the service process', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('service');
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it('serves /health/workers, runs scheduled jobs, logs JSON lines and exits 0 on SIGTERM', async () => {
+    const port = await freePort();
+    const service = new ServiceProcess({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: testRedisPrefix('service'),
+      PORT: String(port),
+      JOB_SCHEDULE_OVERRIDES: 'shift_confirmation=1s',
+    });
+    try {
+      const health = await waitForHealthy(port);
+      expect(health).toMatchObject({ scheduler: 'running', fila_worker: 'not_configured', queue_size: 0 });
+      const finished = await service.waitForLog((line) => line.msg === 'job finished');
+      expect(finished).toMatchObject({ level: 'INFO', job: 'shift_confirmation', status: 'success' });
+      expect(
+        service.lines().every((line) => typeof line.time === 'string' && /^[A-Z]+$/.test(String(line.level))),
+      ).toBe(true);
+      const after = await waitForHealthy(port);
+      expect(typeof after.last_job_at).toBe('string');
+      const { rows } = await db.sql.query(
+        `SELECT count(*)::int AS n FROM job_executions WHERE status = 'success'`,
+      );
+      expect(rows[0].n).toBeGreaterThanOrEqual(1);
+    } finally {
+      service.kill('SIGTERM');
+    }
+    expect(await service.exited).toBe(0);
+    await service.waitForLog((line) => line.msg === 'scheduler stopped', 1_000);
+  });
+
+  it('boots on the embedded database with no DATABASE_URL and runs a job', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'whats-workers-e2e-'));
+    const port = await freePort();
+    const service = new ServiceProcess({
+      EMBEDDED_DATA_DIR: dataDir,
+      PORT: String(port),
+      JOB_SCHEDULE_OVERRIDES: 'temperature_decay=1s',
+    });
+    try {
+      await waitForHealthy(port, 60_000);
+      await service.waitForLog((line) => line.msg === 'job finished' && line.job === 'temperature_decay');
+      await service.waitForLog((line) => String(line.msg).includes('REDIS_URL is not set'));
+    } finally {
+      service.kill('SIGTERM');
+      expect(await service.exited).toBe(0);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
