@@ -1,0 +1,25 @@
+/** One outbound text message as a provider sees it. */
+export interface OutboundMessage {
+  /** digits only, country code first (leads.telefone) */
+  readonly to: string;
+  readonly text: string;
+  /** the sending number: an Evolution instance name; null for providers with a single number */
+  readonly instance: string | null;
+}
+
+/** What a send attempt came to. Failures are values: the queue decides retry or dead letter. */
+export type SendResult =
+  | { readonly kind: 'sent'; readonly providerMessageId: string }
+  /** 429, 5xx, network error, timeout: the message may be retried (CONTRACT §6) */
+  | { readonly kind: 'temporary_failure'; readonly reason: string; readonly retryAfterMs?: number }
+  /** any other 4xx: retrying would fail the same way */
+  | { readonly kind: 'permanent_failure'; readonly reason: string };
+
+/** Evolution API, WhatsApp Cloud API or console, behind one interface (src/whatsapp). */
+export abstract class WhatsAppProvider {
+  /** `evolution`, `meta` or `console` */
+  abstract readonly name: string;
+  /** the sending numbers this provider can use (Evolution instances; one entry otherwise) */
+  abstract sendingNumbers(): readonly string[];
+  abstract send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult>;
+}

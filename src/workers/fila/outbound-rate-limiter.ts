@@ -1,0 +1,28 @@
+/** The outcome of asking whether one message may go now, and through which sending number. */
+export type RateDecision =
+  | { readonly allowed: true; readonly sendingNumber: string }
+  | {
+      readonly allowed: false;
+      /** when a retry can succeed: the window frees, or the phone interval passes */
+      readonly retryAt: Date;
+      readonly reason: 'hourly_cap' | 'daily_cap' | 'phone_interval';
+    };
+
+export interface RateRequest {
+  /** the lead's phone (digits) */
+  readonly phone: string;
+  /** the number that lead last talked with, kept while it has capacity */
+  readonly preferredNumber: string | null;
+}
+
+/**
+ * WhatsApp limits per sending number (RATE_LIMIT_PER_HOUR / _PER_DAY, windows on the local hour/day in
+ * SCHEDULER_TIMEZONE) and RATE_LIMIT_PHONE_INTERVAL seconds between two messages to one phone, checked
+ * and taken atomically in Redis under `rate:*`. Decisions for a whole batch come from one Redis call.
+ * Throws when Redis is unreachable: sending must stop (fail closed).
+ */
+export abstract class OutboundRateLimiter {
+  abstract reserveBatch(requests: readonly RateRequest[], now: Date): Promise<RateDecision[]>;
+  /** gives back a reservation whose message was not sent after all (provider failure before sending) */
+  abstract release(request: RateRequest, sendingNumber: string, now: Date): Promise<void>;
+}
