@@ -33,4 +33,9 @@ async function bootstrap(): Promise<void> {
   process.once('SIGINT', shutdown);
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -5,6 +5,7 @@ import { CronSchedule } from './cron-schedule';
 import { IntervalSchedule } from './interval-schedule';
 import type { JobDefinition } from './job-definition';
 import type { JobSchedule } from './job-schedule';
+import { SCHEDULE_FROM_CONFIG, type ConfiguredInterval } from './schedule-from-config.decorator';
 import { JobRegistry } from './job-registry';
 import type { JobHandler } from './job.types';
 
@@ -77,6 +78,8 @@ export class JobExplorer implements OnModuleInit {
       if (override?.kind === 'interval') return new IntervalSchedule(override.milliseconds);
       if (override?.kind === 'cron')
         return new CronSchedule(override.expression, this.config.SCHEDULER_TIMEZONE);
+      const configured = Reflect.getMetadata(SCHEDULE_FROM_CONFIG, target) as ConfiguredInterval | undefined;
+      if (configured) return new IntervalSchedule(configured(this.config));
       if (type === SchedulerType.INTERVAL) {
         const { timeout } = Reflect.getMetadata(INTERVAL_OPTIONS, target) as { timeout: number };
         return new IntervalSchedule(timeout);

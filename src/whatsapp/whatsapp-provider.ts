@@ -11,7 +11,16 @@ export interface OutboundMessage {
 export type SendResult =
   | { readonly kind: 'sent'; readonly providerMessageId: string }
   /** 429, 5xx, network error, timeout: the message may be retried (CONTRACT §6) */
-  | { readonly kind: 'temporary_failure'; readonly reason: string; readonly retryAfterMs?: number }
+  | {
+      readonly kind: 'temporary_failure';
+      readonly reason: string;
+      readonly retryAfterMs?: number;
+      /**
+       * our side cancelled the request (the caller's AbortSignal: shutdown or job timeout), so it says
+       * nothing about the provider's health; the message may or may not have reached the provider
+       */
+      readonly aborted?: true;
+    }
   /** any other 4xx: retrying would fail the same way */
   | { readonly kind: 'permanent_failure'; readonly reason: string };
 

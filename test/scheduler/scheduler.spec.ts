@@ -233,6 +233,20 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     expect(gaps).toEqual(gaps.map(() => 200));
   });
 
+  it('takes schedules from the configuration and lets JOB_SCHEDULE_OVERRIDES win', async () => {
+    const byConfig = await replica({ QUEUE_POLL_INTERVAL: '7' });
+    expect(byConfig.job('test_configured').schedule.describe()).toBe('every 7s');
+    expect(byConfig.job('test_hourly').schedule.describe()).toBe('0 * * * * (America/Sao_Paulo)');
+    const overridden = await replica({
+      JOB_SCHEDULE_OVERRIDES: 'test_configured=2s;test_hourly=*/5 * * * *',
+    });
+    expect(overridden.job('test_configured').schedule.describe()).toBe('every 2s');
+    expect(overridden.job('test_hourly').schedule.describe()).toBe('*/5 * * * * (America/Sao_Paulo)');
+    await expect(replica({ JOB_SCHEDULE_OVERRIDES: 'no_such_job=5s' })).rejects.toThrow(
+      /JOB_SCHEDULE_OVERRIDES names unknown job\(s\) no_such_job; valid names: .*test_hourly/,
+    );
+  });
+
   it('on shutdown waits for a running job within the grace period', async () => {
     const a = await replica({ SHUTDOWN_GRACE_PERIOD: '5' });
     const run = a.runner.run('test_gated', { trigger: 'manual' });

@@ -1,6 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { Cron, Interval } from '@nestjs/schedule';
 import type { JobContext, JobResult } from '../../src/scheduler/job.types';
+import { IntervalFromConfig } from '../../src/scheduler/schedule-from-config.decorator';
 
 /** A gate a test opens to let a waiting job finish. */
 export class Gate {
@@ -58,6 +59,12 @@ export class TestJobs {
   async fast(context: JobContext): Promise<JobResult> {
     this.calls.push({ job: context.jobName, trigger: context.trigger, executionId: context.executionId });
     return { itemsProcessed: 1 };
+  }
+
+  @Interval('test_configured', 3_600_000)
+  @IntervalFromConfig((config) => config.QUEUE_POLL_INTERVAL * 1000)
+  async configured(): Promise<JobResult> {
+    return { itemsProcessed: 0 };
   }
 
   countOf(job: string): number {

@@ -37,5 +37,11 @@ export async function createSchedulerContext(
   if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
   const moduleRef = await builder.compile();
   moduleRef.useLogger(process.env.TEST_LOGS ? new Logger() : false);
-  return moduleRef.init();
+  try {
+    return await moduleRef.init();
+  } catch (error) {
+    // a boot that fails half-way has already opened Redis and database connections
+    await moduleRef.close().catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,0 +1,135 @@
+import { FakeClock } from '../../test/utils/fake-clock';
+import { CircuitBreaker, CircuitChange } from './circuit-breaker';
+
+const MINUTE = 60_000;
+
+describe('CircuitBreaker', () => {
+  let clock: FakeClock;
+  let changes: CircuitChange[];
+  let breaker: CircuitBreaker;
+
+  beforeEach(() => {
+    clock = new FakeClock('2026-03-02T12:00:00Z');
+    changes = [];
+    breaker = new CircuitBreaker({}, (change) => changes.push(change));
+  });
+
+  const fail = (times: number) => {
+    for (let i = 0; i < times; i++) breaker.recordFailure(clock.now());
+  };
+
+  /** from half-open: take the probe and fail it */
+  const failProbe = () => {
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    breaker.recordFailure(clock.now());
+  };
+
+  it('stays closed through 4 consecutive temporary failures and opens on the 5th for 5 min', () => {
+    fail(4);
+    expect(breaker.state(clock.now())).toBe('closed');
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+
+    fail(1);
+    expect(breaker.state(clock.now())).toBe('open');
+    expect(breaker.tryAcquire(clock.now())).toBe(false);
+    expect(breaker.openUntil).toEqual(new Date('2026-03-02T12:05:00Z'));
+    expect(changes).toEqual([
+      { state: 'open', openUntil: new Date('2026-03-02T12:05:00Z'), openMs: 5 * MINUTE },
+    ]);
+  });
+
+  it('counts only consecutive failures: a success in between starts the count again', () => {
+    fail(4);
+    breaker.recordSuccess();
+    fail(4);
+    expect(breaker.state(clock.now())).toBe('closed');
+    fail(1);
+    expect(breaker.state(clock.now())).toBe('open');
+  });
+
+  it('does not count permanent failures: the provider answered', () => {
+    const now = clock.now();
+    for (let i = 0; i < 4; i++) breaker.recordResult({ kind: 'temporary_failure', reason: 'HTTP 500' }, now);
+    breaker.recordResult({ kind: 'permanent_failure', reason: 'HTTP 400' }, now);
+    for (let i = 0; i < 4; i++) breaker.recordResult({ kind: 'temporary_failure', reason: 'HTTP 503' }, now);
+    expect(breaker.state(now)).toBe('closed');
+    breaker.recordResult({ kind: 'temporary_failure', reason: 'HTTP 429' }, now);
+    expect(breaker.state(now)).toBe('open');
+  });
+
+  it('does not count sends we aborted ourselves', () => {
+    for (let i = 0; i < 10; i++)
+      breaker.recordResult({ kind: 'temporary_failure', reason: 'aborted', aborted: true }, clock.now());
+    expect(breaker.state(clock.now())).toBe('closed');
+  });
+
+  it('half-opens when the open period ends and lets exactly one probe through', () => {
+    fail(5);
+    clock.advance(5 * MINUTE - 1);
+    expect(breaker.state(clock.now())).toBe('open');
+    expect(breaker.tryAcquire(clock.now())).toBe(false);
+
+    clock.advance(1);
+    expect(breaker.state(clock.now())).toBe('half_open');
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    expect(breaker.tryAcquire(clock.now())).toBe(false);
+    clock.advance(30_000);
+    expect(breaker.tryAcquire(clock.now())).toBe(false);
+  });
+
+  it('closes when the probe succeeds, and the next opening is 5 min again', () => {
+    fail(5);
+    clock.advance(5 * MINUTE);
+    failProbe(); // now open for 10 min
+    clock.advance(10 * MINUTE);
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    breaker.recordSuccess();
+
+    expect(breaker.state(clock.now())).toBe('closed');
+    expect(breaker.openUntil).toBeNull();
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    expect(changes.at(-1)).toEqual({ state: 'closed' });
+
+    fail(5);
+    expect(breaker.openUntil).toEqual(new Date(clock.now().getTime() + 5 * MINUTE));
+  });
+
+  it('re-opens on a failed probe for twice as long, up to 30 min', () => {
+    fail(5);
+    const openDurations: number[] = [5];
+    for (let i = 0; i < 5; i++) {
+      clock.set(breaker.openUntil!);
+      failProbe();
+      expect(breaker.state(clock.now())).toBe('open');
+      openDurations.push((breaker.openUntil!.getTime() - clock.now().getTime()) / MINUTE);
+    }
+    expect(openDurations).toEqual([5, 10, 20, 30, 30, 30]);
+  });
+
+  it('ignores a late failure of a send that started before the circuit opened', () => {
+    fail(5);
+    const openUntil = breaker.openUntil;
+    clock.advance(MINUTE);
+    breaker.recordFailure(clock.now());
+    expect(breaker.openUntil).toEqual(openUntil);
+  });
+
+  it('gives the probe back when the acquired send did not happen', () => {
+    fail(5);
+    clock.advance(5 * MINUTE);
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    breaker.release();
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+  });
+
+  it('allows another probe when the first never reports back within the lease', () => {
+    fail(5);
+    clock.advance(5 * MINUTE);
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    clock.advance(2 * MINUTE - 1);
+    expect(breaker.tryAcquire(clock.now())).toBe(false);
+    clock.advance(1);
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+  });
+});

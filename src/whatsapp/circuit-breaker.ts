@@ -1,0 +1,115 @@
+import {
+  CIRCUIT_FAILURE_THRESHOLD,
+  CIRCUIT_MAX_OPEN_MS,
+  CIRCUIT_OPEN_MS,
+  CIRCUIT_PROBE_LEASE_MS,
+} from './circuit-breaker.constants';
+import type { SendResult } from './whatsapp-provider';
+
+export type CircuitState = 'closed' | 'open' | 'half_open';
+
+export interface CircuitBreakerOptions {
+  readonly failureThreshold: number;
+  readonly openMs: number;
+  readonly maxOpenMs: number;
+  readonly probeLeaseMs: number;
+}
+
+export type CircuitChange =
+  | { readonly state: 'open'; readonly openUntil: Date; readonly openMs: number }
+  | { readonly state: 'closed' };
+
+const DEFAULTS: CircuitBreakerOptions = {
+  failureThreshold: CIRCUIT_FAILURE_THRESHOLD,
+  openMs: CIRCUIT_OPEN_MS,
+  maxOpenMs: CIRCUIT_MAX_OPEN_MS,
+  probeLeaseMs: CIRCUIT_PROBE_LEASE_MS,
+};
+
+/**
+ * SPEC fila_worker step 5, for one sending number of one provider, in this process: after
+ * `failureThreshold` consecutive temporary failures the circuit opens for `openMs`; then it is half-open
+ * and lets exactly one probe through. The probe's success closes it (and the next opening is `openMs`
+ * again); its failure re-opens it for twice as long, at most `maxOpenMs`.
+ *
+ * "Success" means the provider answered: a permanent failure (4xx) is the request's fault, so it counts as
+ * one. Time comes from the caller (`now`), so tests drive it with a FakeClock.
+ */
+export class CircuitBreaker {
+  private readonly options: CircuitBreakerOptions;
+  private consecutiveFailures = 0;
+  private openUntilMs: number | null = null;
+  private openMs: number;
+  private probeStartedAtMs: number | null = null;
+
+  constructor(
+    options: Partial<CircuitBreakerOptions> = {},
+    private readonly onChange: (change: CircuitChange) => void = () => {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.openMs = this.options.openMs;
+  }
+
+  /** when the current (or last) open period ends; null while closed */
+  get openUntil(): Date | null {
+    return this.openUntilMs === null ? null : new Date(this.openUntilMs);
+  }
+
+  state(now: Date): CircuitState {
+    if (this.openUntilMs === null) return 'closed';
+    return now.getTime() < this.openUntilMs ? 'open' : 'half_open';
+  }
+
+  /** whether a send may go now; in half-open, true once: the caller's send is the probe */
+  tryAcquire(now: Date): boolean {
+    const state = this.state(now);
+    if (state === 'closed') return true;
+    if (state === 'open') return false;
+    const probeRunning =
+      this.probeStartedAtMs !== null && now.getTime() - this.probeStartedAtMs < this.options.probeLeaseMs;
+    if (probeRunning) return false;
+    this.probeStartedAtMs = now.getTime();
+    return true;
+  }
+
+  /** gives back an acquisition whose send did not happen (so the half-open probe is not lost) */
+  release(): void {
+    this.probeStartedAtMs = null;
+  }
+
+  recordSuccess(): void {
+    const wasClosed = this.openUntilMs === null;
+    this.consecutiveFailures = 0;
+    this.openUntilMs = null;
+    this.openMs = this.options.openMs;
+    this.probeStartedAtMs = null;
+    if (!wasClosed) this.onChange({ state: 'closed' });
+  }
+
+  recordFailure(now: Date): void {
+    const state = this.state(now);
+    // a send that started before the circuit opened and failed late: the circuit already knows
+    if (state === 'open') return;
+    if (state === 'half_open') {
+      this.open(now, Math.min(this.openMs * 2, this.options.maxOpenMs));
+      return;
+    }
+    this.consecutiveFailures += 1;
+    if (this.consecutiveFailures >= this.options.failureThreshold) this.open(now, this.options.openMs);
+  }
+
+  /** the breaker's reading of a provider's answer; a send we cancelled ourselves says nothing */
+  recordResult(result: SendResult, now: Date): void {
+    if (result.kind !== 'temporary_failure') this.recordSuccess();
+    else if (result.aborted) this.release();
+    else this.recordFailure(now);
+  }
+
+  private open(now: Date, openMs: number): void {
+    this.openMs = openMs;
+    this.openUntilMs = now.getTime() + openMs;
+    this.consecutiveFailures = 0;
+    this.probeStartedAtMs = null;
+    this.onChange({ state: 'open', openUntil: new Date(this.openUntilMs), openMs });
+  }
+}

@@ -1,0 +1,53 @@
+import type { Clock } from '../../common/clock';
+import type { AppConfig } from '../../config/app-config';
+import type { HttpJsonClient } from '../http-json-client';
+import { classifySendOutcome, nonEmptyString, ReplyReader } from '../send-outcome.classifier';
+import { OutboundMessage, SendResult, WhatsAppProvider } from '../whatsapp-provider';
+
+/**
+ * Evolution API gateway (CONTRACT §6): one instance per sending number, all behind one URL and API key.
+ * `POST {EVOLUTION_API_URL}/message/sendText/{instance}`, header `apikey`; the message id is `key.id`.
+ */
+export class EvolutionProvider extends WhatsAppProvider {
+  readonly name = 'evolution';
+  private readonly baseUrl: string;
+  private readonly apiKey: string;
+  private readonly instances: readonly string[];
+  private readonly reader: ReplyReader;
+
+  constructor(
+    config: Pick<AppConfig, 'EVOLUTION_API_URL' | 'EVOLUTION_API_KEY' | 'EVOLUTION_INSTANCE'>,
+    private readonly http: HttpJsonClient,
+    private readonly clock: Clock,
+  ) {
+    super();
+    if (config.EVOLUTION_API_URL === undefined || config.EVOLUTION_API_KEY === undefined)
+      throw new Error('EVOLUTION_API_URL and EVOLUTION_API_KEY are required by the evolution provider');
+    if (config.EVOLUTION_INSTANCE.length === 0)
+      throw new Error('EVOLUTION_INSTANCE is required by the evolution provider');
+    this.baseUrl = config.EVOLUTION_API_URL.replace(/\/+$/, '');
+    this.apiKey = config.EVOLUTION_API_KEY;
+    this.instances = [...config.EVOLUTION_INSTANCE];
+    this.reader = {
+      secrets: [this.apiKey],
+      messageIdOf: (json) => nonEmptyString((json as { key?: { id?: unknown } } | undefined)?.key?.id),
+    };
+  }
+
+  sendingNumbers(): readonly string[] {
+    return this.instances;
+  }
+
+  async send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult> {
+    const instance = message.instance ?? this.instances[0];
+    if (!this.instances.includes(instance))
+      return { kind: 'permanent_failure', reason: 'sending number is not a configured Evolution instance' };
+    const outcome = await this.http.post(
+      `${this.baseUrl}/message/sendText/${encodeURIComponent(instance)}`,
+      { apikey: this.apiKey },
+      { number: message.to, text: message.text },
+      signal,
+    );
+    return classifySendOutcome(outcome, this.reader, this.clock.now());
+  }
+}

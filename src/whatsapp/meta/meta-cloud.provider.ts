@@ -1,0 +1,62 @@
+import type { Clock } from '../../common/clock';
+import type { AppConfig } from '../../config/app-config';
+import type { HttpJsonClient } from '../http-json-client';
+import { classifySendOutcome, nonEmptyString, ReplyReader } from '../send-outcome.classifier';
+import { OutboundMessage, SendResult, WhatsAppProvider } from '../whatsapp-provider';
+import { META_THROTTLING_ERROR_CODES } from './meta-cloud.constants';
+
+interface MetaReply {
+  messages?: { id?: unknown }[];
+  error?: { code?: unknown };
+}
+
+/**
+ * WhatsApp Cloud API (CONTRACT §6): one business phone number.
+ * `POST {META_API_URL}/{META_PHONE_NUMBER_ID}/messages`, `Authorization: Bearer`; the id is
+ * `messages[0].id`.
+ */
+export class MetaCloudProvider extends WhatsAppProvider {
+  readonly name = 'meta';
+  private readonly url: string;
+  private readonly accessToken: string;
+  private readonly phoneNumberId: string;
+  private readonly reader: ReplyReader;
+
+  constructor(
+    config: Pick<AppConfig, 'META_API_URL' | 'META_PHONE_NUMBER_ID' | 'META_ACCESS_TOKEN'>,
+    private readonly http: HttpJsonClient,
+    private readonly clock: Clock,
+  ) {
+    super();
+    if (config.META_PHONE_NUMBER_ID === undefined || config.META_ACCESS_TOKEN === undefined)
+      throw new Error('META_PHONE_NUMBER_ID and META_ACCESS_TOKEN are required by the meta provider');
+    this.phoneNumberId = config.META_PHONE_NUMBER_ID;
+    this.accessToken = config.META_ACCESS_TOKEN;
+    this.url = `${config.META_API_URL.replace(/\/+$/, '')}/${encodeURIComponent(this.phoneNumberId)}/messages`;
+    this.reader = {
+      secrets: [this.accessToken],
+      messageIdOf: (json) => nonEmptyString((json as MetaReply | undefined)?.messages?.[0]?.id),
+      isThrottling: (json) => {
+        const code = (json as MetaReply | undefined)?.error?.code;
+        return (
+          (typeof code === 'number' || typeof code === 'string') &&
+          META_THROTTLING_ERROR_CODES.has(Number(code))
+        );
+      },
+    };
+  }
+
+  sendingNumbers(): readonly string[] {
+    return [this.phoneNumberId];
+  }
+
+  async send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult> {
+    const outcome = await this.http.post(
+      this.url,
+      { authorization: `Bearer ${this.accessToken}` },
+      { messaging_product: 'whatsapp', to: message.to, type: 'text', text: { body: message.text } },
+      signal,
+    );
+    return classifySendOutcome(outcome, this.reader, this.clock.now());
+  }
+}

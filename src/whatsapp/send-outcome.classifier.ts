@@ -1,0 +1,55 @@
+import type { HttpOutcome } from './http-json-client';
+import { replyExcerpt } from './reply-excerpt';
+import { parseRetryAfter } from './retry-after';
+import type { SendResult } from './whatsapp-provider';
+
+/** What a provider knows about its own replies. */
+export interface ReplyReader {
+  /** the message id in a 2xx reply, if there is one */
+  messageIdOf(json: unknown): string | undefined;
+  /** a 4xx (other than 429) that the provider documents as "slow down" rather than "bad request" */
+  isThrottling?(json: unknown): boolean;
+  /** the credentials sent with the request: never quoted in a reason */
+  readonly secrets: readonly string[];
+}
+
+/**
+ * CONTRACT §6: 2xx with an id → sent; 429, 5xx, no reply → temporary (the message is kept); any other 4xx →
+ * permanent. A 2xx without an id is permanent too: the provider accepted something we cannot track, and
+ * sending it again could deliver it twice. Anything else (1xx, 3xx: a misconfigured URL) is temporary, so
+ * an operator can fix the configuration before the attempts run out.
+ */
+export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, now: Date): SendResult {
+  if (outcome.kind === 'no_reply')
+    return outcome.aborted
+      ? { kind: 'temporary_failure', reason: outcome.reason, aborted: true }
+      : { kind: 'temporary_failure', reason: outcome.reason };
+
+  const { status } = outcome;
+  if (status >= 200 && status < 300) {
+    const id = reader.messageIdOf(outcome.json);
+    return id === undefined
+      ? { kind: 'permanent_failure', reason: `no message id in reply (HTTP ${status})` }
+      : { kind: 'sent', providerMessageId: id };
+  }
+
+  const reason = describe(status, outcome.body, reader.secrets);
+  if (status === 429 || (status >= 400 && status < 500 && reader.isThrottling?.(outcome.json) === true)) {
+    const retryAfterMs = parseRetryAfter(outcome.headers['retry-after'], now);
+    return retryAfterMs === undefined
+      ? { kind: 'temporary_failure', reason }
+      : { kind: 'temporary_failure', reason, retryAfterMs };
+  }
+  if (status >= 400 && status < 500) return { kind: 'permanent_failure', reason };
+  return { kind: 'temporary_failure', reason };
+}
+
+function describe(status: number, body: string, secrets: readonly string[]): string {
+  const excerpt = replyExcerpt(body, secrets);
+  return excerpt === '' ? `HTTP ${status}` : `HTTP ${status}: ${excerpt}`;
+}
+
+/** `value` when it is a non-empty string (ids are read out of untyped JSON). */
+export function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}

@@ -1,0 +1,47 @@
+import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { CircuitBreakerRegistry } from './circuit-breaker.registry';
+import { ConsoleProvider } from './console/console.provider';
+import { EvolutionProvider } from './evolution/evolution.provider';
+import { HttpJsonClient } from './http-json-client';
+import { MetaCloudProvider } from './meta/meta-cloud.provider';
+import { WhatsAppProvider } from './whatsapp-provider';
+import { PROVIDER_MAX_SOCKETS, PROVIDER_REQUEST_TIMEOUT_MS } from './whatsapp.constants';
+
+export function selectWhatsAppProvider(
+  config: AppConfig,
+  http: HttpJsonClient,
+  clock: Clock,
+): WhatsAppProvider {
+  switch (config.WHATSAPP_PROVIDER) {
+    case 'evolution':
+      return new EvolutionProvider(config, http, clock);
+    case 'meta':
+      return new MetaCloudProvider(config, http, clock);
+    case 'console':
+      return new ConsoleProvider();
+  }
+}
+
+/**
+ * The WhatsApp provider chosen by WHATSAPP_PROVIDER, and the circuit breakers of its sending numbers.
+ * Needs AppConfig and Clock (global ConfigModule and CommonModule).
+ */
+@Module({
+  providers: [
+    {
+      provide: HttpJsonClient,
+      useFactory: () =>
+        new HttpJsonClient({ timeoutMs: PROVIDER_REQUEST_TIMEOUT_MS, maxSockets: PROVIDER_MAX_SOCKETS }),
+    },
+    {
+      provide: WhatsAppProvider,
+      useFactory: selectWhatsAppProvider,
+      inject: [AppConfig, HttpJsonClient, Clock],
+    },
+    { provide: CircuitBreakerRegistry, useFactory: () => new CircuitBreakerRegistry() },
+  ],
+  exports: [WhatsAppProvider, CircuitBreakerRegistry],
+})
+export class WhatsAppModule {}

@@ -1,0 +1,178 @@
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeReply } from './fake-reply';
+
+export interface RecordedRequest {
+  readonly method: string;
+  /** path and query, as received */
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly rawBody: string;
+  /** the body parsed as JSON (undefined when it is not JSON) */
+  readonly body: unknown;
+  /** the phone the message is addressed to (Evolution `number`, Cloud API `to`) */
+  readonly recipient: string | undefined;
+  /** the sending number the request names (Evolution instance, Cloud API phone number id) */
+  readonly sendingNumber: string | undefined;
+  /** how the fake answered it: the reply kind, or `unauthorized` / `not_found` */
+  readonly answeredWith: FakeReply['kind'] | 'unauthorized' | 'not_found';
+  /** the message id the fake answered with, when it answered `ok` */
+  readonly messageId: string | undefined;
+  /** the client's port: equal ports mean a reused (kept-alive) connection */
+  readonly remotePort: number | undefined;
+}
+
+export interface ParsedRoute {
+  readonly sendingNumber: string;
+  readonly recipient: string | undefined;
+}
+
+/**
+ * A WhatsApp provider played by a real HTTP server on 127.0.0.1 (a random port). It records every
+ * request, answers from a sequence given by the test (`respondWith`) and then with the fallback (200 with an
+ * id unless `respondAlways` says otherwise). Subclasses know the provider's paths, credentials and bodies.
+ */
+export abstract class FakeProviderServer {
+  readonly requests: RecordedRequest[] = [];
+  private readonly server: Server = createServer((request, response) => this.handle(request, response));
+  private readonly planned: FakeReply[] = [];
+  private fallback: FakeReply = { kind: 'ok' };
+  private nextId = 1;
+
+  /** the base URL, without a trailing slash; valid after start() */
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** the next requests are answered with these, in order; later ones with the fallback */
+  respondWith(...replies: FakeReply[]): this {
+    this.planned.push(...replies);
+    return this;
+  }
+
+  /** the answer once the planned sequence is used up */
+  respondAlways(reply: FakeReply): this {
+    this.fallback = reply;
+    return this;
+  }
+
+  /** forgets the requests, the planned replies and the fallback */
+  reset(): void {
+    this.requests.length = 0;
+    this.planned.length = 0;
+    this.fallback = { kind: 'ok' };
+  }
+
+  /** requests addressed to this phone (whatever the answer) */
+  received(recipient: string): number {
+    return this.requests.filter((request) => request.recipient === recipient).length;
+  }
+
+  /** requests addressed to this phone that the fake accepted with a message id */
+  delivered(recipient: string): number {
+    return this.requests.filter((request) => request.recipient === recipient && request.answeredWith === 'ok')
+      .length;
+  }
+
+  /** accepted messages per recipient */
+  deliveredByRecipient(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const request of this.requests)
+      if (request.answeredWith === 'ok' && request.recipient !== undefined)
+        counts.set(request.recipient, (counts.get(request.recipient) ?? 0) + 1);
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** the sending number and recipient of a send request, or null when the path is not the send route */
+  protected abstract parseRoute(path: string, body: unknown): ParsedRoute | null;
+  protected abstract isAuthorized(headers: IncomingHttpHeaders, sendingNumber: string): boolean;
+  protected abstract unauthorizedBody(): unknown;
+  protected abstract okBody(id: string, recipient: string | undefined): unknown;
+  protected abstract generateId(sequence: number): string;
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const body = parseJson(rawBody);
+      const path = request.url ?? '';
+      const route = request.method === 'POST' ? this.parseRoute(path, body) : null;
+      const record = (answeredWith: RecordedRequest['answeredWith'], messageId?: string) =>
+        this.requests.push({
+          method: request.method ?? '',
+          path,
+          headers: request.headers,
+          rawBody,
+          body,
+          recipient: route?.recipient,
+          sendingNumber: route?.sendingNumber,
+          answeredWith,
+          messageId,
+          remotePort: request.socket.remotePort,
+        });
+
+      if (route === null) {
+        record('not_found');
+        return json(response, 404, { error: 'Not Found' });
+      }
+      if (!this.isAuthorized(request.headers, route.sendingNumber)) {
+        record('unauthorized');
+        return json(response, 401, this.unauthorizedBody());
+      }
+      const reply = this.planned.shift() ?? this.fallback;
+      switch (reply.kind) {
+        case 'ok': {
+          const id = reply.id ?? this.generateId(this.nextId++);
+          record('ok', id);
+          const answer = () => json(response, 200, this.okBody(id, route.recipient));
+          if (reply.delayMs) setTimeout(answer, reply.delayMs);
+          else answer();
+          return;
+        }
+        case 'ok_without_id':
+          record(reply.kind);
+          return json(response, 200, { status: 'PENDING' });
+        case 'status':
+          record(reply.kind);
+          return json(response, reply.status, reply.body ?? {}, reply.headers);
+        case 'hang':
+          record(reply.kind);
+          return;
+        case 'close_socket':
+          record(reply.kind);
+          request.socket.destroy();
+          return;
+      }
+    });
+  }
+}
+
+function json(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  if (response.destroyed) return;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(text);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

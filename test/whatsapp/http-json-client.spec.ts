@@ -1,0 +1,91 @@
+import { HttpJsonClient } from '../../src/whatsapp/http-json-client';
+import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
+import { fakeReply } from '../fakes/fake-reply';
+
+describe('HttpJsonClient', () => {
+  const server = new FakeEvolutionServer();
+  let client: HttpJsonClient;
+  let sendUrl: string;
+
+  beforeAll(async () => {
+    await server.start();
+    sendUrl = `${server.url}/message/sendText/one`;
+    client = new HttpJsonClient({ timeoutMs: 300, maxSockets: 2 });
+  });
+  afterAll(async () => {
+    client.close();
+    await server.close();
+  });
+  beforeEach(() => server.reset());
+
+  it('posts JSON and hands back the status, headers, text and parsed body', async () => {
+    server.respondWith(fakeReply.status(418, { teapot: true }, { 'x-trace': 't-1' }));
+    const outcome = await client.post(sendUrl, { 'x-extra': 'yes' }, { number: '1', text: 'ç' });
+    expect(outcome).toMatchObject({
+      kind: 'reply',
+      status: 418,
+      body: '{"teapot":true}',
+      json: { teapot: true },
+    });
+    expect(outcome.kind === 'reply' && outcome.headers['x-trace']).toBe('t-1');
+    expect(server.requests[0].headers).toMatchObject({ 'x-extra': 'yes', accept: 'application/json' });
+    expect(server.requests[0].rawBody).toBe('{"number":"1","text":"ç"}');
+  });
+
+  it('gives up after its timeout', async () => {
+    server.respondWith(fakeReply.hang());
+    const started = Date.now();
+    const outcome = await client.post(sendUrl, {}, {});
+    expect(outcome).toEqual({ kind: 'no_reply', reason: 'timeout after 300 ms', aborted: false });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('counts a slow reply against the whole request, not per chunk', async () => {
+    server.respondWith(fakeReply.ok('late', 1_000));
+    await expect(client.post(sendUrl, {}, { number: '1' })).resolves.toMatchObject({
+      kind: 'no_reply',
+      reason: 'timeout after 300 ms',
+    });
+  });
+
+  it('stops when the caller aborts, and says so', async () => {
+    server.respondWith(fakeReply.hang());
+    const controller = new AbortController();
+    const pending = client.post(sendUrl, {}, {}, controller.signal);
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).resolves.toEqual({ kind: 'no_reply', reason: 'aborted', aborted: true });
+    await expect(client.post(sendUrl, {}, {}, controller.signal)).resolves.toEqual({
+      kind: 'no_reply',
+      reason: 'aborted',
+      aborted: true,
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('reports a dropped connection as a network error', async () => {
+    server.respondWith(fakeReply.closeSocket());
+    await expect(client.post(sendUrl, {}, {})).resolves.toEqual({
+      kind: 'no_reply',
+      reason: 'network error: ECONNRESET',
+      aborted: false,
+    });
+  });
+
+  it('keeps at most maxSockets connections to a host and queues the rest', async () => {
+    server.respondAlways(fakeReply.ok(undefined, 50));
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () => client.post(sendUrl, {}, { number: '1' })),
+    );
+    expect(outcomes.every((outcome) => outcome.kind === 'reply' && outcome.status === 200)).toBe(true);
+    expect(new Set(server.requests.map((request) => request.remotePort)).size).toBe(2);
+  });
+
+  it('reads a non-JSON body as text', async () => {
+    server.respondWith(fakeReply.status(502, '<html>Bad Gateway</html>'));
+    await expect(client.post(sendUrl, {}, {})).resolves.toMatchObject({
+      status: 502,
+      body: '<html>Bad Gateway</html>',
+      json: undefined,
+    });
+  });
+});

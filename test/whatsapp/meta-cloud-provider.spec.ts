@@ -1,0 +1,156 @@
+import { HttpJsonClient } from '../../src/whatsapp/http-json-client';
+import { MetaCloudProvider } from '../../src/whatsapp/meta/meta-cloud.provider';
+import type { SendResult } from '../../src/whatsapp/whatsapp-provider';
+import { FakeMetaServer } from '../fakes/fake-meta-server';
+import { fakeReply } from '../fakes/fake-reply';
+import { FakeClock } from '../utils/fake-clock';
+import { testConfig } from '../utils/test-config';
+
+const TOKEN = 'EAAGmeta-secret-access-token-abcdef';
+const PHONE_NUMBER_ID = '106540352242922';
+const PHONE = '5521998887766';
+const TEXT = 'Bom dia! Confirma o plantão de sábado no Hospital São Lucas?';
+
+describe('MetaCloudProvider against a fake Cloud API', () => {
+  const server = new FakeMetaServer({ accessToken: TOKEN, phoneNumberId: PHONE_NUMBER_ID });
+  const clock = new FakeClock('2026-03-02T12:00:00Z');
+  let http: HttpJsonClient;
+  let provider: MetaCloudProvider;
+
+  const build = (overrides: Record<string, string> = {}) =>
+    new MetaCloudProvider(
+      testConfig({
+        WHATSAPP_PROVIDER: 'meta',
+        META_API_URL: `${server.url}/v21.0`,
+        META_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+        META_ACCESS_TOKEN: TOKEN,
+        ...overrides,
+      }),
+      http,
+      clock,
+    );
+
+  beforeAll(async () => {
+    await server.start();
+    http = new HttpJsonClient({ timeoutMs: 200, maxSockets: 64 });
+    provider = build();
+  });
+  afterAll(async () => {
+    http.close();
+    await server.close();
+  });
+  beforeEach(() => server.reset());
+
+  const send = (): Promise<SendResult> => provider.send({ to: PHONE, text: TEXT, instance: null });
+
+  it('posts to {META_API_URL}/{phone number id}/messages with the bearer token and returns messages[0].id', async () => {
+    server.respondWith(fakeReply.ok('wamid.HBgLNTUyMTk5ODg4Nzc2NhUCABEYEjA'));
+
+    await expect(send()).resolves.toEqual({
+      kind: 'sent',
+      providerMessageId: 'wamid.HBgLNTUyMTk5ODg4Nzc2NhUCABEYEjA',
+    });
+
+    expect(server.requests).toHaveLength(1);
+    const [request] = server.requests;
+    expect(request.method).toBe('POST');
+    expect(request.path).toBe(`/v21.0/${PHONE_NUMBER_ID}/messages`);
+    expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(request.headers['content-type']).toBe('application/json');
+    expect(request.headers.apikey).toBeUndefined();
+    expect(request.body).toEqual({
+      messaging_product: 'whatsapp',
+      to: PHONE,
+      type: 'text',
+      text: { body: TEXT },
+    });
+    expect(server.delivered(PHONE)).toBe(1);
+  });
+
+  it('has one sending number: the phone number id', () => {
+    expect(provider.name).toBe('meta');
+    expect(provider.sendingNumbers()).toEqual([PHONE_NUMBER_ID]);
+  });
+
+  it.each([
+    [
+      '429 with Retry-After',
+      fakeReply.tooManyRequests('5'),
+      { kind: 'temporary_failure', retryAfterMs: 5_000 },
+    ],
+    [
+      '500',
+      fakeReply.serverError(500),
+      { kind: 'temporary_failure', reason: expect.stringContaining('HTTP 500') },
+    ],
+    [
+      '503',
+      fakeReply.serverError(503),
+      { kind: 'temporary_failure', reason: expect.stringContaining('HTTP 503') },
+    ],
+    [
+      '400 (recipient not allowed)',
+      fakeReply.badRequest({
+        error: { message: '(#131030) Recipient phone number not in allowed list', code: 131030 },
+      }),
+      { kind: 'permanent_failure', reason: expect.stringContaining('HTTP 400') },
+    ],
+    [
+      '400 with a throughput code (130429)',
+      fakeReply.badRequest({ error: { message: '(#130429) Rate limit hit', code: 130429 } }),
+      { kind: 'temporary_failure', reason: expect.stringContaining('130429') },
+    ],
+    [
+      '400 with the pair rate code (131056)',
+      fakeReply.badRequest({ error: { message: '(#131056) pair rate limit hit', code: 131056 } }),
+      { kind: 'temporary_failure' },
+    ],
+    [
+      '200 without messages[0].id',
+      fakeReply.okWithoutId(),
+      { kind: 'permanent_failure', reason: 'no message id in reply (HTTP 200)' },
+    ],
+    ['a hang (timeout)', fakeReply.hang(), { kind: 'temporary_failure', reason: 'timeout after 200 ms' }],
+    [
+      'a closed socket',
+      fakeReply.closeSocket(),
+      { kind: 'temporary_failure', reason: expect.stringMatching(/^network error: /) },
+    ],
+  ])('classifies %s', async (_name, reply, expected) => {
+    server.respondWith(reply);
+    const result = await send();
+    expect(result).toEqual(expect.objectContaining(expected));
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('an expired token is a permanent 401 whose reason never quotes a token', async () => {
+    const expired = 'EAAGexpired-token-zyxwvu-987';
+    const result = await build({ META_ACCESS_TOKEN: expired }).send({
+      to: PHONE,
+      text: TEXT,
+      instance: null,
+    });
+    expect(result).toMatchObject({ kind: 'permanent_failure', reason: expect.stringContaining('HTTP 401') });
+    expect(result).toMatchObject({ reason: expect.stringContaining('Invalid OAuth access token') });
+    expect(JSON.stringify(result)).not.toContain(expired);
+    expect(JSON.stringify(result)).not.toContain(TOKEN);
+  });
+
+  it('never quotes the token even when an error echoes it back', async () => {
+    server.respondWith(fakeReply.status(403, `forbidden for Bearer ${TOKEN}`));
+    const result = await send();
+    expect(result).toEqual({
+      kind: 'permanent_failure',
+      reason: 'HTTP 403: forbidden for Bearer [REDACTED]',
+    });
+  });
+
+  it('a refused connection is temporary', async () => {
+    const closed = await new FakeMetaServer().start();
+    const url = closed.url;
+    await closed.close();
+    const result = await build({ META_API_URL: url }).send({ to: PHONE, text: TEXT, instance: null });
+    expect(result).toEqual({ kind: 'temporary_failure', reason: 'network error: ECONNREFUSED' });
+  });
+});
