@@ -1,0 +1,170 @@
+import { Logger } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import { domainTestGlobals } from '../../../test/domain-workers/domain-test-globals';
+import { FakeHttpServer } from '../../../test/domain-workers/fake-http-server';
+import { FakeClock } from '../../../test/utils/fake-clock';
+import { testConfig } from '../../../test/utils/test-config';
+import { createTestDatabase, TestDatabase } from '../../../test/utils/test-database';
+import { JobLogger } from '../../scheduler/job-logger';
+import { JobNames } from '../../scheduler/job-names';
+import type { JobContext } from '../../scheduler/job.types';
+import { DailyReportModule } from './daily-report.module';
+import { DailyReportWorker } from './daily-report.worker';
+
+// Wednesday 2026-03-11, 08:00 in São Paulo (UTC-3): the report is for Tuesday 2026-03-10, which in UTC is
+// [2026-03-10T03:00Z, 2026-03-11T03:00Z).
+const NOW = new Date('2026-03-11T11:00:00Z');
+const INSIDE_FIRST = '2026-03-10T03:00:00Z';
+const INSIDE_LAST = '2026-03-11T02:59:59Z'; // Tuesday 23:59:59 local, already Wednesday in UTC
+const BEFORE = '2026-03-10T02:59:59Z'; // Monday 23:59:59 local, already Tuesday in UTC
+const AFTER = '2026-03-11T03:00:00Z';
+
+describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
+  let db: TestDatabase;
+  let slack: FakeHttpServer;
+  let slackUrl: string;
+  const clock = new FakeClock(NOW);
+  const modules: TestingModule[] = [];
+
+  async function compileWorker(env: Record<string, string>): Promise<DailyReportWorker> {
+    const config = testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo', ...env });
+    const module = await Test.createTestingModule({
+      imports: [domainTestGlobals(db.url, config, clock), DailyReportModule],
+    }).compile();
+    await module.init();
+    modules.push(module);
+    return module.get(DailyReportWorker);
+  }
+
+  function context(): JobContext {
+    return {
+      jobName: JobNames.dailyReport,
+      executionId: 'test-exec',
+      trigger: 'manual',
+      signal: new AbortController().signal,
+      logger: new JobLogger(JobNames.dailyReport, 'test-exec'),
+      clock,
+    };
+  }
+
+  async function seedDay() {
+    const { rows } = await db.sql.query<{ id: string }>(
+      `INSERT INTO leads (telefone, last_inbound_at) VALUES ('5511900000001', $1), ('5511900000002', $2), ('5511900000003', $3)
+       RETURNING id`,
+      [INSIDE_FIRST, INSIDE_LAST, BEFORE],
+    );
+    const lead = rows[0].id;
+    const message = (status: string, at: string, extra: Record<string, unknown> = {}) =>
+      db.sql.query(
+        `INSERT INTO fila_mensagens (lead_id, conteudo, tipo, status, enviada_em, updated_at, created_at, agendar_para)
+         VALUES ($1, 'x', 'campanha', $2, $3, $4, $5, $6)`,
+        [
+          lead,
+          status,
+          status === 'enviada' ? at : null,
+          at,
+          extra.created_at ?? at,
+          extra.agendar_para ?? at,
+        ],
+      );
+    await message('enviada', INSIDE_FIRST);
+    await message('enviada', INSIDE_LAST);
+    await message('enviada', BEFORE);
+    await message('enviada', AFTER);
+    await message('bloqueada', INSIDE_LAST);
+    await message('bloqueada', BEFORE);
+    await message('erro', '2026-03-10T15:00:00Z');
+    // deferred during the day to a later time; plus one due now that is simply waiting (queue size)
+    await message('pendente', '2026-03-10T23:30:00Z', {
+      created_at: '2026-03-10T23:00:00Z',
+      agendar_para: '2026-03-11T12:00:00Z',
+    });
+    await message('pendente', '2026-03-11T10:00:00Z');
+
+    const vaga = await db.sql.query<{ id: string }>(
+      `INSERT INTO vagas (hospital, mensagem_grupo_id, created_at) VALUES
+         ('A', gen_random_uuid(), $1), ('B', gen_random_uuid(), $2), ('C', gen_random_uuid(), $3), ('manual', NULL, $1)
+       RETURNING id`,
+      [INSIDE_FIRST, INSIDE_LAST, AFTER],
+    );
+    const vagaId = vaga.rows[0].id;
+    await db.sql.query(
+      `INSERT INTO handoffs (lead_id, vaga_id, status, created_at, respondido_em, expired_at) VALUES
+         ($1, $2, 'pending', $3, NULL, NULL),
+         ($1, $2, 'confirmed', $4, $3, NULL),
+         ($1, $2, 'expired', $4, NULL, $5),
+         ($1, $2, 'expired', $4, NULL, $6)`,
+      [lead, vagaId, INSIDE_LAST, BEFORE, INSIDE_FIRST, AFTER],
+    );
+    await db.sql.query(
+      `INSERT INTO job_executions (job_name, status, started_at) VALUES
+         ('process_queue', 'error', $1), ('process_queue', 'timeout', $2), ('sync_briefing', 'error', $1),
+         ('sync_briefing', 'error', $3), ('daily_report', 'success', $1)`,
+      [INSIDE_FIRST, INSIDE_LAST, BEFORE],
+    );
+  }
+
+  beforeAll(async () => {
+    Logger.overrideLogger(['error']);
+    db = await createTestDatabase('dw_daily_report');
+    slack = new FakeHttpServer();
+    slackUrl = await slack.start();
+  });
+
+  afterAll(async () => {
+    for (const module of modules) await module.close();
+    await slack?.stop();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    slack.reset();
+    await db.sql.query(
+      'TRUNCATE relatorios_diarios, job_executions, handoffs, fila_mensagens, vagas, leads CASCADE',
+    );
+  });
+
+  it("counts yesterday's local day, stores the row and posts it to Slack once", async () => {
+    const worker = await compileWorker({ SLACK_WEBHOOK_URL: slackUrl });
+    await seedDay();
+
+    const result = await worker.run(context());
+
+    const expected = {
+      data: '2026-03-10',
+      mensagens: { enviadas: 2, bloqueadas: 1, erros: 1, adiadas: 1 },
+      respostas: 2,
+      handoffs: { abertos: 1, confirmados: 1, expirados: 1 },
+      vagasImportadas: 2,
+      falhasPorJob: { process_queue: 2, sync_briefing: 1 },
+      filaAgora: 1,
+    };
+    expect(result.details).toEqual({ ...expected, slack: 'posted' });
+    const { rows } = await db.sql.query(
+      'SELECT data::text, metricas, texto, enviado_slack_em FROM relatorios_diarios',
+    );
+    expect(rows).toEqual([
+      { data: '2026-03-10', metricas: expected, texto: expect.any(String), enviado_slack_em: NOW },
+    ]);
+    expect(slack.texts()).toEqual([rows[0].texto]);
+    expect(rows[0].texto).toContain('*Relatório diário — 10/03/2026*');
+    expect(rows[0].texto).toContain('2 enviadas, 1 bloqueadas, 1 com erro, 1 adiadas');
+    expect(rows[0].texto).toContain('process_queue (2), sync_briefing (1)');
+
+    // a re-run (catch-up, operator) refreshes the row but does not post again
+    expect((await worker.run(context())).details).toMatchObject({ slack: 'already posted' });
+    expect(slack.requests).toHaveLength(1);
+  });
+
+  it('logs instead of posting when Slack is not configured, and retries a failed post on the next run', async () => {
+    const unconfigured = await compileWorker({});
+    expect((await unconfigured.run(context())).details).toMatchObject({ slack: 'not_configured' });
+
+    await db.sql.query('TRUNCATE relatorios_diarios');
+    const worker = await compileWorker({ SLACK_WEBHOOK_URL: slackUrl });
+    slack.answer({ status: 500 });
+    expect((await worker.run(context())).details).toMatchObject({ slack: 'failed' });
+    slack.answer({ status: 200 });
+    expect((await worker.run(context())).details).toMatchObject({ slack: 'posted' });
+  });
+});

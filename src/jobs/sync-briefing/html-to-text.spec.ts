@@ -1,0 +1,24 @@
+import { htmlToText, looksLikeHtml, normaliseText } from './html-to-text';
+
+describe('htmlToText', () => {
+  it('keeps the words and the paragraphs, drops markup, scripts and styles', () => {
+    const html = `<!DOCTYPE html><html><head><title>x</title><style>p{color:red}</style></head>
+      <body><h1>Briefing</h1><p class="c1">Plantões de <b>UTI</b> &amp; PS</p><script>track()</script>
+      <p>Valor&nbsp;mínimo: R$ 1.200</p></body></html>`;
+    expect(htmlToText(html)).toBe('Briefing\nPlantões de UTI & PS\nValor mínimo: R$ 1.200');
+  });
+
+  it('gives the same text when only the markup changes', () => {
+    expect(htmlToText('<p class="a">Oi</p>')).toBe(htmlToText('<div id="z"><p class="b">Oi</p></div>'));
+  });
+
+  it('detects HTML by content type or by its start', () => {
+    expect(looksLikeHtml('text/html; charset=utf-8', 'x')).toBe(true);
+    expect(looksLikeHtml(null, '  <!doctype html><p>')).toBe(true);
+    expect(looksLikeHtml('text/plain', 'a < b')).toBe(false);
+  });
+
+  it('normalises plain text line endings', () => {
+    expect(normaliseText('a  \r\nb\r\n\n')).toBe('a\nb');
+  });
+});

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { AppConfig } from '../../config/app-config';
+import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { BriefingFetcher } from './briefing-fetcher';
+import { htmlToText, looksLikeHtml, normaliseText } from './html-to-text';
+import { SyncBriefingRepository } from './sync-briefing.repository';
+
+/** A failed download fails the run (the runner records the reason); the last good version stays. */
+export class BriefingSyncError extends Error {}
+
+/** Hourly: downloads BRIEFING_URL and stores a new `briefings` version only when the text changed. */
+@Injectable()
+export class SyncBriefingService {
+  constructor(
+    private readonly fetcher: BriefingFetcher,
+    private readonly repository: SyncBriefingRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(context: JobContext): Promise<JobResult> {
+    const url = this.config.BRIEFING_URL;
+    if (url === undefined) {
+      context.logger.info('briefing not configured');
+      return { itemsProcessed: 0, details: { outcome: 'not configured' } };
+    }
+    const download = await this.fetcher.fetch(url, context.signal);
+    if (!download.ok) {
+      const latest = await this.repository.latest();
+      context.logger.warn('briefing sync failed; the last version stays', {
+        reason: download.reason,
+        versao: latest?.versao ?? null,
+      });
+      throw new BriefingSyncError(`${download.reason} (kept version ${latest?.versao ?? 'none'})`);
+    }
+    const html = looksLikeHtml(download.contentType, download.body);
+    const text = html ? htmlToText(download.body) : normaliseText(download.body);
+    const hash = createHash('sha256').update(text).digest('hex');
+    const stored = await this.repository.storeIfChanged(text, hash, url, download.contentType);
+    const versao = stored ?? (await this.repository.latest())?.versao ?? null;
+    const details = {
+      outcome: stored === null ? 'unchanged' : 'stored',
+      versao,
+      hash: hash.slice(0, 12),
+      characters: text.length,
+      html,
+    };
+    context.logger.info(stored === null ? 'briefing unchanged' : 'new briefing version stored', details);
+    return { itemsProcessed: stored === null ? 0 : 1, details };
+  }
+}

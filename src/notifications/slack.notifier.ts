@@ -1,0 +1,36 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AlertCooldown } from './alert-cooldown';
+import { SlackClient } from './slack.client';
+import type { SlackMessage, SlackPostResult } from './slack-message';
+import { ALERT_COOLDOWN_MS } from './slack.constants';
+
+export type AlertResult = SlackPostResult | { delivered: false; reason: 'cooldown' };
+
+/**
+ * What the rest of the service calls to tell operators something: `notify` always posts (reports, handoff
+ * news); `alert` posts a kind at most once per cooldown across replicas. Without Slack both are logged.
+ */
+@Injectable()
+export class SlackNotifier {
+  private readonly logger = new Logger('notifications');
+
+  constructor(
+    private readonly slack: SlackClient,
+    private readonly cooldown: AlertCooldown,
+  ) {}
+
+  async notify(message: SlackMessage): Promise<SlackPostResult> {
+    const result = await this.slack.post(message);
+    if (result.delivered) return result;
+    if (result.reason === 'not_configured')
+      this.logger.log({ msg: 'slack not configured', text: message.text });
+    else this.logger.error({ msg: 'slack post failed', error: result.error, attempts: result.attempts });
+    return result;
+  }
+
+  async alert(kind: string, text: string, cooldownMs = ALERT_COOLDOWN_MS): Promise<AlertResult> {
+    if (!(await this.cooldown.tryAcquire(kind, cooldownMs))) return { delivered: false, reason: 'cooldown' };
+    this.logger.warn({ msg: 'alert', kind, text });
+    return this.notify({ text: `:warning: ${text}` });
+  }
+}

@@ -1,0 +1,60 @@
+import type { HandoffShift } from './handoff-shift';
+
+/** The Portuguese texts of the handoff flow; pure functions so the wording is tested on its own. */
+
+export function describeShift(shift: HandoffShift): string {
+  const where = [shift.especialidade, shift.hospital ?? 'hospital a confirmar'].filter(Boolean).join(' no ');
+  const day = shift.data === null ? '' : ` em ${shift.data.slice(8, 10)}/${shift.data.slice(5, 7)}`;
+  const hours = shift.horaInicio && shift.horaFim ? ` (${shift.horaInicio}–${shift.horaFim})` : '';
+  return `${where}${day}${hours}`;
+}
+
+function doctor(shift: HandoffShift): string {
+  return shift.medicoNome ? `o(a) Dr(a). ${firstName(shift.medicoNome)}` : 'o médico interessado';
+}
+
+function hello(name: string | null): string {
+  return name ? `Olá, ${firstName(name)}!` : 'Olá!';
+}
+
+export function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] ?? name;
+}
+
+/** Follow-up `number` (1–3) to the poster. */
+export function followupMessage(shift: HandoffShift, number: number): string {
+  const plantao = describeShift(shift);
+  switch (number) {
+    case 1:
+      return (
+        `${hello(shift.divulgadorNome)} Tudo bem? Sobre o plantão ${plantao}: ${doctor(shift)} tem interesse ` +
+        `e a vaga está reservada para ele(a). Você consegue confirmar se está tudo certo?`
+      );
+    case 2:
+      return (
+        `${hello(shift.divulgadorNome)} Passando para lembrar do plantão ${plantao}, reservado para ` +
+        `${doctor(shift)}. Pode nos confirmar se a vaga segue com ele(a)?`
+      );
+    default:
+      return (
+        `${hello(shift.divulgadorNome)} Último lembrete: a reserva do plantão ${plantao} para ${doctor(shift)} ` +
+        `expira em breve. Se puder, nos confirme por aqui.`
+      );
+  }
+}
+
+/** To the doctor, when the reservation expired without the poster's answer. */
+export function expiredMessage(shift: HandoffShift): string {
+  return (
+    `${hello(shift.medicoNome)} Não recebemos a confirmação do responsável pelo plantão ${describeShift(shift)} ` +
+    `a tempo, então a reserva expirou. Seguimos procurando outras vagas para você!`
+  );
+}
+
+/** To the doctor, when the poster said the shift is not confirmed. */
+export function notConfirmedMessage(shift: HandoffShift): string {
+  return (
+    `${hello(shift.medicoNome)} O responsável pelo plantão ${describeShift(shift)} não confirmou a vaga. ` +
+    `Seguimos procurando outras oportunidades para você!`
+  );
+}

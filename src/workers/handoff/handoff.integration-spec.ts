@@ -1,0 +1,330 @@
+import { Logger } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import { domainTestGlobals } from '../../../test/domain-workers/domain-test-globals';
+import { FakeHttpServer } from '../../../test/domain-workers/fake-http-server';
+import { FakeClock } from '../../../test/utils/fake-clock';
+import { testConfig } from '../../../test/utils/test-config';
+import { testRedisPrefix } from '../../../test/utils/test-context';
+import { createTestDatabase, TestDatabase, testRedisUrl } from '../../../test/utils/test-database';
+import { AppConfig } from '../../config/app-config';
+import { JobLogger } from '../../scheduler/job-logger';
+import { JobNames } from '../../scheduler/job-names';
+import type { JobContext } from '../../scheduler/job.types';
+import { FeatureFlagsService } from '../pilot-mode/feature-flags.service';
+import { HandoffAnswerService } from './handoff-answer.service';
+import { HandoffModule } from './handoff.module';
+import { HandoffWorker } from './handoff.worker';
+
+// Tuesday 2026-03-10, 10:00 in São Paulo
+const CREATED = new Date('2026-03-10T13:00:00Z');
+const HOUR = 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
+const at = (ms: number) => new Date(CREATED.getTime() + ms);
+
+describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
+  let db: TestDatabase;
+  let clock: FakeClock;
+  let slack: FakeHttpServer;
+  let config: AppConfig;
+  const modules: TestingModule[] = [];
+
+  async function compile(): Promise<TestingModule> {
+    const module = await Test.createTestingModule({
+      imports: [domainTestGlobals(db.url, config, clock), HandoffModule],
+    }).compile();
+    await module.init();
+    modules.push(module);
+    return module;
+  }
+
+  function context(): JobContext {
+    return {
+      jobName: JobNames.handoffProcessor,
+      executionId: 'test-exec',
+      trigger: 'manual',
+      signal: new AbortController().signal,
+      logger: new JobLogger(JobNames.handoffProcessor, 'test-exec'),
+      clock,
+    };
+  }
+
+  async function insert(table: string, row: Record<string, unknown>): Promise<string> {
+    const columns = Object.keys(row);
+    const { rows } = await db.sql.query<{ id: string }>(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
+      Object.values(row),
+    );
+    return rows[0].id;
+  }
+
+  async function seedHandoff(fields: Record<string, unknown> = {}, vagaStatus = 'reservada') {
+    const doctor = await insert('leads', {
+      nome: 'Ana Souza',
+      telefone: `55119${Math.random().toString().slice(2, 10)}`,
+    });
+    const vaga = await insert('vagas', {
+      hospital: 'Hospital Santa Cruz',
+      especialidade: 'Clínica médica',
+      data: '2026-03-14',
+      hora_inicio: '07:00',
+      hora_fim: '19:00',
+      status: vagaStatus,
+    });
+    const handoff = await insert('handoffs', {
+      lead_id: doctor,
+      vaga_id: vaga,
+      divulgador_nome: 'Carlos Lima',
+      divulgador_telefone: '+55 (11) 97777-0001',
+      created_at: CREATED,
+      reserved_until: at(48 * HOUR),
+      ...fields,
+    });
+    return { doctor, vaga, handoff };
+  }
+
+  async function queue() {
+    const { rows } = await db.sql.query<{
+      telefone: string;
+      conteudo: string;
+      tipo: string;
+      chave_idempotencia: string;
+    }>(
+      `SELECT l.telefone, f.conteudo, f.tipo, f.chave_idempotencia
+       FROM fila_mensagens f JOIN leads l ON l.id = f.lead_id ORDER BY f.created_at, f.chave_idempotencia`,
+    );
+    return rows;
+  }
+
+  async function handoffRow(id: string) {
+    const { rows } = await db.sql.query('SELECT * FROM handoffs WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  async function vagaStatus(id: string): Promise<string> {
+    const { rows } = await db.sql.query<{ status: string }>('SELECT status FROM vagas WHERE id = $1', [id]);
+    return rows[0].status;
+  }
+
+  let worker: HandoffWorker;
+  let module: TestingModule;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(['error']);
+    db = await createTestDatabase('dw_handoff');
+    slack = new FakeHttpServer();
+    const slackUrl = await slack.start();
+    clock = new FakeClock(CREATED);
+    config = testConfig({
+      SLACK_WEBHOOK_URL: slackUrl,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: testRedisPrefix('dw_handoff'),
+    });
+    module = await compile();
+    worker = module.get(HandoffWorker);
+  });
+
+  afterAll(async () => {
+    for (const compiled of modules) await compiled.close();
+    await slack?.stop();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    clock.set(CREATED);
+    slack.reset();
+    await db.sql.query('TRUNCATE handoffs, fila_mensagens, vagas, vagas_auditoria, leads CASCADE');
+    await db.sql.query(`UPDATE feature_flags SET ativo = true WHERE nome = 'external_handoff'`);
+  });
+
+  it('follows up with the poster at 2 h, 24 h and 36 h after creation, never before and never a fourth time', async () => {
+    const { handoff } = await seedHandoff();
+    const sentAt = async (ms: number) => {
+      clock.set(at(ms));
+      return (await worker.run(context())).details?.followupsSent;
+    };
+
+    expect(await sentAt(2 * HOUR - MINUTE)).toBe(0);
+    expect(await sentAt(2 * HOUR)).toBe(1);
+    expect(await sentAt(2 * HOUR + 5 * MINUTE)).toBe(0);
+    expect(await sentAt(24 * HOUR - MINUTE)).toBe(0);
+    expect(await sentAt(24 * HOUR)).toBe(1);
+    expect(await sentAt(36 * HOUR - MINUTE)).toBe(0);
+    expect(await sentAt(36 * HOUR)).toBe(1);
+    expect(await sentAt(40 * HOUR)).toBe(0);
+    expect(await sentAt(47 * HOUR)).toBe(0);
+
+    const messages = await queue();
+    expect(messages).toHaveLength(3);
+    for (const [index, message] of messages.entries()) {
+      expect(message).toMatchObject({
+        telefone: '5511977770001',
+        tipo: 'handoff_followup',
+        chave_idempotencia: `handoff:${handoff}:followup:${index + 1}`,
+      });
+      expect(message.conteudo).toMatch(/^Olá, Carlos!/);
+      expect(message.conteudo).toContain('Ana');
+      expect(message.conteudo).toContain('Hospital Santa Cruz em 14/03 (07:00–19:00)');
+    }
+    expect(messages[2].conteudo).toContain('Último lembrete');
+    expect(await handoffRow(handoff)).toMatchObject({
+      status: 'contacted',
+      followup_count: 3,
+      last_followup_at: at(36 * HOUR),
+    });
+    // the poster became a lead so the queue can address the message
+    const { rows } = await db.sql.query(`SELECT nome FROM leads WHERE telefone = '5511977770001'`);
+    expect(rows).toEqual([{ nome: 'Carlos Lima' }]);
+  });
+
+  it('sends one follow-up per run when several are overdue, spaced by at least 2 h', async () => {
+    await seedHandoff();
+    clock.set(at(30 * HOUR)); // the 2 h and 24 h follow-ups were both missed
+    expect((await worker.run(context())).details?.followupsSent).toBe(1);
+    clock.set(at(30 * HOUR + 5 * MINUTE));
+    expect((await worker.run(context())).details?.followupsSent).toBe(0);
+    clock.set(at(32 * HOUR));
+    expect((await worker.run(context())).details?.followupsSent).toBe(1);
+    expect(await queue()).toHaveLength(2);
+  });
+
+  it('pauses follow-ups while external_handoff is off, but still expires', async () => {
+    const { handoff, vaga } = await seedHandoff();
+    await module.get(FeatureFlagsService).set('external_handoff', false, 'test', 'test');
+    clock.set(at(3 * HOUR));
+    const paused = await worker.run(context());
+    expect(paused.details).toMatchObject({ followupsSent: 0, followupsPaused: true });
+    expect(await queue()).toHaveLength(0);
+
+    clock.set(at(48 * HOUR));
+    expect((await worker.run(context())).details).toMatchObject({ expired: 1, followupsPaused: true });
+    expect(await handoffRow(handoff)).toMatchObject({ status: 'expired', followup_count: 0 });
+    expect(await vagaStatus(vaga)).toBe('aberta');
+
+    // switched back on: an expired handoff gets no follow-up
+    await module.get(FeatureFlagsService).set('external_handoff', true, null, 'test');
+    expect((await worker.run(context())).details).toMatchObject({ followupsSent: 0, expired: 0 });
+  });
+
+  it('expires at reserved_until: shift back to aberta with an audit row, doctor told, Slack notified', async () => {
+    const { handoff, vaga } = await seedHandoff({ followup_count: 3, status: 'contacted' });
+    clock.set(at(48 * HOUR - MINUTE));
+    expect((await worker.run(context())).details).toMatchObject({ expired: 0 });
+    expect(slack.requests).toHaveLength(0);
+
+    clock.set(at(48 * HOUR));
+    const result = await worker.run(context());
+    expect(result.details).toMatchObject({ expired: 1, shiftsReopened: 1, slack: 'posted' });
+    expect(await handoffRow(handoff)).toMatchObject({ status: 'expired', expired_at: at(48 * HOUR) });
+    expect(await vagaStatus(vaga)).toBe('aberta');
+    const { rows: audit } = await db.sql.query(
+      'SELECT status_anterior, status_novo, origem FROM vagas_auditoria WHERE vaga_id = $1',
+      [vaga],
+    );
+    expect(audit).toEqual([
+      { status_anterior: 'reservada', status_novo: 'aberta', origem: 'handoff_processor' },
+    ]);
+    const messages = await queue();
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({
+      tipo: 'handoff_aviso',
+      chave_idempotencia: `handoff:${handoff}:expired`,
+    });
+    expect(messages[0].conteudo).toMatch(/^Olá, Ana! .*reserva expirou/);
+    expect(slack.texts()).toHaveLength(1);
+    expect(slack.texts()[0]).toContain('Ana Souza');
+    expect(slack.texts()[0]).toContain('vaga reaberta');
+
+    // a re-run changes nothing and announces nothing
+    clock.advance(5 * MINUTE);
+    expect((await worker.run(context())).itemsProcessed).toBe(0);
+    expect(slack.requests).toHaveLength(1);
+    expect(await queue()).toHaveLength(1);
+  });
+
+  it('does not reopen a shift that was re-assigned or is no longer reserved', async () => {
+    const reassigned = await seedHandoff();
+    const otherDoctor = await insert('leads', { nome: 'Bruno', telefone: '5511955550000' });
+    await insert('handoffs', {
+      lead_id: otherDoctor,
+      vaga_id: reassigned.vaga,
+      created_at: at(10 * HOUR),
+      reserved_until: at(58 * HOUR),
+    });
+    const confirmed = await seedHandoff({}, 'confirmada');
+
+    clock.set(at(48 * HOUR));
+    const result = await worker.run(context());
+
+    expect(result.details).toMatchObject({ expired: 2, shiftsReopened: 0 });
+    expect(await handoffRow(reassigned.handoff)).toMatchObject({ status: 'expired' });
+    expect(await vagaStatus(reassigned.vaga)).toBe('reservada');
+    expect(await vagaStatus(confirmed.vaga)).toBe('confirmada');
+    const { rows } = await db.sql.query('SELECT count(*)::int AS n FROM vagas_auditoria');
+    expect(rows[0].n).toBe(0);
+    expect(slack.texts()[0]).toContain('vaga mantida');
+  });
+
+  it('sends nothing twice when two replicas run at once', async () => {
+    const other = (await compile()).get(HandoffWorker);
+    const due = [];
+    for (let i = 0; i < 15; i++) due.push(await seedHandoff());
+    const expiring = [];
+    for (let i = 0; i < 10; i++)
+      expiring.push(await seedHandoff({ created_at: at(-48 * HOUR), reserved_until: at(2 * HOUR) }));
+
+    clock.set(at(2 * HOUR));
+    const results = await Promise.all([worker.run(context()), other.run(context()), worker.run(context())]);
+
+    const total = (key: string) => results.reduce((sum, result) => sum + Number(result.details?.[key]), 0);
+    expect(total('followupsSent')).toBe(15);
+    expect(total('expired')).toBe(10);
+    const { rows } = await db.sql.query<{ tipo: string; n: number; distinct_keys: number }>(
+      `SELECT tipo, count(*)::int AS n, count(DISTINCT chave_idempotencia)::int AS distinct_keys
+       FROM fila_mensagens GROUP BY tipo ORDER BY tipo`,
+    );
+    expect(rows).toEqual([
+      { tipo: 'handoff_aviso', n: 10, distinct_keys: 10 },
+      { tipo: 'handoff_followup', n: 15, distinct_keys: 15 },
+    ]);
+    const { rows: counts } = await db.sql.query(
+      `SELECT count(*) FILTER (WHERE followup_count = 1)::int AS followed, count(*) FILTER (WHERE status = 'expired')::int AS expired
+       FROM handoffs`,
+    );
+    expect(counts[0]).toEqual({ followed: 15, expired: 10 });
+    const announced = slack.texts().join('\n').match(/^• /gm) ?? [];
+    expect(announced).toHaveLength(10);
+  });
+
+  describe('the poster answer', () => {
+    it('confirmed: the reserved shift is confirmed and the processor leaves it alone', async () => {
+      const { handoff, vaga } = await seedHandoff();
+      const answers = module.get(HandoffAnswerService);
+      expect(await answers.record(handoff, 'confirmed', 'admin')).toEqual({
+        outcome: 'recorded',
+        status: 'confirmed',
+        vagaStatus: 'confirmada',
+      });
+      expect(await handoffRow(handoff)).toMatchObject({ status: 'confirmed', respondido_por: 'admin' });
+      expect(await vagaStatus(vaga)).toBe('confirmada');
+      expect(await answers.record(handoff, 'not_confirmed', 'admin')).toEqual({
+        outcome: 'already_closed',
+        status: 'confirmed',
+      });
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(context())).itemsProcessed).toBe(0);
+    });
+
+    it('not_confirmed: the shift reopens and the doctor is told', async () => {
+      const { handoff, vaga } = await seedHandoff();
+      const answers = module.get(HandoffAnswerService);
+      expect(await answers.record(handoff, 'not_confirmed', 'admin')).toMatchObject({ vagaStatus: 'aberta' });
+      expect(await vagaStatus(vaga)).toBe('aberta');
+      const messages = await queue();
+      expect(messages).toHaveLength(1);
+      expect(messages[0].conteudo).toContain('não confirmou');
+      expect(await answers.record('00000000-0000-0000-0000-000000000001', 'confirmed', 'admin')).toEqual({
+        outcome: 'not_found',
+      });
+    });
+  });
+});

@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../database/prisma.service';
+import { Prisma } from '../../generated/prisma/client';
+import type { OutboundMessage } from '../../queue/outbound-message';
+import { OutboundQueueService } from '../../queue/outbound-queue.service';
+import {
+  AUDIT_ORIGEM,
+  FOLLOWUP_OFFSETS_MS,
+  HandoffStatus,
+  MAX_FOLLOWUPS,
+  MIN_FOLLOWUP_GAP_MS,
+  OPEN_STATUSES,
+} from './handoff.constants';
+import type { HandoffShift } from './handoff-shift';
+
+type Tx = Prisma.TransactionClient;
+
+export type ClosingStatus =
+  typeof HandoffStatus.expired | typeof HandoffStatus.confirmed | typeof HandoffStatus.notConfirmed;
+
+export interface ClosedHandoff {
+  shift: HandoffShift;
+  /** the shift's new status, or null when it was left alone (not reserved, or re-assigned) */
+  vagaStatus: string | null;
+}
+
+const shiftColumns = Prisma.sql`
+  h.id AS "handoffId", h.lead_id AS "leadId", h.vaga_id AS "vagaId", l.nome AS "medicoNome",
+  h.divulgador_nome AS "divulgadorNome", h.divulgador_telefone AS "divulgadorTelefone",
+  v.hospital, v.especialidade, v.data::text AS data, v.hora_inicio AS "horaInicio", v.hora_fim AS "horaFim",
+  h.followup_count AS "followupCount"`;
+
+const digitsOf = (column: Prisma.Sql) => Prisma.sql`regexp_replace(coalesce(${column}, ''), '\\D', '', 'g')`;
+
+/** The handoff_processor's only door to the database. Every write is conditional: re-runs change nothing. */
+@Injectable()
+export class HandoffRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly queue: OutboundQueueService,
+  ) {}
+
+  /** Open handoffs whose next follow-up is due at `now` and whose poster has a phone number. */
+  findDueFollowups(now: Date, limit: number, afterId: string): Promise<HandoffShift[]> {
+    return this.prisma.$queryRaw<HandoffShift[]>`
+      SELECT ${shiftColumns}
+      FROM handoffs h JOIN leads l ON l.id = h.lead_id JOIN vagas v ON v.id = h.vaga_id
+      WHERE h.status = ANY(${OPEN_STATUSES}::text[])
+        AND h.reserved_until > ${now}
+        AND h.followup_count < ${MAX_FOLLOWUPS}
+        AND h.created_at + make_interval(secs => (${[...FOLLOWUP_OFFSETS_MS]}::bigint[])[h.followup_count + 1] / 1000.0) <= ${now}
+        AND (h.last_followup_at IS NULL OR h.last_followup_at <= ${new Date(now.getTime() - MIN_FOLLOWUP_GAP_MS)})
+        AND length(${digitsOf(Prisma.sql`h.divulgador_telefone`)}) >= 8
+        AND h.id > ${afterId}::uuid
+      ORDER BY h.id
+      LIMIT ${limit}`;
+  }
+
+  /** Open handoffs past reserved_until. */
+  findExpired(now: Date, limit: number, afterId: string): Promise<HandoffShift[]> {
+    return this.prisma.$queryRaw<HandoffShift[]>`
+      SELECT ${shiftColumns}
+      FROM handoffs h JOIN leads l ON l.id = h.lead_id JOIN vagas v ON v.id = h.vaga_id
+      WHERE h.status = ANY(${OPEN_STATUSES}::text[]) AND h.reserved_until <= ${now} AND h.id > ${afterId}::uuid
+      ORDER BY h.id
+      LIMIT ${limit}`;
+  }
+
+  async findShift(handoffId: string): Promise<(HandoffShift & { status: string }) | null> {
+    const rows = await this.prisma.$queryRaw<(HandoffShift & { status: string })[]>`
+      SELECT ${shiftColumns}, h.status
+      FROM handoffs h JOIN leads l ON l.id = h.lead_id JOIN vagas v ON v.id = h.vaga_id
+      WHERE h.id = ${handoffId}::uuid`;
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Records follow-up `number` and enqueues its message to the poster, in one transaction. The update
+   * only matches while the count is still number - 1, so of two concurrent runs exactly one sends.
+   */
+  recordFollowup(shift: HandoffShift, number: number, now: Date, message: Omit<OutboundMessage, 'leadId'>) {
+    return this.prisma.$transaction(async (tx) => {
+      const claimed = await tx.$executeRaw`
+        UPDATE handoffs
+        SET followup_count = ${number}, last_followup_at = ${now}, status = ${HandoffStatus.contacted}, updated_at = now()
+        WHERE id = ${shift.handoffId}::uuid AND followup_count = ${number - 1}
+          AND status = ANY(${OPEN_STATUSES}::text[]) AND reserved_until > ${now}`;
+      if (claimed === 0) return false;
+      const posterLeadId = await this.findOrCreatePosterLead(tx, shift);
+      await this.queue.enqueue({ ...message, leadId: posterLeadId }, tx);
+      return true;
+    });
+  }
+
+  /**
+   * Closes an open handoff (`expired`, `confirmed`, `not_confirmed`) and moves its shift, in one transaction;
+   * `doctorMessage` (when given) is enqueued in it too. null when the handoff was no longer open.
+   */
+  closeHandoff(
+    shift: HandoffShift,
+    status: ClosingStatus,
+    now: Date,
+    respondidoPor: string | null,
+    doctorMessage: OutboundMessage | null,
+  ): Promise<ClosedHandoff | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const closed = await tx.$executeRaw`
+        UPDATE handoffs
+        SET status = ${status}, updated_at = now(),
+            expired_at = CASE WHEN ${status} = ${HandoffStatus.expired} THEN ${now}::timestamptz ELSE expired_at END,
+            respondido_em = CASE WHEN ${status} = ${HandoffStatus.expired} THEN respondido_em ELSE ${now}::timestamptz END,
+            respondido_por = CASE WHEN ${status} = ${HandoffStatus.expired} THEN respondido_por ELSE ${respondidoPor} END
+        WHERE id = ${shift.handoffId}::uuid AND status = ANY(${OPEN_STATUSES}::text[])`;
+      if (closed === 0) return null;
+      const vagaStatus =
+        status === HandoffStatus.confirmed
+          ? await this.moveShift(tx, shift, 'confirmada', 'handoff confirmado pelo divulgador')
+          : await this.moveShift(tx, shift, 'aberta', motivoReopen(status));
+      if (doctorMessage !== null) await this.queue.enqueue(doctorMessage, tx);
+      return { shift, vagaStatus };
+    });
+  }
+
+  /**
+   * Moves the shift from `reservada` only while it is reserved for this handoff: no other handoff of the
+   * same shift may be open or confirmed (it was re-assigned). Audited like every worker's shift change.
+   */
+  private async moveShift(tx: Tx, shift: HandoffShift, to: string, motivo: string): Promise<string | null> {
+    const moved = await tx.$queryRaw<{ id: string }[]>`
+      WITH moved AS (
+        UPDATE vagas v SET status = ${to}, updated_at = now()
+        WHERE v.id = ${shift.vagaId}::uuid AND v.status = 'reservada'
+          AND NOT EXISTS (
+            SELECT 1 FROM handoffs o
+            WHERE o.vaga_id = v.id AND o.id <> ${shift.handoffId}::uuid
+              AND o.status = ANY(${[...OPEN_STATUSES, HandoffStatus.confirmed]}::text[]))
+        RETURNING v.id
+      )
+      INSERT INTO vagas_auditoria (vaga_id, status_anterior, status_novo, origem, motivo)
+      SELECT id, 'reservada', ${to}, ${AUDIT_ORIGEM}, ${motivo} FROM moved
+      RETURNING vaga_id AS id`;
+    return moved.length > 0 ? to : null;
+  }
+
+  /** Follow-ups need a lead row (fila_mensagens.lead_id); the poster may not be one yet. */
+  private async findOrCreatePosterLead(tx: Tx, shift: HandoffShift): Promise<string> {
+    const telefone = (shift.divulgadorTelefone ?? '').replace(/\D/g, '');
+    const [row] = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO leads (telefone, nome) VALUES (${telefone}, ${shift.divulgadorNome})
+      ON CONFLICT (telefone) DO UPDATE SET nome = COALESCE(leads.nome, EXCLUDED.nome)
+      RETURNING id`;
+    return row.id;
+  }
+}
+
+function motivoReopen(status: ClosingStatus): string {
+  return status === HandoffStatus.expired
+    ? 'handoff expirou sem confirmação'
+    : 'divulgador não confirmou o handoff';
+}

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { SlackNotifier } from '../../notifications/slack.notifier';
+import { FeatureFlagsService } from '../pilot-mode/feature-flags.service';
+import { FeatureNames } from '../pilot-mode/feature-flags.constants';
+import { describeShift, expiredMessage, followupMessage } from './handoff-messages';
+import {
+  doctorNoticeKey,
+  followupKey,
+  HANDOFF_BATCH_SIZE,
+  HandoffStatus,
+  PRIORIDADE_DOCTOR_NOTICE,
+  PRIORIDADE_FOLLOWUP,
+  TIPO_DOCTOR_NOTICE,
+  TIPO_FOLLOWUP,
+} from './handoff.constants';
+import { ClosedHandoff, HandoffRepository } from './handoff.repository';
+
+const FIRST_ID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The handoff lifecycle, every 5 min: expire what passed reserved_until (always), then follow up with the
+ * posters (only while `external_handoff` is on). At most one follow-up per handoff per run.
+ */
+@Injectable()
+export class HandoffService {
+  constructor(
+    private readonly repository: HandoffRepository,
+    private readonly flags: FeatureFlagsService,
+    private readonly slack: SlackNotifier,
+  ) {}
+
+  async run(context: JobContext): Promise<JobResult> {
+    const now = context.clock.now();
+    const expired = await this.expire(now, context.signal);
+    const slack = expired.length > 0 ? await this.announce(expired) : 'nothing to announce';
+
+    const paused = !(await this.flags.isEnabled(FeatureNames.externalHandoff));
+    const followups = paused ? 0 : await this.followUp(now, context.signal);
+
+    const details = {
+      expired: expired.length,
+      shiftsReopened: expired.filter((closed) => closed.vagaStatus === 'aberta').length,
+      followupsSent: followups,
+      followupsPaused: paused,
+      slack,
+      ...(context.signal.aborted ? { aborted: true } : {}),
+    };
+    context.logger.info('handoffs processed', details);
+    return { itemsProcessed: expired.length + followups, details };
+  }
+
+  private async expire(now: Date, signal: AbortSignal): Promise<ClosedHandoff[]> {
+    const closed: ClosedHandoff[] = [];
+    let afterId = FIRST_ID;
+    while (!signal.aborted) {
+      const batch = await this.repository.findExpired(now, HANDOFF_BATCH_SIZE, afterId);
+      for (const shift of batch) {
+        if (signal.aborted) break;
+        const result = await this.repository.closeHandoff(shift, HandoffStatus.expired, now, null, {
+          leadId: shift.leadId,
+          conteudo: expiredMessage(shift),
+          tipo: TIPO_DOCTOR_NOTICE,
+          prioridade: PRIORIDADE_DOCTOR_NOTICE,
+          metadata: { handoff_id: shift.handoffId, motivo: HandoffStatus.expired },
+          chaveIdempotencia: doctorNoticeKey(shift.handoffId, HandoffStatus.expired),
+        });
+        if (result !== null) closed.push(result);
+      }
+      if (batch.length < HANDOFF_BATCH_SIZE) break;
+      afterId = batch[batch.length - 1].handoffId;
+    }
+    return closed;
+  }
+
+  private async followUp(now: Date, signal: AbortSignal): Promise<number> {
+    let sent = 0;
+    let afterId = FIRST_ID;
+    while (!signal.aborted) {
+      const batch = await this.repository.findDueFollowups(now, HANDOFF_BATCH_SIZE, afterId);
+      for (const shift of batch) {
+        if (signal.aborted) break;
+        const number = shift.followupCount + 1;
+        const recorded = await this.repository.recordFollowup(shift, number, now, {
+          conteudo: followupMessage(shift, number),
+          tipo: TIPO_FOLLOWUP,
+          prioridade: PRIORIDADE_FOLLOWUP,
+          metadata: { handoff_id: shift.handoffId, followup: number },
+          chaveIdempotencia: followupKey(shift.handoffId, number),
+        });
+        if (recorded) sent += 1;
+      }
+      if (batch.length < HANDOFF_BATCH_SIZE) break;
+      afterId = batch[batch.length - 1].handoffId;
+    }
+    return sent;
+  }
+
+  private async announce(expired: ClosedHandoff[]): Promise<string> {
+    const lines = expired.map(({ shift, vagaStatus }) => {
+      const who = shift.medicoNome ?? 'médico sem nome';
+      const vaga =
+        vagaStatus === 'aberta' ? 'vaga reaberta' : 'vaga mantida (já não estava reservada para ele)';
+      return `• ${who} — ${describeShift(shift)}: ${vaga}`;
+    });
+    const text = `*Handoffs expirados sem confirmação do divulgador (${expired.length})*\n${lines.join('\n')}`;
+    const result = await this.slack.notify({ text });
+    return result.delivered ? 'posted' : result.reason;
+  }
+}

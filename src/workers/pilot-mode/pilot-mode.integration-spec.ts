@@ -1,0 +1,196 @@
+import { Logger } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import { domainTestGlobals } from '../../../test/domain-workers/domain-test-globals';
+import { FakeHttpServer } from '../../../test/domain-workers/fake-http-server';
+import { FakeClock } from '../../../test/utils/fake-clock';
+import { testConfig } from '../../../test/utils/test-config';
+import { testRedisPrefix } from '../../../test/utils/test-context';
+import { createTestDatabase, TestDatabase, testRedisUrl } from '../../../test/utils/test-database';
+import { JobLogger } from '../../scheduler/job-logger';
+import { JobNames } from '../../scheduler/job-names';
+import type { JobContext } from '../../scheduler/job.types';
+import { FeatureFlagsService } from './feature-flags.service';
+import { PilotModeModule } from './pilot-mode.module';
+import { PilotModeWorker } from './pilot-mode.worker';
+
+const NOW = new Date('2026-03-10T13:00:00Z');
+const HOUR = 60 * 60 * 1000;
+const ago = (ms: number) => new Date(NOW.getTime() - ms);
+
+describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
+  let db: TestDatabase;
+  let slack: FakeHttpServer;
+  let slackUrl: string;
+  let redisPrefix: string;
+  const clock = new FakeClock(NOW);
+  const modules: TestingModule[] = [];
+
+  /** one replica: its own Prisma pool and Redis client, the same database and Redis prefix */
+  async function replica(env: Record<string, string> = {}) {
+    const config = testConfig({
+      SLACK_WEBHOOK_URL: slackUrl,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: redisPrefix,
+      ...env,
+    });
+    const module = await Test.createTestingModule({
+      imports: [domainTestGlobals(db.url, config, clock), PilotModeModule],
+    }).compile();
+    await module.init();
+    modules.push(module);
+    return { worker: module.get(PilotModeWorker), flags: module.get(FeatureFlagsService) };
+  }
+
+  function context(): JobContext {
+    return {
+      jobName: JobNames.pilotMode,
+      executionId: 'test-exec',
+      trigger: 'manual',
+      signal: new AbortController().signal,
+      logger: new JobLogger(JobNames.pilotMode, 'test-exec'),
+      clock,
+    };
+  }
+
+  /** `count` leads, each with one message in `status` an hour ago */
+  async function seed(count: number, status: string, pilot = true): Promise<string[]> {
+    const { rows } = await db.sql.query<{ id: string }>(
+      `WITH new_leads AS (
+         INSERT INTO leads (telefone, grupo_piloto)
+         SELECT '5511' || lpad((random() * 1e9)::bigint::text, 9, '0'), $1 FROM generate_series(1, $2)
+         RETURNING id)
+       INSERT INTO fila_mensagens (lead_id, conteudo, tipo, status, enviada_em, updated_at)
+       SELECT id, 'oi', 'campanha', $3, CASE WHEN $3 = 'enviada' THEN $4::timestamptz END, $4 FROM new_leads
+       RETURNING lead_id AS id`,
+      [pilot, count, status, ago(HOUR)],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** opt-outs as the inbound service records them (plain UPDATE); the trigger dates them, we move them into the window */
+  async function optOut(leadIds: string[], when = ago(HOUR)) {
+    await db.sql.query('UPDATE leads SET opted_out = true WHERE id = ANY($1)', [leadIds]);
+    await db.sql.query('UPDATE leads_opt_out_eventos SET created_at = $2 WHERE lead_id = ANY($1)', [
+      leadIds,
+      when,
+    ]);
+  }
+
+  beforeAll(async () => {
+    Logger.overrideLogger(['error']);
+    db = await createTestDatabase('dw_pilot_mode');
+    slack = new FakeHttpServer();
+    slackUrl = await slack.start();
+  });
+
+  afterAll(async () => {
+    for (const module of modules) await module.close();
+    await slack?.stop();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    redisPrefix = testRedisPrefix('dw_pilot_mode');
+    slack.reset();
+    await db.sql.query(
+      'TRUNCATE fila_mensagens, leads, leads_opt_out_eventos, piloto_snapshots, feature_flags CASCADE',
+    );
+  });
+
+  it('stays on below the threshold and stores the snapshot', async () => {
+    const { worker, flags } = await replica();
+    const sent = await seed(38, 'enviada');
+    await seed(2, 'erro');
+    await seed(3, 'bloqueada');
+    await optOut(sent.slice(0, 2)); // 5 %: not above
+    await seed(30, 'erro', false); // not in the pilot group
+    await db.sql.query('UPDATE leads SET last_inbound_at = $2 WHERE id = ANY($1)', [
+      sent.slice(0, 7),
+      ago(2 * HOUR),
+    ]);
+
+    const result = await worker.run(context());
+
+    expect(result.details).toMatchObject({
+      enviadas: 38,
+      erros: 2,
+      bloqueadas: 3,
+      optOuts: 2,
+      respostas: 7,
+      messages: 40,
+      optOutRate: 0.05,
+      errorRate: 0.05,
+      tripped: false,
+      alert: 'none',
+    });
+    expect(await flags.mayRun('offers')).toMatchObject({ allowed: true, audience: 'pilot_group' });
+    const { rows } = await db.sql.query(
+      'SELECT enviadas, opt_outs, taxa_opt_out::text, disparou FROM piloto_snapshots',
+    );
+    expect(rows).toEqual([{ enviadas: 38, opt_outs: 2, taxa_opt_out: '0.0500', disparou: false }]);
+    expect(slack.requests).toHaveLength(0);
+  });
+
+  it('does not count what happened before the window', async () => {
+    const { worker } = await replica();
+    const sent = await seed(30, 'enviada');
+    await optOut(sent.slice(0, 10), ago(25 * HOUR));
+    expect((await worker.run(context())).details).toMatchObject({ optOuts: 0, tripped: false });
+  });
+
+  it('trips once over the threshold: features off with the reason, one alert, the other replica sees it at once', async () => {
+    const a = await replica();
+    const b = await replica();
+    const sent = await seed(30, 'enviada');
+    await optOut(sent.slice(0, 3)); // 10 % > 5 %
+
+    const first = await a.worker.run(context());
+    expect(first.details).toMatchObject({
+      tripped: true,
+      alert: 'posted',
+      switched: ['discovery', 'feedback', 'offers', 'reactivation'],
+      tripReason: 'taxa de opt-out 10.0% > 5.0% em 30 mensagens (24 h)',
+      pilotMode: true,
+    });
+    expect(await b.flags.mayRun('offers')).toEqual({
+      allowed: false,
+      audience: 'nobody',
+      reason: 'taxa de opt-out 10.0% > 5.0% em 30 mensagens (24 h)',
+    });
+
+    clock.set(new Date(NOW.getTime() + 15 * 60_000));
+    const again = await Promise.all([b.worker.run(context()), a.worker.run(context())]);
+    expect(again.map((result) => result.details?.tripped)).toEqual([false, false]);
+    clock.set(NOW);
+
+    expect(slack.texts()).toHaveLength(1);
+    expect(slack.texts()[0]).toContain('taxa de opt-out 10.0%');
+    const { rows } = await db.sql.query(
+      `SELECT nome, ativo, motivo, atualizado_por FROM feature_flags WHERE nome = 'offers'`,
+    );
+    expect(rows).toEqual([
+      { nome: 'offers', ativo: false, motivo: first.details?.tripReason, atualizado_por: 'pilot_mode' },
+    ]);
+    const { rows: snapshots } = await db.sql.query(
+      'SELECT disparou FROM piloto_snapshots ORDER BY created_at',
+    );
+    expect(snapshots.map((row) => row.disparou).sort()).toEqual([false, false, true]);
+  });
+
+  it('trips on errors too', async () => {
+    const { worker } = await replica();
+    await seed(17, 'enviada');
+    await seed(3, 'erro');
+    expect((await worker.run(context())).details).toMatchObject({ tripped: true, errorRate: 0.15 });
+  });
+
+  it('takes the start-up value from PILOT_MODE only until one is stored', async () => {
+    const off = await replica({ PILOT_MODE: 'false' });
+    expect(await off.flags.isPilotMode()).toBe(false);
+    expect(await off.flags.mayRun('discovery')).toMatchObject({ allowed: true, audience: 'everyone' });
+    const on = await replica({ PILOT_MODE: 'true' });
+    expect(await on.flags.isPilotMode()).toBe(false);
+    await on.flags.set('pilot_mode', true, 'operador', 'admin');
+    expect(await off.flags.isPilotMode()).toBe(true);
+  });
+});

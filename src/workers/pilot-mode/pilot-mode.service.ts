@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { SlackNotifier } from '../../notifications/slack.notifier';
+import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { FeatureFlagsService } from './feature-flags.service';
+import { judgePilot } from './pilot-metrics';
+import { PILOT_TRIP_ALERT, PILOT_WINDOW_MS } from './pilot-mode.constants';
+import { PilotModeRepository } from './pilot-mode.repository';
+
+/**
+ * Every 15 min: measures the pilot group over the last 24 h, stores a snapshot and, when the trip rule
+ * fires, turns the autonomous features off with the reason and alerts Slack (once: only the run whose
+ * update changed the flags alerts).
+ */
+@Injectable()
+export class PilotModeService {
+  constructor(
+    private readonly repository: PilotModeRepository,
+    private readonly flags: FeatureFlagsService,
+    private readonly slack: SlackNotifier,
+  ) {}
+
+  async run(context: JobContext): Promise<JobResult> {
+    const to = context.clock.now();
+    const from = new Date(to.getTime() - PILOT_WINDOW_MS);
+    const counts = await this.repository.measure(from, to);
+    const verdict = judgePilot(counts);
+    const switched =
+      verdict.tripReason === null ? [] : await this.flags.tripAutonomousFeatures(verdict.tripReason);
+    const tripped = switched.length > 0;
+    await this.repository.saveSnapshot(from, to, counts, verdict, tripped);
+
+    let alert = 'none';
+    if (tripped) {
+      context.logger.warn('pilot group went bad: autonomous features turned off', {
+        reason: verdict.tripReason,
+      });
+      const result = await this.slack.alert(
+        PILOT_TRIP_ALERT,
+        `Modo piloto: funcionalidades autônomas desligadas (${switched.join(', ')}). Motivo: ${verdict.tripReason}.`,
+      );
+      alert = result.delivered ? 'posted' : result.reason;
+    }
+    const details = {
+      ...counts,
+      messages: verdict.messages,
+      optOutRate: Number(verdict.optOutRate.toFixed(4)),
+      errorRate: Number(verdict.errorRate.toFixed(4)),
+      tripReason: verdict.tripReason,
+      tripped,
+      switched,
+      alert,
+      pilotMode: await this.flags.isPilotMode(),
+    };
+    context.logger.info('pilot group measured', details);
+    return { itemsProcessed: 1, details };
+  }
+}

@@ -1,0 +1,40 @@
+import { parseBusinessHours } from '../../config/business-hours';
+import { isWithinBusinessHours, localTime } from './local-clock';
+import { excerpt, greeting, retomadaMessage } from './retomada-message';
+
+const SP = 'America/Sao_Paulo';
+
+describe('retomada message', () => {
+  it('says Bom dia before noon and Boa tarde from noon, by the local hour', () => {
+    expect(greeting(localTime(new Date('2026-03-10T11:00:00Z'), SP).hour)).toBe('Bom dia'); // 08:00
+    expect(greeting(localTime(new Date('2026-03-10T14:59:00Z'), SP).hour)).toBe('Bom dia'); // 11:59
+    expect(greeting(localTime(new Date('2026-03-10T15:00:00Z'), SP).hour)).toBe('Boa tarde'); // 12:00
+  });
+
+  it('greets by first name and quotes the start of the original message with its local time', () => {
+    const text = retomadaMessage(
+      'Maria Clara Dias',
+      'Oi, ainda tem   o plantão de sábado?',
+      localTime(new Date('2026-03-10T11:00:00Z'), SP),
+      localTime(new Date('2026-03-10T01:30:00Z'), SP),
+    );
+    expect(text).toBe(
+      'Bom dia, Maria! Vi sua mensagem de 09/03 às 22:30: "Oi, ainda tem o plantão de sábado?". ' +
+        'Agora estou por aqui: vamos continuar?',
+    );
+  });
+
+  it('cuts long messages', () => {
+    const cut = excerpt('a'.repeat(200));
+    expect(cut).toHaveLength(80);
+    expect(cut.endsWith('…')).toBe(true);
+  });
+
+  it('knows business hours in local time', () => {
+    const hours = parseBusinessHours('mon-fri 08:00-20:00');
+    expect(isWithinBusinessHours(new Date('2026-03-10T11:00:00Z'), hours, SP)).toBe(true); // Tue 08:00
+    expect(isWithinBusinessHours(new Date('2026-03-10T10:59:00Z'), hours, SP)).toBe(false); // Tue 07:59
+    expect(isWithinBusinessHours(new Date('2026-03-10T23:00:00Z'), hours, SP)).toBe(false); // Tue 20:00
+    expect(isWithinBusinessHours(new Date('2026-03-14T14:00:00Z'), hours, SP)).toBe(false); // Saturday
+  });
+});

@@ -1,0 +1,27 @@
+import { firstName } from '../handoff/handoff-messages';
+import { EXCERPT_LENGTH } from './retomada.constants';
+import type { LocalTime } from './local-clock';
+
+/** "Bom dia" before noon, "Boa tarde" after (business hours end in the evening). */
+export function greeting(localHour: number): string {
+  return localHour < 12 ? 'Bom dia' : 'Boa tarde';
+}
+
+export function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= EXCERPT_LENGTH ? flat : `${flat.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
+}
+
+/** The reply to a message that arrived out of hours: greets by name and refers to the original. */
+export function retomadaMessage(
+  nome: string | null,
+  mensagem: string,
+  now: LocalTime,
+  receivedAt: LocalTime,
+) {
+  const hello = nome ? `${greeting(now.hour)}, ${firstName(nome)}!` : `${greeting(now.hour)}!`;
+  return (
+    `${hello} Vi sua mensagem de ${receivedAt.dayMonth} às ${receivedAt.hourMinute}: "${excerpt(mensagem)}". ` +
+    `Agora estou por aqui: vamos continuar?`
+  );
+}

@@ -1,0 +1,153 @@
+import { Logger } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import { domainTestGlobals } from '../../../test/domain-workers/domain-test-globals';
+import { FakeClock } from '../../../test/utils/fake-clock';
+import { testConfig } from '../../../test/utils/test-config';
+import { createTestDatabase, TestDatabase } from '../../../test/utils/test-database';
+import { JobLogger } from '../../scheduler/job-logger';
+import { JobNames } from '../../scheduler/job-names';
+import type { JobContext } from '../../scheduler/job.types';
+import { RetomadaModule } from './retomada.module';
+import { RetomadaWorker } from './retomada.worker';
+
+// Tuesday 2026-03-10, 08:00 in São Paulo
+const OPENING = new Date('2026-03-10T11:00:00Z');
+
+describe('retomada_fora_horario (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let clock: FakeClock;
+  const modules: TestingModule[] = [];
+
+  async function compileWorker(): Promise<RetomadaWorker> {
+    const config = testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo' });
+    const module = await Test.createTestingModule({
+      imports: [domainTestGlobals(db.url, config, clock), RetomadaModule],
+    }).compile();
+    await module.init();
+    modules.push(module);
+    return module.get(RetomadaWorker);
+  }
+
+  function context(): JobContext {
+    return {
+      jobName: JobNames.retomadaForaHorario,
+      executionId: 'test-exec',
+      trigger: 'manual',
+      signal: new AbortController().signal,
+      logger: new JobLogger(JobNames.retomadaForaHorario, 'test-exec'),
+      clock,
+    };
+  }
+
+  async function lead(nome: string | null, telefone: string | null, optedOut = false): Promise<string> {
+    const { rows } = await db.sql.query<{ id: string }>(
+      'INSERT INTO leads (nome, telefone, opted_out) VALUES ($1, $2, $3) RETURNING id',
+      [nome, telefone, optedOut],
+    );
+    return rows[0].id;
+  }
+
+  /** as the inbound service does: only the required columns (plus when it arrived) */
+  async function received(leadId: string, mensagem: string, recebidaEm: string): Promise<string> {
+    const { rows } = await db.sql.query<{ id: string }>(
+      'INSERT INTO mensagens_fora_horario (lead_id, mensagem, recebida_em) VALUES ($1, $2, $3) RETURNING id',
+      [leadId, mensagem, recebidaEm],
+    );
+    return rows[0].id;
+  }
+
+  async function outcomes() {
+    const { rows } = await db.sql.query(
+      `SELECT m.mensagem, m.processada, m.resultado, f.tipo, f.prioridade, f.conteudo
+       FROM mensagens_fora_horario m LEFT JOIN fila_mensagens f ON f.id = m.fila_mensagem_id
+       ORDER BY m.recebida_em`,
+    );
+    return rows;
+  }
+
+  let worker: RetomadaWorker;
+
+  beforeAll(async () => {
+    Logger.overrideLogger(['error']);
+    db = await createTestDatabase('dw_retomada');
+    clock = new FakeClock(OPENING);
+    worker = await compileWorker();
+  });
+
+  afterAll(async () => {
+    for (const module of modules) await module.close();
+    await db?.drop();
+  });
+
+  beforeEach(async () => {
+    clock.set(OPENING);
+    await db.sql.query('TRUNCATE mensagens_fora_horario, fila_mensagens, leads CASCADE');
+  });
+
+  it('answers each message with a greeting by name, records the result, and skips opted-out and phoneless leads', async () => {
+    const maria = await lead('Maria Clara', '5511911110001');
+    await received(maria, 'Tem plantão no sábado?', '2026-03-10T01:30:00Z');
+    await received(await lead('João', '5511911110002', true), 'Quero sair da lista', '2026-03-09T23:10:00Z');
+    await received(await lead('Sem Fone', null), 'Olá', '2026-03-10T02:00:00Z');
+    await received(await lead(null, '5511911110003'), 'Oi', '2026-03-10T09:00:00Z');
+
+    const result = await worker.run(context());
+
+    expect(result).toEqual({
+      itemsProcessed: 4,
+      details: { processed: 4, enqueued: 2, withoutPhone: 1, optedOut: 1 },
+    });
+    expect(await outcomes()).toEqual([
+      expect.objectContaining({ processada: true, resultado: 'bloqueada: opted_out', tipo: null }),
+      {
+        mensagem: 'Tem plantão no sábado?',
+        processada: true,
+        resultado: 'enfileirada',
+        tipo: 'resposta',
+        prioridade: 9,
+        conteudo:
+          'Bom dia, Maria! Vi sua mensagem de 09/03 às 22:30: "Tem plantão no sábado?". Agora estou por aqui: vamos continuar?',
+      },
+      expect.objectContaining({ processada: true, resultado: 'ignorada: sem telefone', tipo: null }),
+      expect.objectContaining({
+        resultado: 'enfileirada',
+        conteudo: expect.stringMatching(/^Bom dia! Vi sua mensagem de 10\/03 às 06:00/),
+      }),
+    ]);
+  });
+
+  it('says Boa tarde in the afternoon', async () => {
+    await received(await lead('Pedro', '5511911110004'), 'Oi', '2026-03-10T01:00:00Z');
+    clock.set('2026-03-10T17:00:00Z'); // 14:00 local
+    await worker.run(context());
+    expect((await outcomes())[0].conteudo).toMatch(/^Boa tarde, Pedro!/);
+  });
+
+  it('enqueues nothing the second time, nor when two runs overlap', async () => {
+    const other = await compileWorker();
+    for (let i = 0; i < 120; i++)
+      await received(
+        await lead(`Lead ${i}`, `55119222${String(i).padStart(5, '0')}`),
+        `msg ${i}`,
+        '2026-03-10T01:00:00Z',
+      );
+
+    const results = await Promise.all([worker.run(context()), other.run(context())]);
+    expect(results[0].itemsProcessed + results[1].itemsProcessed).toBe(120);
+    expect((await worker.run(context())).itemsProcessed).toBe(0);
+    const { rows } = await db.sql.query(
+      `SELECT count(*)::int AS n, count(DISTINCT chave_idempotencia)::int AS keys FROM fila_mensagens`,
+    );
+    expect(rows[0]).toEqual({ n: 120, keys: 120 });
+  });
+
+  it('does nothing outside business hours and says so', async () => {
+    await received(await lead('Ana', '5511911110005'), 'Oi', '2026-03-10T01:00:00Z');
+    clock.set('2026-03-10T02:00:00Z'); // 23:00 on Monday
+    expect(await worker.run(context())).toEqual({
+      itemsProcessed: 0,
+      details: { skipped: 'outside business hours' },
+    });
+    expect(await outcomes()).toEqual([expect.objectContaining({ processada: false, resultado: null })]);
+  });
+});

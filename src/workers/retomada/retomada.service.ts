@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { isWithinBusinessHours, localTime } from './local-clock';
+import { retomadaMessage } from './retomada-message';
+import { PendingMensagem, RetomadaDecision, RetomadaRepository } from './retomada.repository';
+import {
+  PRIORIDADE_RESPOSTA,
+  Resultado,
+  RETOMADA_BATCH_SIZE,
+  retomadaKey,
+  TIPO_RESPOSTA,
+} from './retomada.constants';
+
+/**
+ * At the opening of business hours, answers every message that arrived while closed, oldest first.
+ * Outside business hours (a manual run at night) it does nothing and says so in its summary.
+ */
+@Injectable()
+export class RetomadaService {
+  constructor(
+    private readonly repository: RetomadaRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(context: JobContext): Promise<JobResult> {
+    const now = context.clock.now();
+    const timeZone = this.config.SCHEDULER_TIMEZONE;
+    if (!isWithinBusinessHours(now, this.config.BUSINESS_HOURS, timeZone)) {
+      context.logger.info('outside business hours: nothing resumed');
+      return { itemsProcessed: 0, details: { skipped: 'outside business hours' } };
+    }
+    const localNow = localTime(now, timeZone);
+    const decide = (mensagem: PendingMensagem): RetomadaDecision => {
+      if (mensagem.telefone === null) return { resultado: Resultado.semTelefone, reply: null };
+      if (mensagem.optedOut) return { resultado: Resultado.optedOut, reply: null };
+      return {
+        resultado: Resultado.enfileirada,
+        reply: {
+          leadId: mensagem.leadId,
+          conteudo: retomadaMessage(
+            mensagem.nome,
+            mensagem.mensagem,
+            localNow,
+            localTime(mensagem.recebidaEm, timeZone),
+          ),
+          tipo: TIPO_RESPOSTA,
+          prioridade: PRIORIDADE_RESPOSTA,
+          metadata: { mensagem_fora_horario_id: mensagem.id },
+          chaveIdempotencia: retomadaKey(mensagem.id),
+        },
+      };
+    };
+
+    const counts: Record<string, number> = {};
+    let processed = 0;
+    while (!context.signal.aborted) {
+      const batch = await this.repository.processBatch(RETOMADA_BATCH_SIZE, now, decide);
+      processed += batch.claimed;
+      for (const resultado of batch.resultados) counts[resultado] = (counts[resultado] ?? 0) + 1;
+      if (batch.claimed < RETOMADA_BATCH_SIZE) break;
+    }
+    const details = {
+      processed,
+      enqueued: counts[Resultado.enfileirada] ?? 0,
+      withoutPhone: counts[Resultado.semTelefone] ?? 0,
+      optedOut: counts[Resultado.optedOut] ?? 0,
+      ...(context.signal.aborted ? { aborted: true } : {}),
+    };
+    context.logger.info('out-of-hours messages resumed', details);
+    return { itemsProcessed: processed, details };
+  }
+}
