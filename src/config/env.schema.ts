@@ -170,6 +170,14 @@ export const envSchema = z
     ),
     RUN_MIGRATIONS: boolean(false),
     EMBEDDED_DATA_DIR: z.preprocess(blankAsUnset, z.string().max(4096).default('./.data')),
+    // ---- grupos_worker: optional classifier provider (OpenAI-compatible chat completions endpoint) ----
+    GRUPOS_CLASSIFIER_URL: url(['http:', 'https:']),
+    GRUPOS_CLASSIFIER_API_KEY: text(4096),
+    GRUPOS_CLASSIFIER_MODEL: z.preprocess(
+      blankAsUnset,
+      z.string().max(200, 'is too long').default('gpt-4o-mini'),
+    ),
+    // ---- end grupos_worker ----
   })
   .superRefine((env, ctx) => {
     const require = (name: keyof typeof env, why: string) => {

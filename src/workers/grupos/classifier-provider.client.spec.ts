@@ -1,0 +1,18 @@
+import { parseVerdict } from './classifier-provider.client';
+
+describe('parseVerdict', () => {
+  it('reads the JSON answer asked for, also inside a code fence', () => {
+    expect(parseVerdict('{"oferta": true}')).toEqual({ oferta: true });
+    expect(parseVerdict('```json\n{"oferta": false}\n```')).toEqual({ oferta: false });
+  });
+
+  it('reads a plain sim / não', () => {
+    expect(parseVerdict('Sim, é uma oferta.')).toEqual({ oferta: true });
+    expect(parseVerdict('NÃO')).toEqual({ oferta: false });
+  });
+
+  it('gives an error value for anything else', () => {
+    expect(parseVerdict('talvez')).toEqual({ erro: 'classificador respondeu algo ilegível' });
+    expect(parseVerdict(undefined)).toEqual({ erro: 'classificador respondeu sem conteúdo' });
+  });
+});

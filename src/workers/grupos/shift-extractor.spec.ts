@@ -1,0 +1,117 @@
+import { extractShifts } from './shift-extractor';
+import { normalizeShifts } from './shift-normalizer';
+
+const SP = 'America/Sao_Paulo';
+// Tuesday 2026-03-10 09:00 in São Paulo
+const RECEBIDA = new Date('2026-03-10T12:00:00Z');
+
+describe('extractShifts', () => {
+  it('resolves relative dates in SCHEDULER_TIMEZONE, not UTC', () => {
+    // 22:00 on Tuesday in São Paulo is already Wednesday in UTC
+    const lateEvening = new Date('2026-03-11T01:00:00Z');
+    const { plantoes } = extractShifts('Plantão PS Hospital Vitória amanhã 19-07 R$ 1.500', lateEvening, SP);
+    expect(plantoes.map((p) => p.data)).toEqual(['2026-03-11']);
+    expect(
+      extractShifts('Plantão PS Hospital Vitória amanhã 19-07', lateEvening, 'UTC').plantoes[0].data,
+    ).toBe('2026-03-12');
+  });
+
+  it('puts a night shift on the date it starts', () => {
+    const { plantoes } = extractShifts('UTI Hospital Vitória 15/03 19h às 07h R$ 2.000', RECEBIDA, SP);
+    expect(plantoes).toEqual([
+      {
+        data: '2026-03-15',
+        inicio: '19:00',
+        fim: '07:00',
+        hospital: 'Hospital Vitória',
+        especialidade: 'UTI',
+        valor: 2000,
+      },
+    ]);
+  });
+
+  it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
+    const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
+    const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);
+    expect(plantoes.map((p) => p.data)).toEqual(['2026-03-09', '2026-06-08']);
+    expect(rejeicoes.map((r) => r.motivo)).toEqual([
+      'data fora da janela (1 dia antes a 90 depois): 2026-03-08',
+      'data fora da janela (1 dia antes a 90 depois): 2026-06-09',
+    ]);
+  });
+
+  it('rejects values outside R$ 100–10 000, with the reason', () => {
+    const { plantoes, rejeicoes } = extractShifts(
+      'Hospital Vitória UTI 15/03 19-07 R$ 15.000\nHospital Vitória UTI 16/03 19-07 R$ 50\nHospital Vitória UTI 17/03 19-07 R$ 10.000',
+      RECEBIDA,
+      SP,
+    );
+    expect(plantoes.map((p) => [p.data, p.valor])).toEqual([['2026-03-17', 10000]]);
+    expect(rejeicoes.map((r) => r.motivo)).toEqual([
+      'valor fora da faixa (R$ 100–10000): 15000',
+      'valor fora da faixa (R$ 100–10000): 50',
+    ]);
+  });
+
+  it('rejects a shift without hours or hospital', () => {
+    expect(extractShifts('Plantão PS 15/03 19-07 R$ 1.500', RECEBIDA, SP).rejeicoes[0].motivo).toBe(
+      'sem hospital: 2026-03-15',
+    );
+    expect(extractShifts('Plantão PS Hospital Vitória 15/03', RECEBIDA, SP).rejeicoes[0].motivo).toBe(
+      'sem horário: 2026-03-15',
+    );
+  });
+
+  it('takes at most 20 shifts from one message', () => {
+    const days = Array.from({ length: 25 }, (_, i) => `${String(1 + i).padStart(2, '0')}/04`).join('\n');
+    const { plantoes, rejeicoes } = extractShifts(`Escala PS Hospital Vitória 19-07\n${days}`, RECEBIDA, SP);
+    expect(plantoes).toHaveLength(20);
+    expect(rejeicoes).toHaveLength(5);
+    expect(rejeicoes[0].motivo).toBe('mais de 20 plantões');
+  });
+
+  it('gives the same shifts whenever the message is processed: only recebida_em counts', () => {
+    const text = 'Plantão sábado diurno UPA Vila Nova 1,8 mil';
+    expect(extractShifts(text, RECEBIDA, SP)).toEqual(extractShifts(text, new Date(RECEBIDA), SP));
+    expect(extractShifts(text, RECEBIDA, SP).plantoes[0].data).toBe('2026-03-14');
+  });
+});
+
+describe('normalizeShifts', () => {
+  it('writes hospitals and specialties in canonical form and keeps a repeated shift once', () => {
+    const shift = {
+      data: '2026-03-15',
+      inicio: '19:00',
+      fim: '07:00',
+      hospital: 'HOSP. SAO LUCAS',
+      especialidade: 'uti adulto',
+      valor: 1800,
+    };
+    expect(
+      normalizeShifts([shift, { ...shift, hospital: 'Hospital São Lucas', especialidade: 'UTI' }]),
+    ).toEqual([
+      {
+        data: '2026-03-15',
+        horaInicio: '19:00',
+        horaFim: '07:00',
+        hospital: 'Hospital São Lucas',
+        especialidade: 'Medicina Intensiva',
+        valor: 1800,
+      },
+    ]);
+  });
+
+  it('writes out prefixes and title-cases unknown hospitals', () => {
+    const base = { data: '2026-03-15', inicio: '7:00', fim: null, especialidade: null, valor: null };
+    const names = ['HM BARUERI', 'Einstein', 'santa casa de santos', 'HC'].map(
+      (hospital) => normalizeShifts([{ ...base, hospital }])[0].hospital,
+    );
+    expect(names).toEqual([
+      'Hospital Municipal Barueri',
+      'Hospital Israelita Albert Einstein',
+      'Santa Casa de Santos',
+      'Hospital das Clínicas',
+    ]);
+    expect(normalizeShifts([{ ...base, hospital: 'HC' }])[0].horaInicio).toBe('07:00');
+  });
+});
