@@ -19,10 +19,14 @@ export interface RateRequest {
  * WhatsApp limits per sending number (RATE_LIMIT_PER_HOUR / _PER_DAY, windows on the local hour/day in
  * SCHEDULER_TIMEZONE) and RATE_LIMIT_PHONE_INTERVAL seconds between two messages to one phone, checked
  * and taken atomically in Redis under `rate:*`. Decisions for a whole batch come from one Redis call.
- * Throws when Redis is unreachable: sending must stop (fail closed).
+ * Throws RateLimiterUnavailableError when Redis is unreachable: sending must stop (fail closed).
  */
 export abstract class OutboundRateLimiter {
+  /** one decision per request, in order; an allowed one has already taken its share of the caps */
   abstract reserveBatch(requests: readonly RateRequest[], now: Date): Promise<RateDecision[]>;
-  /** gives back a reservation whose message was not sent after all (provider failure before sending) */
-  abstract release(request: RateRequest, sendingNumber: string, now: Date): Promise<void>;
+  /**
+   * Gives back a reservation whose message was not sent after all (provider failure before sending).
+   * `reservedAt` is the `now` given to reserveBatch: the capacity goes back to the windows it came from.
+   */
+  abstract release(request: RateRequest, sendingNumber: string, reservedAt: Date): Promise<void>;
 }

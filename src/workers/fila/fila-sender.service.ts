@@ -1,0 +1,205 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { localWeekStart } from '../../common/local-week';
+import { AppConfig } from '../../config/app-config';
+import type { JobLogger } from '../../scheduler/job-logger';
+import { CircuitBreakerRegistry } from '../../whatsapp/circuit-breaker.registry';
+import { WhatsAppProvider, type SendResult } from '../../whatsapp/whatsapp-provider';
+import { BusinessHoursCalendar } from './business-hours-calendar';
+import type { ClaimedMessage } from './claimed-message';
+import { CIRCUIT_OPEN_DEFERRAL_MS } from './fila.constants';
+import { FilaMetrics } from './fila-metrics';
+import { FilaRepository } from './fila.repository';
+import type { MessageOutcome } from './message-outcome';
+import { screenMessage, type ScreenRules } from './message-screen';
+import { OutboundRateLimiter, type RateRequest } from './outbound-rate-limiter';
+import { RateLimiterUnavailableError } from './rate-limiter-unavailable.error';
+import { retryOrDeadLetter } from './retry-policy';
+
+export interface BatchReport {
+  outcomes: MessageOutcome[];
+  /** set when sending had to stop (Redis unreachable): the rest went back untouched */
+  pausedBecause: string | null;
+}
+
+interface ReadyToSend {
+  message: ClaimedMessage;
+  request: RateRequest;
+  sendingNumber: string;
+}
+
+/**
+ * Takes a claimed batch through the pipeline in SPEC order (screening, rate limits, circuit, send) and
+ * writes every message's final status in one statement.
+ */
+@Injectable()
+export class FilaSenderService {
+  private readonly rules: ScreenRules;
+
+  constructor(
+    private readonly repository: FilaRepository,
+    private readonly limiter: OutboundRateLimiter,
+    private readonly provider: WhatsAppProvider,
+    private readonly breakers: CircuitBreakerRegistry,
+    private readonly metrics: FilaMetrics,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    calendar: BusinessHoursCalendar,
+  ) {
+    this.rules = {
+      isProduction: config.isProduction,
+      allowlist: new Set(config.OUTBOUND_ALLOWLIST),
+      calendar,
+    };
+  }
+
+  async process(
+    batch: readonly ClaimedMessage[],
+    signal: AbortSignal,
+    logger: JobLogger,
+  ): Promise<BatchReport> {
+    const now = this.clock.now();
+    const outcomes: MessageOutcome[] = [];
+    const screened: Array<{ message: ClaimedMessage; request: RateRequest }> = [];
+    for (const message of batch) {
+      const result = screenMessage(message, this.rules, now);
+      if (result.kind === 'ok')
+        screened.push({
+          message,
+          request: { phone: result.phone, preferredNumber: message.lead?.numeroEnvio ?? null },
+        });
+      else outcomes.push(result);
+    }
+
+    let ready: ReadyToSend[] = [];
+    let pausedBecause: string | null = null;
+    try {
+      ready = await this.reserve(screened, now, outcomes);
+    } catch (error) {
+      if (!(error instanceof RateLimiterUnavailableError)) throw error;
+      pausedBecause = `rate limiter unavailable: ${error.message}`;
+      logger.warn('sending paused: rate limits cannot be checked', { reason: error.message });
+      for (const { message } of screened)
+        outcomes.push({ kind: 'released', id: message.id, reason: 'rate_limiter_unavailable' });
+    }
+
+    for (let start = 0; start < ready.length; start += this.config.WORKER_CONCURRENCY) {
+      const chunk = ready.slice(start, start + this.config.WORKER_CONCURRENCY);
+      if (signal.aborted) {
+        for (const send of chunk) {
+          outcomes.push({ kind: 'released', id: send.message.id, reason: 'interrupted' });
+          await this.limiter.release(send.request, send.sendingNumber, now).catch(() => undefined);
+        }
+        continue;
+      }
+      outcomes.push(...(await this.sendChunk(chunk, now, logger)));
+    }
+
+    await this.repository.finish(
+      outcomes,
+      this.clock.now(),
+      localWeekStart(now, this.config.SCHEDULER_TIMEZONE),
+    );
+    this.metrics.recordOutcomes(this.provider.name, outcomes);
+    return { outcomes, pausedBecause };
+  }
+
+  /** Rate limits for the whole batch in one Redis call. */
+  private async reserve(
+    screened: ReadonlyArray<{ message: ClaimedMessage; request: RateRequest }>,
+    now: Date,
+    outcomes: MessageOutcome[],
+  ): Promise<ReadyToSend[]> {
+    if (!screened.length) return [];
+    const decisions = await this.limiter.reserveBatch(
+      screened.map((entry) => entry.request),
+      now,
+    );
+    const ready: ReadyToSend[] = [];
+    screened.forEach(({ message, request }, index) => {
+      const decision = decisions[index];
+      if (!decision.allowed) {
+        this.metrics.rateLimitDeferrals++;
+        outcomes.push({
+          kind: 'deferred',
+          id: message.id,
+          until: decision.retryAt,
+          reason: decision.reason,
+          attemptCounted: false,
+        });
+        return;
+      }
+      ready.push({ message, request, sendingNumber: decision.sendingNumber });
+    });
+    return ready;
+  }
+
+  /** The circuit of each chosen number is asked right before its send, so failures in this batch count. */
+  private async sendChunk(
+    chunk: readonly ReadyToSend[],
+    reservedAt: Date,
+    logger: JobLogger,
+  ): Promise<MessageOutcome[]> {
+    const now = this.clock.now();
+    const outcomes: MessageOutcome[] = [];
+    const sending: ReadyToSend[] = [];
+    for (const send of chunk) {
+      if (this.breakers.breakerFor(this.provider.name, send.sendingNumber).tryAcquire(now)) {
+        sending.push(send);
+        continue;
+      }
+      await this.limiter.release(send.request, send.sendingNumber, reservedAt).catch(() => undefined);
+      outcomes.push({
+        kind: 'deferred',
+        id: send.message.id,
+        until: new Date(now.getTime() + CIRCUIT_OPEN_DEFERRAL_MS),
+        reason: 'circuit_open',
+        attemptCounted: false,
+      });
+    }
+    await this.repository.markSendStarted(
+      sending.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
+      now,
+    );
+    const results = await Promise.all(sending.map((send) => this.send(send, reservedAt, logger)));
+    return [...outcomes, ...results];
+  }
+
+  private async send(send: ReadyToSend, reservedAt: Date, logger: JobLogger): Promise<MessageOutcome> {
+    const started = performance.now();
+    // no abort signal here: a send in flight is finished and recorded, never abandoned half-way
+    const result = await this.provider.send({
+      to: send.request.phone,
+      text: send.message.conteudo,
+      instance: send.sendingNumber,
+    });
+    this.metrics.observeSendLatency(performance.now() - started);
+    const now = this.clock.now();
+    this.breakers.breakerFor(this.provider.name, send.sendingNumber).recordResult(result, now);
+    if (result.kind !== 'sent')
+      await this.limiter.release(send.request, send.sendingNumber, reservedAt).catch(() => undefined);
+    logger.debug('send result', { fila_id: send.message.id, outcome: result.kind });
+    return this.outcomeOf(send, result, now);
+  }
+
+  private outcomeOf(send: ReadyToSend, result: SendResult, now: Date): MessageOutcome {
+    switch (result.kind) {
+      case 'sent':
+        return {
+          kind: 'sent',
+          id: send.message.id,
+          providerMessageId: result.providerMessageId,
+          sendingNumber: send.sendingNumber,
+        };
+      case 'permanent_failure':
+        return {
+          kind: 'failed',
+          id: send.message.id,
+          reason: `permanent: ${result.reason}`,
+          attemptCounted: true,
+        };
+      case 'temporary_failure':
+        return retryOrDeadLetter(send.message, `temporary: ${result.reason}`, now, result.retryAfterMs ?? 0);
+    }
+  }
+}

@@ -1,0 +1,228 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../../database/prisma.service';
+import type { ClaimedMessage } from './claimed-message';
+import { Reasons } from './fila.constants';
+import type { MessageOutcome } from './message-outcome';
+
+interface ClaimedRow {
+  id: string;
+  lead_id: string;
+  conteudo: string;
+  tipo: string;
+  tentativas: number;
+  max_tentativas: number;
+  lead_found: boolean;
+  telefone: string | null;
+  opted_out: boolean | null;
+  numero_envio: string | null;
+}
+
+export interface QueueStats {
+  /** due `pendente` rows */
+  size: number;
+  /** how long the oldest due row has waited, in seconds (0 when none) */
+  oldestDueSeconds: number;
+}
+
+/** fila_worker's only door to the database: every write is one statement, guarded by the status. */
+@Injectable()
+export class FilaRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Claims up to `limit` due rows in send order; two replicas never get the same row. */
+  async claim(limit: number, now: Date): Promise<ClaimedMessage[]> {
+    const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
+      WITH due AS (
+        SELECT id FROM fila_mensagens
+         WHERE status = 'pendente' AND agendar_para <= ${now}
+         ORDER BY prioridade DESC, agendar_para, created_at
+         LIMIT ${limit}
+         FOR UPDATE SKIP LOCKED
+      ), claimed AS (
+        UPDATE fila_mensagens f
+           SET status = 'processando', processando_desde = ${now}, envio_iniciado_em = NULL, updated_at = ${now}
+          FROM due WHERE f.id = due.id
+        RETURNING f.id, f.lead_id, f.conteudo, f.tipo, f.tentativas, f.max_tentativas,
+                  f.prioridade, f.agendar_para, f.created_at
+      )
+      SELECT c.id::text, c.lead_id::text, c.conteudo, c.tipo, c.tentativas, c.max_tentativas,
+             (l.id IS NOT NULL) AS lead_found, l.telefone, l.opted_out, l.numero_envio
+        FROM claimed c LEFT JOIN leads l ON l.id = c.lead_id
+       ORDER BY c.prioridade DESC, c.agendar_para, c.created_at`;
+    return rows.map((row) => ({
+      id: row.id,
+      leadId: row.lead_id,
+      conteudo: row.conteudo,
+      tipo: row.tipo,
+      tentativas: row.tentativas,
+      maxTentativas: row.max_tentativas,
+      lead: row.lead_found
+        ? { telefone: row.telefone, optedOut: row.opted_out ?? false, numeroEnvio: row.numero_envio }
+        : null,
+    }));
+  }
+
+  /**
+   * The "send started" mark, written before the provider is called: if this replica dies before the
+   * final write, the reaper knows the message may have gone out and does not send it again blindly.
+   */
+  async markSendStarted(
+    sends: ReadonlyArray<{ id: string; sendingNumber: string }>,
+    now: Date,
+  ): Promise<void> {
+    if (!sends.length) return;
+    await this.prisma.$executeRaw`
+      UPDATE fila_mensagens f SET envio_iniciado_em = ${now}, numero_envio = v.numero, updated_at = ${now}
+        FROM unnest(${sends.map((s) => s.id)}::uuid[], ${sends.map((s) => s.sendingNumber)}::text[]) AS v(id, numero)
+       WHERE f.id = v.id AND f.status = 'processando'`;
+  }
+
+  /**
+   * Writes the final status of a batch in one statement, with the contacted leads' last-contact fields
+   * in the same statement (so the same transaction). Only rows still `processando` are written: no
+   * later write can undo a final status.
+   */
+  async finish(outcomes: readonly MessageOutcome[], now: Date, weekStart: string): Promise<number> {
+    if (!outcomes.length) return 0;
+    const columns = outcomes.map(toColumns);
+    const pick = <K extends keyof Columns>(key: K) => columns.map((column) => column[key]);
+    const rows = await this.prisma.$queryRaw<Array<{ written: number }>>`
+      WITH v AS (
+        SELECT * FROM unnest(
+          ${pick('id')}::uuid[], ${pick('status')}::text[], ${pick('agendarPara')}::timestamptz[],
+          ${pick('erro')}::text[], ${pick('attempt')}::int[], ${pick('providerMessageId')}::text[],
+          ${pick('sendingNumber')}::text[]
+        ) AS v(id, status, agendar_para, erro, attempt, provider_message_id, numero_envio)
+      ), done AS (
+        UPDATE fila_mensagens f SET
+          status = v.status,
+          agendar_para = COALESCE(v.agendar_para, f.agendar_para),
+          tentativas = f.tentativas + v.attempt,
+          erro = v.erro,
+          enviada_em = CASE WHEN v.status = 'enviada' THEN ${now}::timestamptz ELSE f.enviada_em END,
+          provider_message_id = COALESCE(v.provider_message_id, f.provider_message_id),
+          numero_envio = COALESCE(v.numero_envio, f.numero_envio),
+          envio_iniciado_em = CASE WHEN v.status = 'pendente' THEN NULL ELSE f.envio_iniciado_em END,
+          processando_desde = NULL,
+          updated_at = ${now}
+        FROM v WHERE f.id = v.id AND f.status = 'processando'
+        RETURNING f.lead_id, f.status, f.numero_envio
+      ), contacted AS (
+        UPDATE leads l SET
+          last_contact_at = ${now},
+          contatos_semana = l.contatos_semana + d.sent,
+          contatos_semana_desde = COALESCE(l.contatos_semana_desde, ${weekStart}::date),
+          numero_envio = d.numero_envio,
+          updated_at = ${now}
+        FROM (SELECT lead_id, count(*)::int AS sent, max(numero_envio) AS numero_envio
+                FROM done WHERE status = 'enviada' GROUP BY lead_id) d
+        WHERE l.id = d.lead_id
+        RETURNING l.id
+      )
+      SELECT (SELECT count(*) FROM done)::int AS written`;
+    return rows[0]?.written ?? 0;
+  }
+
+  /**
+   * Rows left in `processando` by a replica that died. Never sent → back to `pendente` (an attempt
+   * counted) or `erro` at the limit. Send started → `erro` with send_outcome_unknown: it may have reached
+   * the provider, so it is not re-sent blindly; the operator checks and re-drives it.
+   */
+  async reclaimStuck(
+    cutoff: Date,
+    now: Date,
+  ): Promise<{ requeued: number; deadLettered: number; unknown: number }> {
+    const rows = await this.prisma.$queryRaw<Array<{ outcome: string; n: number }>>`
+      WITH stuck AS (
+        SELECT id FROM fila_mensagens
+         WHERE status = 'processando' AND processando_desde < ${cutoff}
+         FOR UPDATE SKIP LOCKED
+      ), reclaimed AS (
+        UPDATE fila_mensagens f SET
+          status = CASE WHEN f.envio_iniciado_em IS NULL AND f.tentativas + 1 < f.max_tentativas
+                        THEN 'pendente' ELSE 'erro' END,
+          erro = CASE
+            WHEN f.envio_iniciado_em IS NOT NULL THEN ${Reasons.sendOutcomeUnknown}
+            WHEN f.tentativas + 1 >= f.max_tentativas
+              THEN 'dead_letter after ' || (f.tentativas + 1) || ' attempts: the replica processing it died'
+            ELSE 'reclaimed: the replica processing it died' END,
+          tentativas = f.tentativas + 1,
+          agendar_para = CASE WHEN f.envio_iniciado_em IS NULL THEN ${now} ELSE f.agendar_para END,
+          processando_desde = NULL,
+          updated_at = ${now}
+        FROM stuck WHERE f.id = stuck.id
+        RETURNING CASE WHEN f.envio_iniciado_em IS NOT NULL THEN 'unknown'
+                       WHEN f.status = 'erro' THEN 'dead' ELSE 'requeued' END AS outcome
+      )
+      SELECT outcome, count(*)::int AS n FROM reclaimed GROUP BY outcome`;
+    const count = (outcome: string) => rows.find((row) => row.outcome === outcome)?.n ?? 0;
+    return { requeued: count('requeued'), deadLettered: count('dead'), unknown: count('unknown') };
+  }
+
+  /** Campaign rows pending for more than a day are no longer worth sending. */
+  async cancelExpiredCampaigns(tipos: readonly string[], createdBefore: Date, now: Date): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE fila_mensagens SET status = 'cancelada', erro = ${Reasons.expired}, updated_at = ${now}
+       WHERE status = 'pendente' AND tipo = ANY(${[...tipos]}::text[]) AND created_at < ${createdBefore}`;
+  }
+
+  /** Puts chosen dead letters back in the queue with their attempts reset (admin re-drive). */
+  async redrive(ids: readonly string[], now: Date): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE fila_mensagens SET status = 'pendente', tentativas = 0, erro = NULL, agendar_para = ${now},
+             envio_iniciado_em = NULL, processando_desde = NULL, updated_at = ${now}
+       WHERE id = ANY(${[...ids]}::uuid[]) AND status = 'erro'`;
+  }
+
+  async stats(now: Date): Promise<QueueStats> {
+    const [row] = await this.prisma.$queryRaw<Array<{ size: number; oldest: Date | null }>>`
+      SELECT count(*)::int AS size, min(agendar_para) AS oldest
+        FROM fila_mensagens WHERE status = 'pendente' AND agendar_para <= ${now}`;
+    const oldestDueSeconds = row?.oldest ? Math.max(0, (now.getTime() - row.oldest.getTime()) / 1000) : 0;
+    return { size: row?.size ?? 0, oldestDueSeconds };
+  }
+}
+
+interface Columns {
+  id: string;
+  status: string;
+  agendarPara: Date | null;
+  erro: string | null;
+  attempt: number;
+  providerMessageId: string | null;
+  sendingNumber: string | null;
+}
+
+function toColumns(outcome: MessageOutcome): Columns {
+  const base = {
+    id: outcome.id,
+    agendarPara: null,
+    erro: null,
+    attempt: 0,
+    providerMessageId: null,
+    sendingNumber: null,
+  };
+  switch (outcome.kind) {
+    case 'sent':
+      return {
+        ...base,
+        status: 'enviada',
+        providerMessageId: outcome.providerMessageId,
+        sendingNumber: outcome.sendingNumber,
+      };
+    case 'blocked':
+      return { ...base, status: 'bloqueada', erro: outcome.reason };
+    case 'failed':
+      return { ...base, status: 'erro', erro: outcome.reason, attempt: outcome.attemptCounted ? 1 : 0 };
+    case 'deferred':
+      return {
+        ...base,
+        status: 'pendente',
+        agendarPara: outcome.until,
+        erro: outcome.reason,
+        attempt: outcome.attemptCounted ? 1 : 0,
+      };
+    case 'released':
+      return { ...base, status: 'pendente', erro: null };
+  }
+}

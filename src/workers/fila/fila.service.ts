@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, CLAIM_BATCH_SIZE, STUCK_MARGIN_MS } from './fila.constants';
+import { FilaHealth } from './fila-health';
+import { FilaRepository } from './fila.repository';
+import { FilaSenderService } from './fila-sender.service';
+
+/** One poll of the queue: housekeeping, then claim and send while batches come back full. */
+@Injectable()
+export class FilaService {
+  constructor(
+    private readonly repository: FilaRepository,
+    private readonly sender: FilaSenderService,
+    private readonly health: FilaHealth,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async processQueue(context: JobContext): Promise<JobResult> {
+    const counts: Record<string, number> = {};
+    const now = this.clock.now();
+    const reclaimed = await this.repository.reclaimStuck(
+      new Date(now.getTime() - this.config.jobTimeoutMs - STUCK_MARGIN_MS),
+      now,
+    );
+    if (reclaimed.requeued + reclaimed.deadLettered + reclaimed.unknown > 0)
+      context.logger.warn('reclaimed messages left in processando by a dead replica', { ...reclaimed });
+    const expired = await this.repository.cancelExpiredCampaigns(
+      CAMPAIGN_TIPOS,
+      new Date(now.getTime() - CAMPAIGN_EXPIRY_MS),
+      now,
+    );
+
+    let batches = 0;
+    let pausedBecause: string | null = null;
+    while (!context.signal.aborted) {
+      const batch = await this.repository.claim(CLAIM_BATCH_SIZE, this.clock.now());
+      if (!batch.length) break;
+      batches++;
+      const report = await this.sender.process(batch, context.signal, context.logger);
+      for (const outcome of report.outcomes) counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
+      pausedBecause = report.pausedBecause;
+      if (pausedBecause || batch.length < CLAIM_BATCH_SIZE) break;
+    }
+    this.health.recordPoll(this.clock.now(), pausedBecause);
+    return {
+      itemsProcessed: counts.sent ?? 0,
+      details: {
+        ...counts,
+        batches,
+        reclaimed,
+        campaigns_expired: expired,
+        ...(pausedBecause ? { paused: pausedBecause } : {}),
+      },
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import type { BusinessHoursCalendar } from './business-hours-calendar';
+import type { ClaimedMessage } from './claimed-message';
+import { MAX_TEXT_LENGTH, PHONE_PATTERN, Reasons, REPLY_TIPO } from './fila.constants';
+import type { MessageOutcome } from './message-outcome';
+
+export interface ScreenRules {
+  readonly isProduction: boolean;
+  readonly allowlist: ReadonlySet<string>;
+  readonly calendar: BusinessHoursCalendar;
+}
+
+export type ScreenResult = { readonly kind: 'ok'; readonly phone: string } | MessageOutcome;
+
+/**
+ * The checks before any limit is spent, in SPEC order: a malformed row or a lead without a phone is
+ * `erro`; outside production only allowlisted phones; opted-out leads are `bloqueada`; proactive
+ * messages outside business hours wait for the next opening.
+ */
+export function screenMessage(message: ClaimedMessage, rules: ScreenRules, now: Date): ScreenResult {
+  const failed = (reason: string): MessageOutcome => ({
+    kind: 'failed',
+    id: message.id,
+    reason,
+    attemptCounted: false,
+  });
+  if (!message.lead) return failed(Reasons.leadMissing);
+  const phone = message.lead.telefone?.trim() ?? '';
+  if (!phone) return failed(Reasons.noPhone);
+  if (!PHONE_PATTERN.test(phone)) return failed(Reasons.badPhone);
+  if (!message.conteudo?.trim()) return failed(Reasons.emptyText);
+  if (message.conteudo.length > MAX_TEXT_LENGTH) return failed(Reasons.textTooLong);
+  if (!rules.isProduction && !rules.allowlist.has(phone))
+    return { kind: 'blocked', id: message.id, reason: Reasons.devAllowlist };
+  if (message.lead.optedOut) return { kind: 'blocked', id: message.id, reason: Reasons.optedOut };
+  if (message.tipo !== REPLY_TIPO && !rules.calendar.isOpen(now))
+    return {
+      kind: 'deferred',
+      id: message.id,
+      until: rules.calendar.nextOpening(now),
+      reason: 'outside_business_hours',
+      attemptCounted: false,
+    };
+  return { kind: 'ok', phone };
+}
