@@ -5,14 +5,31 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { DailyReportModule } from './jobs/daily-report/daily-report.module';
 import { ShiftConfirmationModule } from './jobs/shift-confirmation/shift-confirmation.module';
+import { SyncBriefingModule } from './jobs/sync-briefing/sync-briefing.module';
 import { LoggingModule } from './logging/logging.module';
 import { RedisModule } from './redis/redis.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
+import { FilaModule } from './workers/fila/fila.module';
+import { GruposModule } from './workers/grupos/grupos.module';
+import { HandoffModule } from './workers/handoff/handoff.module';
+import { PilotModeModule } from './workers/pilot-mode/pilot-mode.module';
+import { RetomadaModule } from './workers/retomada/retomada.module';
 import { TemperatureDecayModule } from './workers/temperature-decay/temperature-decay.module';
 
 /** Every worker and job module; the scheduler discovers their @Cron/@Interval methods. */
-export const workerModules = [TemperatureDecayModule, ShiftConfirmationModule];
+export const workerModules = [
+  FilaModule,
+  GruposModule,
+  HandoffModule,
+  PilotModeModule,
+  RetomadaModule,
+  TemperatureDecayModule,
+  SyncBriefingModule,
+  DailyReportModule,
+  ShiftConfirmationModule,
+];
 
 @Module({})
 export class AppModule {

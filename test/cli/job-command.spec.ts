@@ -46,6 +46,28 @@ describe('npm run job', () => {
     expect(JSON.parse(started!)).toMatchObject({ level: 'INFO', job: 'temperature_decay' });
   });
 
+  it.each([
+    'process_queue',
+    'fila_worker',
+    'grupos_worker',
+    'handoff_processor',
+    'pilot_mode',
+    'retomada_fora_horario',
+    'temperature_decay',
+    'sync_briefing',
+    'daily_report',
+    'shift_confirmation',
+    'prune_job_history',
+  ])('runs %s by name and prints its one-line JSON summary', async (name) => {
+    const result = await job([name]);
+    expect(result.code).toBe(0);
+    const summary = summaryOf(result);
+    expect(summary).toMatchObject({ status: 'success' });
+    expect(summary.job).toBe(name === 'fila_worker' ? 'process_queue' : name);
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    if (name === 'grupos_worker') expect(summary.details).toHaveProperty('stages');
+  });
+
   it('--list prints every job with its schedule', async () => {
     const list = await job(['--list']);
     expect(list.code).toBe(0);

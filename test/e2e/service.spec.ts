@@ -87,16 +87,36 @@ describe('the service process', () => {
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: testRedisPrefix('service'),
       PORT: String(port),
-      JOB_SCHEDULE_OVERRIDES: 'shift_confirmation=1s',
+      JOB_SCHEDULE_OVERRIDES: 'shift_confirmation=1s;process_queue=1s',
+      OUTBOUND_ALLOWLIST: '5511900000001',
     });
+    // a reply (sent at any hour) through the console provider
+    const { rows: leads } = await db.sql.query(
+      `INSERT INTO leads (telefone, nome) VALUES ('5511900000001', 'Dra. Ana') RETURNING id`,
+    );
+    const { rows: queued } = await db.sql.query(
+      `INSERT INTO fila_mensagens (lead_id, conteudo, tipo) VALUES ($1, 'Bom dia!', 'resposta') RETURNING id`,
+      [leads[0].id],
+    );
     try {
       const health = await waitForHealthy(port);
-      expect(health).toMatchObject({ scheduler: 'running', fila_worker: 'not_configured', queue_size: 0 });
-      const finished = await service.waitForLog((line) => line.msg === 'job finished');
+      expect(health).toMatchObject({ scheduler: 'running', fila_worker: 'healthy' });
+      const finished = await service.waitForLog(
+        (line) => line.msg === 'job finished' && line.job === 'shift_confirmation',
+      );
       expect(finished).toMatchObject({ level: 'INFO', job: 'shift_confirmation', status: 'success' });
       expect(
         service.lines().every((line) => typeof line.time === 'string' && /^[A-Z]+$/.test(String(line.level))),
       ).toBe(true);
+      await service.waitForLog((line) => line.msg === 'job finished' && line.job === 'process_queue');
+      const sent = await db.sql.query(
+        `SELECT status, provider_message_id FROM fila_mensagens WHERE id = $1`,
+        [queued[0].id],
+      );
+      expect(sent.rows[0].status).toBe('enviada');
+      expect(sent.rows[0].provider_message_id).toMatch(/^console-/);
+      // the console provider logs the message with the phone masked, never the number itself
+      expect(service.output).not.toContain('5511900000001');
       const after = await waitForHealthy(port);
       expect(typeof after.last_job_at).toBe('string');
       const { rows } = await db.sql.query(
