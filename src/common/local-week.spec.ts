@@ -1,4 +1,5 @@
-import { localDate, localWeekStart } from './local-week';
+import { localDate } from './local-time';
+import { localWeekStart } from './local-week';
 
 const SP = 'America/Sao_Paulo';
 

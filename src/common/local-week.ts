@@ -1,19 +1,9 @@
+import { localDate } from './local-time';
+
 /**
  * Calendar helpers for the weekly contact counter. Weeks start on Monday in SCHEDULER_TIMEZONE, not
  * in UTC: at 23:30 on a Sunday in São Paulo it is already Monday in UTC, and the counter must not reset.
  */
-
-/** The local calendar date of `instant` in `timeZone`, as `YYYY-MM-DD`. */
-export function localDate(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
-}
 
 /** The local date (`YYYY-MM-DD`) of the Monday that starts the week containing `instant`. */
 export function localWeekStart(instant: Date, timeZone: string): string {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { SlackNotifier } from '../../notifications/slack.notifier';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
-import { localDate } from '../../common/local-week';
+import { localDate } from '../../common/local-time';
 import { reportText } from './daily-figures';
 import { DailyReportRepository } from './daily-report.repository';
 

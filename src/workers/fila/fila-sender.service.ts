@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import type { JobLogger } from '../../scheduler/job-logger';
 import { CircuitBreakerRegistry } from '../../whatsapp/circuit-breaker.registry';
 import { WhatsAppProvider, type SendResult } from '../../whatsapp/whatsapp-provider';
-import { BusinessHoursCalendar } from './business-hours-calendar';
+import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import type { ClaimedMessage } from './claimed-message';
 import { CIRCUIT_OPEN_DEFERRAL_MS } from './fila.constants';
 import { FilaMetrics } from './fila-metrics';

@@ -4,7 +4,6 @@ import { QueueWorkerHealth } from '../../health/queue-worker-health';
 import { RedisService } from '../../redis/redis.service';
 import { WhatsAppModule } from '../../whatsapp/whatsapp.module';
 import { WhatsAppProvider } from '../../whatsapp/whatsapp-provider';
-import { BusinessHoursCalendar } from './business-hours-calendar';
 import { FilaHealth } from './fila-health';
 import { FilaMetrics } from './fila-metrics';
 import { FilaRepository } from './fila.repository';
@@ -24,7 +23,6 @@ import { createOutboundRateLimiter } from './outbound-rate-limiter.factory';
     FilaMetrics,
     FilaHealth,
     { provide: QueueWorkerHealth, useExisting: FilaHealth },
-    { provide: BusinessHoursCalendar, inject: [AppConfig], useFactory: BusinessHoursCalendar.fromConfig },
     {
       provide: OutboundRateLimiter,
       inject: [RedisService, AppConfig, WhatsAppProvider],

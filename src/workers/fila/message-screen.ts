@@ -1,4 +1,4 @@
-import type { BusinessHoursCalendar } from './business-hours-calendar';
+import type { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import type { ClaimedMessage } from './claimed-message';
 import { MAX_TEXT_LENGTH, PHONE_PATTERN, Reasons, REPLY_TIPO } from './fila.constants';
 import type { MessageOutcome } from './message-outcome';

@@ -1,4 +1,4 @@
-import { localDayWindow, localHourWindow, type LocalWindow } from './local-time-windows';
+import { localDayWindow, localHourWindow, type LocalWindow } from '../../common/local-time';
 
 /** Where the counters live (CONTRACT §5: `rate:*`; ioredis adds REDIS_KEY_PREFIX in front). */
 export const rateKeys = {

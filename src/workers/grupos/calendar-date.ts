@@ -1,17 +1,5 @@
 /** Calendar dates as `YYYY-MM-DD`, computed on UTC midnights so no DST or offset can move them. */
 
-/** The local calendar date of `instant` in `timeZone`. */
-export function localDateOf(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
-}
-
 /** The date for year/month/day, or null when it does not exist (31/02). */
 export function calendarDate(year: number, month: number, day: number): string | null {
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;

@@ -1,4 +1,5 @@
-import { daysBetween, localDateOf } from './calendar-date';
+import { localDate } from '../../common/local-time';
+import { daysBetween } from './calendar-date';
 import { DateMention, findDates } from './date-parser';
 import {
   MAX_DAYS_AFTER,
@@ -65,7 +66,7 @@ const NIGHT_SPAN = /^\s*(?:para|pra|p\/|->|a)\s*(?:o\s+)?(?:dia\s+)?$/;
  * or with a value outside R$ 100–10 000 is rejected with the reason.
  */
 export function extractShifts(text: string, recebidaEm: Date, timeZone: string): Extraction {
-  const reference = localDateOf(recebidaEm, timeZone);
+  const reference = localDate(recebidaEm, timeZone);
   const lines = text.split(/\r?\n/);
   const global: Facts = emptyFacts();
   let section: Facts = emptyFacts();

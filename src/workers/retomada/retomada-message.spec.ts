@@ -1,5 +1,4 @@
-import { parseBusinessHours } from '../../config/business-hours';
-import { isWithinBusinessHours, localTime } from './local-clock';
+import { localTime } from './local-clock';
 import { excerpt, greeting, retomadaMessage } from './retomada-message';
 
 const SP = 'America/Sao_Paulo';
@@ -28,13 +27,5 @@ describe('retomada message', () => {
     const cut = excerpt('a'.repeat(200));
     expect(cut).toHaveLength(80);
     expect(cut.endsWith('…')).toBe(true);
-  });
-
-  it('knows business hours in local time', () => {
-    const hours = parseBusinessHours('mon-fri 08:00-20:00');
-    expect(isWithinBusinessHours(new Date('2026-03-10T11:00:00Z'), hours, SP)).toBe(true); // Tue 08:00
-    expect(isWithinBusinessHours(new Date('2026-03-10T10:59:00Z'), hours, SP)).toBe(false); // Tue 07:59
-    expect(isWithinBusinessHours(new Date('2026-03-10T23:00:00Z'), hours, SP)).toBe(false); // Tue 20:00
-    expect(isWithinBusinessHours(new Date('2026-03-14T14:00:00Z'), hours, SP)).toBe(false); // Saturday
   });
 });

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
-import { isWithinBusinessHours, localTime } from './local-clock';
+import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
+import { localTime } from './local-clock';
 import { retomadaMessage } from './retomada-message';
 import { PendingMensagem, RetomadaDecision, RetomadaRepository } from './retomada.repository';
 import {
@@ -20,13 +21,14 @@ import {
 export class RetomadaService {
   constructor(
     private readonly repository: RetomadaRepository,
+    private readonly calendar: BusinessHoursCalendar,
     private readonly config: AppConfig,
   ) {}
 
   async run(context: JobContext): Promise<JobResult> {
     const now = context.clock.now();
     const timeZone = this.config.SCHEDULER_TIMEZONE;
-    if (!isWithinBusinessHours(now, this.config.BUSINESS_HOURS, timeZone)) {
+    if (!this.calendar.isOpen(now)) {
       context.logger.info('outside business hours: nothing resumed');
       return { itemsProcessed: 0, details: { skipped: 'outside business hours' } };
     }

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
-import { localDate, localWeekStart } from '../../common/local-week';
+import { localDate } from '../../common/local-time';
+import { localWeekStart } from '../../common/local-week';
 import { CHURN_AFTER_MS, FIRST_LEAD_ID, TEMPERATURE_DECAY_PAGE_SIZE } from './temperature-decay.constants';
 import { TemperatureDecayRepository } from './temperature-decay.repository';
 

@@ -49,6 +49,12 @@ export function localParts(instant: Date, timeZone: string): LocalParts {
   };
 }
 
+/** The local calendar date of `instant` in `timeZone`, as `YYYY-MM-DD`. */
+export function localDate(instant: Date, timeZone: string): string {
+  const { year, month, day } = localParts(instant, timeZone);
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
 /** The local hour that contains `instant`: [start of its local hour, start of the next local hour). */
 export function localHourWindow(instant: Date, timeZone: string): LocalWindow {
   const { year, month, day, hour } = localParts(instant, timeZone);

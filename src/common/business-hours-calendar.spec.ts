@@ -1,5 +1,5 @@
-import { parseBusinessHours } from '../../config/business-hours';
-import { parseConfig } from '../../config/load-config';
+import { parseBusinessHours } from '../config/business-hours';
+import { parseConfig } from '../config/load-config';
 import { BusinessHoursCalendar } from './business-hours-calendar';
 
 const SP = 'America/Sao_Paulo';

@@ -1,6 +1,6 @@
-import type { AppConfig } from '../../config/app-config';
-import type { BusinessHours } from '../../config/business-hours';
-import { instantOfLocalTime, localParts } from './local-time-windows';
+import type { AppConfig } from '../config/app-config';
+import type { BusinessHours } from '../config/business-hours';
+import { instantOfLocalTime, localParts } from './local-time';
 
 // Every weekday comes back within a week; one more day covers "today, but already past closing".
 const DAYS_TO_SEARCH = 8;

@@ -1,10 +1,4 @@
-import {
-  instantOfLocalTime,
-  localDayWindow,
-  localHourWindow,
-  localParts,
-  offsetMs,
-} from './local-time-windows';
+import { instantOfLocalTime, localDayWindow, localHourWindow, localParts, offsetMs } from './local-time';
 
 const SP = 'America/Sao_Paulo';
 const NY = 'America/New_York';
