@@ -8,6 +8,11 @@ export type QueueWorkerState = 'healthy' | 'stale' | 'not_configured';
 export abstract class QueueWorkerHealth {
   /** `stale` when the worker should be polling and is not (e.g. no poll for several intervals) */
   abstract state(): QueueWorkerState | Promise<QueueWorkerState>;
+
+  /** why it is stale, for operators (e.g. "sending paused: Redis unreachable"); null when unknown */
+  reason(): string | null {
+    return null;
+  }
 }
 
 export class NotConfiguredQueueWorkerHealth extends QueueWorkerHealth {

@@ -38,7 +38,8 @@ export class QueueWorkerHealthIndicator implements OnModuleInit {
       .check('fila_worker')
       .attempt(async () => {
         read.state = await this.provider.state();
-        if (read.state === 'stale') throw new Error('the queue worker has stopped polling');
+        if (read.state === 'stale')
+          throw new Error(this.provider.reason() ?? 'the queue worker has stopped polling');
       })
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
     if (fila_worker.status === 'up' && read.state !== undefined) return { status: 'up', state: read.state };

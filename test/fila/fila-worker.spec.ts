@@ -328,6 +328,7 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(result.details).toMatchObject({ released: 1 });
     expect(String(result.details?.paused)).toMatch(/rate limiter unavailable/);
     expect(down.context.get(FilaHealth).state()).toBe('stale');
+    expect(down.context.get(FilaHealth).reason()).toMatch(/^sending paused: rate limiter unavailable/);
     expect(await message(id)).toMatchObject({ status: 'pendente', tentativas: 0 });
     expect(evolution.requests).toHaveLength(0);
     await (await worker()).run();

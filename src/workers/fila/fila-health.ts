@@ -30,8 +30,9 @@ export class FilaHealth extends QueueWorkerHealth {
     this.pausedBecause = pausedBecause;
   }
 
-  reason(): string | null {
-    return this.pausedBecause;
+  override reason(): string | null {
+    if (this.pausedBecause) return `sending paused: ${this.pausedBecause}`;
+    return this.lastPollAt ? 'no queue poll finished recently' : null;
   }
 
   state(): QueueWorkerState {
