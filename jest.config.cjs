@@ -14,6 +14,8 @@ const shared = {
 
 module.exports = {
   globalSetup: '<rootDir>/test/global-setup.cjs',
+  // a global option (ignored inside projects): process and database tests need more than the 5 s default
+  testTimeout: 60_000,
   projects: [
     // unit: beside the code, no database, no network
     { ...shared, displayName: 'unit', testRegex: 'src/.*(?<!integration-)\\.spec\\.ts$' },
@@ -22,7 +24,6 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testRegex: '(test/.*\\.spec\\.ts|src/.*\\.integration-spec\\.ts)$',
-      testTimeout: 60_000,
     },
   ],
 };
