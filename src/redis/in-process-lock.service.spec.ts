@@ -36,6 +36,19 @@ describe('InProcessLockService', () => {
     expect(await locks.acquire('job', 500)).not.toBeNull();
   });
 
+  it('renews the lease of its holder only', async () => {
+    const held = (await locks.acquire('job', 500))!;
+    now += 400;
+    expect(await locks.extend(held, 500)).toBe(true);
+    now += 400; // past the first TTL: still held thanks to the renewal
+    expect(await locks.currentHolder('job')).toBe(held.fencingToken);
+    now += 100;
+    expect(await locks.extend(held, 500)).toBe(false);
+    const next = (await locks.acquire('job', 500))!;
+    expect(await locks.extend(held, 500)).toBe(false);
+    expect(await locks.currentHolder('job')).toBe(next.fencingToken);
+  });
+
   it('refuses a release by a stale holder and keeps the new holder', async () => {
     const stale = (await locks.acquire('job', 100))!;
     now += 100;

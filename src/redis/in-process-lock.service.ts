@@ -37,6 +37,12 @@ export class InProcessLockService extends LockService implements OnModuleInit {
     return true;
   }
 
+  async extend(lock: LockHandle, ttlMs: number): Promise<boolean> {
+    if (this.holder(lock.resource)?.token !== lock.fencingToken) return false;
+    this.held.set(lock.resource, { token: lock.fencingToken, expiresAt: this.now() + lockTtlMs(ttlMs) });
+    return true;
+  }
+
   async currentHolder(resource: string): Promise<number | null> {
     return this.holder(resource)?.token ?? null;
   }

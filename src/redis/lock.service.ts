@@ -14,6 +14,8 @@ export abstract class LockService {
   abstract acquire(resource: string, ttlMs: number): Promise<LockHandle | null>;
   /** false when the lock had expired or was taken over */
   abstract release(lock: LockHandle): Promise<boolean>;
+  /** renews the TTL if `lock` is still the holder; false when it expired or was taken over */
+  abstract extend(lock: LockHandle, ttlMs: number): Promise<boolean>;
   /** the fencing token of the current holder, or null when free */
   abstract currentHolder(resource: string): Promise<number | null>;
 }

@@ -19,3 +19,9 @@ export const RELEASE_LOCK_LUA = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+// KEYS[1] = lock:<resource>, ARGV[1] = fencing token, ARGV[2] = ttl ms: renew only our own lock.
+export const EXTEND_LOCK_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;

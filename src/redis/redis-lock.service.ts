@@ -3,12 +3,13 @@ import type { Redis } from 'ioredis';
 import { LockUnavailableError } from './lock-unavailable.error';
 import { LockHandle, LockService } from './lock.service';
 import { lockTtlMs } from './lock-ttl';
-import { ACQUIRE_LOCK_LUA, RELEASE_LOCK_LUA } from './redis-lock.scripts';
+import { ACQUIRE_LOCK_LUA, EXTEND_LOCK_LUA, RELEASE_LOCK_LUA } from './redis-lock.scripts';
 import { RedisService } from './redis.service';
 
 interface LockCommands {
   whatsWorkersAcquireLock(lockKey: string, fenceKey: string, ttlMs: number): Promise<number | null>;
   whatsWorkersReleaseLock(lockKey: string, token: string): Promise<number>;
+  whatsWorkersExtendLock(lockKey: string, token: string, ttlMs: number): Promise<number>;
 }
 
 /** Locks shared by every replica: `lock:<resource>` holds the fencing token, set NX with a TTL. */
@@ -22,6 +23,7 @@ export class RedisLockService extends LockService {
     const client = redisService.client;
     client.defineCommand('whatsWorkersAcquireLock', { numberOfKeys: 2, lua: ACQUIRE_LOCK_LUA });
     client.defineCommand('whatsWorkersReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
+    client.defineCommand('whatsWorkersExtendLock', { numberOfKeys: 1, lua: EXTEND_LOCK_LUA });
     this.redis = client as Redis & LockCommands;
   }
 
@@ -46,6 +48,19 @@ export class RedisLockService extends LockService {
       );
     } catch (error) {
       throw new LockUnavailableError('release', lock.resource, error);
+    }
+  }
+
+  async extend(lock: LockHandle, ttlMs: number): Promise<boolean> {
+    try {
+      const renewed = await this.redis.whatsWorkersExtendLock(
+        lockKey(lock.resource),
+        String(lock.fencingToken),
+        lockTtlMs(ttlMs),
+      );
+      return renewed === 1;
+    } catch (error) {
+      throw new LockUnavailableError('extend', lock.resource, error);
     }
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -7,7 +7,8 @@ import { JobHistoryRepository } from './job-history.repository';
 import { JobLogger } from './job-logger';
 import { JobRegistry } from './job-registry';
 import type { JobRunOutcome } from './job-run-outcome';
-import { JobInterruptedError, JobTimeoutError } from './job-timeout.error';
+import { JobRunObserver } from './job-run-observer';
+import { JobInterruptedError, JobLockLostError, JobTimeoutError } from './job-timeout.error';
 import type { JobResult, JobTrigger } from './job.types';
 import { replicaId } from './replica-id';
 
@@ -20,8 +21,11 @@ export interface RunOptions {
 }
 
 const ERROR_TEXT_LIMIT = 500;
-// The lock outlives JOB_TIMEOUT so a run that ignores its abort signal still excludes a second one.
-const LOCK_MARGIN_MS = 60_000;
+// A run holds its lock as a short lease renewed while the handler runs (even past its deadline, so a
+// run that ignores its abort signal still excludes a second one): a replica killed with -9 blocks its
+// jobs for one lease, not for JOB_TIMEOUT.
+export const JOB_LOCK_LEASE_MS = Symbol('JOB_LOCK_LEASE_MS');
+export const DEFAULT_LOCK_LEASE_MS = 30_000;
 const LOCK_POLL_MS = 250;
 
 /**
@@ -39,6 +43,8 @@ export class JobRunner {
     private readonly history: JobHistoryRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    @Inject(JOB_LOCK_LEASE_MS) private readonly leaseMs: number,
+    @Optional() private readonly observer?: JobRunObserver,
   ) {}
 
   /**
@@ -57,25 +63,37 @@ export class JobRunner {
     };
     const lock = await this.acquire(job.name, options.waitForLockMs ?? 0);
     if (!lock.handle) {
-      const executionId = await this.history.recordSkipped(
-        { ...base, startedAt: this.clock.now() },
-        lock.reason,
-      );
+      const skippedAt = this.clock.now();
+      const executionId = await this.history.recordSkipped({ ...base, startedAt: skippedAt }, lock.reason);
       if (!executionId) return null;
       this.logger.warn({ msg: 'job skipped', job: job.name, execution_id: executionId, reason: lock.reason });
-      return this.outcome(job.name, executionId, options.trigger, 'skipped', 0, 0, lock.reason, null);
+      const skipped = this.outcome(
+        job.name,
+        executionId,
+        options.trigger,
+        'skipped',
+        0,
+        0,
+        lock.reason,
+        null,
+      );
+      this.observe(skipped, base.dueAt, skippedAt);
+      return skipped;
     }
     try {
+      const startedAt = this.clock.now();
       const executionId = await this.history.start({
         ...base,
-        startedAt: this.clock.now(),
+        startedAt,
         fencingToken: lock.handle.fencingToken,
       });
       if (!executionId) {
         await this.release(lock.handle);
         return null;
       }
-      return await this.execute(job.name, executionId, lock.handle, base.trigger, base.dueAt);
+      const outcome = await this.execute(job.name, executionId, lock.handle, base.trigger, base.dueAt);
+      this.observe(outcome, base.dueAt, startedAt);
+      return outcome;
     } catch (error) {
       // only the history writes can land here; the handler's own failures are outcomes
       await this.release(lock.handle);
@@ -124,8 +142,10 @@ export class JobRunner {
         (error: unknown): Settled => ({ kind: 'error', error }),
       );
     // The lock is held until the handler really settles, even past its deadline.
+    const stopRenewing = this.keepLeased(lock, controller, logger);
     const released = handlerDone.finally(() => {
       clearTimeout(deadline);
+      stopRenewing();
       return this.release(lock);
     });
     this.inFlight.set(jobName, { controller, done: released });
@@ -211,12 +231,47 @@ export class JobRunner {
     return { jobName, executionId, trigger, status, durationMs, itemsProcessed, error, details };
   }
 
+  private observe(outcome: JobRunOutcome, dueAt: Date | null, startedAt: Date): void {
+    try {
+      this.observer?.runFinished({ outcome, dueAt, startedAt });
+    } catch (error) {
+      this.logger.warn({ msg: 'job run observer failed', job: outcome.jobName, error: errorText(error) });
+    }
+  }
+
+  /**
+   * Renews the lease while the handler runs. If the lock was taken over, or could not be renewed for a
+   * whole lease (Redis down), another replica may start this job: the run is aborted rather than overlap.
+   */
+  private keepLeased(lock: LockHandle, controller: AbortController, logger: JobLogger): () => void {
+    let renewedAt = Date.now();
+    let renewing = false;
+    const timer = setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      this.locks
+        .extend(lock, this.leaseMs)
+        .then(
+          (held) => {
+            if (held) renewedAt = Date.now();
+            else controller.abort(new JobLockLostError('taken over'));
+          },
+          (error: unknown) => {
+            logger.warn('could not renew the job lock', { error: errorText(error) });
+            if (Date.now() - renewedAt >= this.leaseMs) controller.abort(new JobLockLostError('not renewed'));
+          },
+        )
+        .finally(() => (renewing = false));
+    }, this.leaseMs / 3);
+    return () => clearInterval(timer);
+  }
+
   private async acquire(
     jobName: string,
     waitMs: number,
   ): Promise<{ handle: LockHandle | null; reason: string }> {
     const deadline = Date.now() + waitMs;
-    const ttl = this.config.jobTimeoutMs + LOCK_MARGIN_MS;
+    const ttl = this.leaseMs;
     for (;;) {
       try {
         const handle = await this.locks.acquire(`job:${jobName}`, ttl);

@@ -11,3 +11,10 @@ export class JobInterruptedError extends Error {
     this.name = 'JobInterruptedError';
   }
 }
+
+export class JobLockLostError extends Error {
+  constructor(how: string) {
+    super(`job aborted: its lock was ${how}, another replica may run it`);
+    this.name = 'JobLockLostError';
+  }
+}

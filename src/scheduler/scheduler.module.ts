@@ -6,7 +6,7 @@ import { JobExplorer } from './job-explorer';
 import { JobHistoryPruneWorker } from './job-history-prune.worker';
 import { JobHistoryRepository } from './job-history.repository';
 import { JobRegistry } from './job-registry';
-import { JobRunner } from './job-runner';
+import { DEFAULT_LOCK_LEASE_MS, JOB_LOCK_LEASE_MS, JobRunner } from './job-runner';
 import { JobScheduler } from './job-scheduler';
 import { JobStateRepository } from './job-state.repository';
 import { OrphanReaper } from './orphan-reaper';
@@ -21,6 +21,7 @@ import { OrphanReaper } from './orphan-reaper';
     JobRegistry,
     JobExplorer,
     JobRunner,
+    { provide: JOB_LOCK_LEASE_MS, useValue: DEFAULT_LOCK_LEASE_MS },
     JobScheduler,
     JobControlService,
     JobCommand,

@@ -71,6 +71,20 @@ describe('RedisLockService (real Redis)', () => {
     await locks.release(again!);
   });
 
+  it('renews the lease of its holder only', async () => {
+    const held = (await locks.acquire('lease', 200))!;
+    await sleep(120);
+    expect(await locks.extend(held, 200)).toBe(true);
+    await sleep(120); // past the first TTL: still held thanks to the renewal
+    expect(await locks.currentHolder('lease')).toBe(held.fencingToken);
+    await sleep(150);
+    expect(await locks.extend(held, 200)).toBe(false); // expired: renewal refused, not resurrected
+    const next = (await locks.acquire('lease', 5_000))!;
+    expect(await locks.extend(held, 5_000)).toBe(false);
+    expect(await locks.currentHolder('lease')).toBe(next.fencingToken);
+    await locks.release(next);
+  });
+
   it("refuses a release by a stale holder and keeps the new holder's lock", async () => {
     const stale = (await locks.acquire('stale', 100))!;
     await sleep(200);

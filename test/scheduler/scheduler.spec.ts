@@ -1,9 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockService } from '../../src/redis/lock.service';
 import { JobControlService } from '../../src/scheduler/job-control.service';
 import { JobRegistry } from '../../src/scheduler/job-registry';
-import { JobRunner } from '../../src/scheduler/job-runner';
+import { JOB_LOCK_LEASE_MS, JobRunner } from '../../src/scheduler/job-runner';
 import { JobScheduler } from '../../src/scheduler/job-scheduler';
 import { OrphanReaper } from '../../src/scheduler/orphan-reaper';
 import { FakeClock } from '../utils/fake-clock';
@@ -29,14 +30,15 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
   });
 
   /** one replica: its own Nest context on the shared database and Redis prefix */
-  async function replica(env: Record<string, string> = {}, clock?: FakeClock, prefix = sharedPrefix) {
+  async function replica(env: Record<string, string> = {}, clock?: FakeClock, leaseMs?: number) {
     const config = testConfig({
       DATABASE_URL: db.url,
       REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: prefix,
+      REDIS_KEY_PREFIX: sharedPrefix,
       ...env,
     });
-    const context = await createSchedulerContext(config, [TestJobsModule], clock);
+    const overrides = leaseMs ? [{ provide: JOB_LOCK_LEASE_MS, useValue: leaseMs }] : [];
+    const context = await createSchedulerContext(config, [TestJobsModule], clock, overrides);
     contexts.push(context);
     return {
       context,
@@ -128,6 +130,35 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     await a.runner.drain(2_000);
     expect((await a.runner.run('test_stubborn', { trigger: 'manual' })).status).toBe('success');
     expect(a.jobs.countOf('test_stubborn')).toBe(2);
+  });
+
+  it('holds its lock as a lease renewed while the job runs, longer than one lease', async () => {
+    const a = await replica({}, undefined, 600);
+    const b = await replica({}, undefined, 600);
+    const run = a.runner.run('test_gated', { trigger: 'manual' });
+    await waitFor(() => a.jobs.countOf('test_gated') === 1);
+    await sleep(1_500); // two and a half leases
+    expect((await b.runner.run('test_gated', { trigger: 'manual' })).status).toBe('skipped');
+    a.jobs.gate.open();
+    expect((await run).status).toBe('success');
+    // released at the end: the next run goes ahead at once
+    b.jobs.gate.open();
+    expect((await b.runner.run('test_gated', { trigger: 'manual' })).status).toBe('success');
+  });
+
+  it('aborts a run whose lock was taken over instead of letting two replicas run it', async () => {
+    const a = await replica({}, undefined, 600);
+    const run = a.runner.run('test_gated', { trigger: 'manual' });
+    await waitFor(() => a.jobs.countOf('test_gated') === 1);
+    const redis = new Redis(testRedisUrl, { keyPrefix: sharedPrefix });
+    try {
+      await redis.set('lock:job:test_gated', '1', 'PX', 60_000); // someone else's token now
+      const outcome = await run;
+      expect(outcome.status).toBe('error');
+      expect(outcome.error).toMatch(/lock was taken over/);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('a failing job is recorded as error with the first 500 characters of its error', async () => {

@@ -23,6 +23,7 @@ export async function createSchedulerContext(
   config: AppConfig,
   imports: ModuleMetadata['imports'] = [],
   clock?: Clock,
+  overrides: ReadonlyArray<{ provide: unknown; useValue: unknown }> = [],
 ): Promise<INestApplicationContext> {
   let builder = Test.createTestingModule({
     imports: [
@@ -35,6 +36,8 @@ export async function createSchedulerContext(
     ],
   });
   if (clock) builder = builder.overrideProvider(Clock).useValue(clock);
+  for (const { provide, useValue } of overrides)
+    builder = builder.overrideProvider(provide).useValue(useValue);
   const moduleRef = await builder.compile();
   moduleRef.useLogger(process.env.TEST_LOGS ? new Logger() : false);
   try {
