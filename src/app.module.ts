@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { destination } from 'pino';
+import { AdminModule } from './admin/admin.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { CommonModule } from './common/common.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -9,6 +11,7 @@ import { DailyReportModule } from './jobs/daily-report/daily-report.module';
 import { ShiftConfirmationModule } from './jobs/shift-confirmation/shift-confirmation.module';
 import { SyncBriefingModule } from './jobs/sync-briefing/sync-briefing.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { FilaModule } from './workers/fila/fila.module';
@@ -29,6 +32,7 @@ export const workerModules = [
   SyncBriefingModule,
   DailyReportModule,
   ShiftConfirmationModule,
+  AlertsModule,
 ];
 
 @Module({})
@@ -54,7 +58,7 @@ export class AppModule {
         RedisModule,
         SchedulerModule,
         ...workerModules,
-        ...(http ? [HealthModule] : []),
+        ...(http ? [HealthModule, MetricsModule, AdminModule] : []),
       ],
     };
   }

@@ -1,14 +1,20 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
+import { configureHttpApp } from './admin/configure-http-app';
 import { AppModule } from './app.module';
 import { configOrExit } from './bootstrap-config';
 import { JobScheduler } from './scheduler/job-scheduler';
 
 async function bootstrap(): Promise<void> {
   const config = configOrExit();
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
+  configureHttpApp(app);
   const logger = app.get(Logger);
   await app.listen(config.PORT, '0.0.0.0');
   logger.log({ msg: 'http listening', port: config.PORT }, 'main');

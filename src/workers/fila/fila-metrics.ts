@@ -3,22 +3,37 @@ import type { MessageOutcome } from './message-outcome';
 
 const LATENCY_SAMPLES = 1024;
 
+/** How many messages of one provider and sending number came to one outcome, since start. */
+export interface SendCount {
+  readonly provider: string;
+  /** the sending number; `none` for outcomes decided before a number was chosen */
+  readonly number: string;
+  readonly outcome: MessageOutcome['kind'];
+  readonly count: number;
+}
+
 /**
- * Counters the queue worker keeps for the metrics endpoint (sends by provider and outcome, rate-limit
- * deferrals, send latency). Queue size and the oldest due age are read from the database on demand
- * (FilaRepository.stats). Exported by prom-client in the ops module.
+ * Counters the queue worker keeps for the metrics endpoint (sends by provider, number and outcome,
+ * rate-limit deferrals, send latency). Queue size and the oldest due age are read from the database on
+ * demand (FilaRepository.stats). Exported by prom-client in src/metrics.
  */
 @Injectable()
 export class FilaMetrics {
-  readonly outcomes = new Map<string, number>();
+  private readonly counts = new Map<string, SendCount>();
   rateLimitDeferrals = 0;
   private readonly latencies: number[] = [];
 
   recordOutcomes(provider: string, outcomes: readonly MessageOutcome[]): void {
     for (const outcome of outcomes) {
-      const key = `${provider}:${outcome.kind}`;
-      this.outcomes.set(key, (this.outcomes.get(key) ?? 0) + 1);
+      const number = outcome.kind === 'sent' ? outcome.sendingNumber : 'none';
+      const key = `${provider}\u0000${number}\u0000${outcome.kind}`;
+      const count = this.counts.get(key)?.count ?? 0;
+      this.counts.set(key, { provider, number, outcome: outcome.kind, count: count + 1 });
     }
+  }
+
+  sendCounts(): SendCount[] {
+    return [...this.counts.values()];
   }
 
   observeSendLatency(milliseconds: number): void {

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { PageQuery } from './admin.schemas';
+
+export interface ExecutionRow {
+  id: string;
+  job_name: string;
+  trigger: string;
+  status: string;
+  due_at: Date | null;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  items_processed: number | null;
+  error: string | null;
+  replica: string | null;
+}
+
+const COLUMNS = `id::text, job_name, trigger, status, due_at, started_at, finished_at, duration_ms,
+  items_processed, error, replica`;
+
+/** The admin API's reads of `job_executions`. */
+@Injectable()
+export class AdminJobsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The latest run of each job that really ran (a skipped tick says nothing about the job). */
+  async lastRuns(jobNames: readonly string[]): Promise<Map<string, ExecutionRow>> {
+    const rows = await this.prisma.$queryRawUnsafe<ExecutionRow[]>(
+      `SELECT r.* FROM unnest($1::text[]) AS n(name)
+         CROSS JOIN LATERAL (
+           SELECT ${COLUMNS} FROM job_executions
+            WHERE job_name = n.name AND status <> 'skipped' ORDER BY started_at DESC LIMIT 1) r`,
+      [...jobNames],
+    );
+    return new Map(rows.map((row) => [row.job_name, row]));
+  }
+
+  async history(jobName: string, page: PageQuery): Promise<{ total: number; items: ExecutionRow[] }> {
+    const [items, total] = await Promise.all([
+      this.prisma.$queryRawUnsafe<ExecutionRow[]>(
+        `SELECT ${COLUMNS} FROM job_executions WHERE job_name = $1
+          ORDER BY started_at DESC LIMIT $2 OFFSET $3`,
+        jobName,
+        page.per_page,
+        (page.page - 1) * page.per_page,
+      ),
+      this.prisma.jobExecution.count({ where: { jobName } }),
+    ]);
+    return { total, items };
+  }
+
+  /** Runs that ended in error or timeout since `since`, newest first. */
+  recentFailures(since: Date, limit: number): Promise<ExecutionRow[]> {
+    return this.prisma.$queryRawUnsafe<ExecutionRow[]>(
+      `SELECT ${COLUMNS} FROM job_executions
+        WHERE started_at >= $1 AND status IN ('error', 'timeout') ORDER BY started_at DESC LIMIT $2`,
+      since,
+      limit,
+    );
+  }
+}

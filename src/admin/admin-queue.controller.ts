@@ -1,0 +1,89 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Logger,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock';
+import { OutboundQueueService } from '../queue/outbound-queue.service';
+import { FilaRepository } from '../workers/fila/fila.repository';
+import { AdminQueueRepository } from './admin-queue.repository';
+import { AdminTokenGuard } from './admin-token.guard';
+import {
+  enqueueBody,
+  openApiSchema,
+  pageQuery,
+  redriveBody,
+  type EnqueueBody,
+  type PageQuery,
+} from './admin.schemas';
+import { Operator } from './operator.decorator';
+import { ZodValidationPipe } from './zod-validation.pipe';
+
+@ApiTags('queue')
+@ApiBearerAuth()
+@UseGuards(AdminTokenGuard)
+@Controller('admin')
+export class AdminQueueController {
+  private readonly logger = new Logger('admin');
+
+  constructor(
+    private readonly repository: AdminQueueRepository,
+    private readonly fila: FilaRepository,
+    private readonly queue: OutboundQueueService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get('dead-letters')
+  @ApiOperation({ summary: 'The dead-letter set: fila_mensagens in erro, newest first, paged' })
+  @ApiQuery({ name: 'page', required: false })
+  @ApiQuery({ name: 'per_page', required: false })
+  async deadLetters(@Query(new ZodValidationPipe(pageQuery)) page: PageQuery) {
+    const { total, items } = await this.repository.deadLetters(page);
+    return { page: page.page, per_page: page.per_page, total, items };
+  }
+
+  @Post('dead-letters/redrive')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Put chosen dead letters back in the queue, attempts reset (rows not in erro are left alone)',
+  })
+  @ApiBody({ schema: openApiSchema(redriveBody) })
+  async redrive(@Body(new ZodValidationPipe(redriveBody)) body: { ids: string[] }, @Operator() by: string) {
+    const redriven = await this.fila.redrive(body.ids, this.clock.now());
+    this.logger.log({ msg: 'dead letters re-driven', requested: body.ids.length, redriven, by });
+    return { requested: body.ids.length, redriven };
+  }
+
+  @Post('messages')
+  @ApiOperation({
+    summary: 'Enqueue a message for a lead (limits, quiet hours and opt-out apply when it is sent)',
+  })
+  @ApiBody({ schema: openApiSchema(enqueueBody) })
+  async enqueue(@Body(new ZodValidationPipe(enqueueBody)) body: EnqueueBody, @Operator() by: string) {
+    if (!(await this.repository.leadExists(body.lead_id)))
+      throw new BadRequestException({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: 'lead_id: no lead has this id',
+        errors: [{ field: 'lead_id', reason: 'no lead has this id' }],
+      });
+    const result = await this.queue.enqueue({
+      leadId: body.lead_id,
+      conteudo: body.conteudo,
+      tipo: body.tipo,
+      prioridade: body.prioridade,
+      agendarPara: body.agendar_para,
+      metadata: { origem: 'admin', por: by },
+      chaveIdempotencia: body.chave_idempotencia ?? `admin:${randomUUID()}`,
+    });
+    return result.enqueued ? { enqueued: true, id: result.id } : { enqueued: false, reason: result.reason };
+  }
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { HandoffStatus } from '../workers/handoff/handoff.constants';
+import { MAX_TEXT_LENGTH } from '../workers/fila/fila.constants';
+import {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  MAX_REDRIVE_IDS,
+  RUN_NOW_DEFAULT_WAIT_S,
+  RUN_NOW_MAX_WAIT_S,
+} from './admin.constants';
+
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+export const pageQuery = z.object({
+  page: wholeNumber(1, 1_000_000, 1),
+  per_page: wholeNumber(1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
+});
+export type PageQuery = z.output<typeof pageQuery>;
+
+export const runNowQuery = z.object({
+  wait: wholeNumber(0, RUN_NOW_MAX_WAIT_S, RUN_NOW_DEFAULT_WAIT_S),
+});
+
+export const uuidParam = z.uuid('must be a UUID');
+
+export const redriveBody = z.object({
+  ids: z
+    .array(z.uuid('must be a UUID'), 'must be a list of fila_mensagens ids')
+    .min(1, 'must name at least one message')
+    .max(MAX_REDRIVE_IDS, `must name at most ${MAX_REDRIVE_IDS} messages`),
+});
+
+export const enqueueBody = z.object({
+  lead_id: z.uuid('must be the UUID of a lead'),
+  conteudo: z
+    .string('must be the message text')
+    .max(MAX_TEXT_LENGTH, `must be 1 to ${MAX_TEXT_LENGTH} characters`)
+    .refine((text) => text.trim().length > 0, `must be 1 to ${MAX_TEXT_LENGTH} characters, not blank`),
+  tipo: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a short lower-case word such as manual or resposta')
+    .default('manual'),
+  prioridade: z.number().int('must be a whole number').min(0).max(10, 'must be 0 to 10').default(5),
+  agendar_para: z.iso
+    .datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2026-03-02T11:00:00-03:00' })
+    .transform((value) => new Date(value))
+    .optional(),
+  chave_idempotencia: z.string().min(1).max(200, 'must be at most 200 characters').optional(),
+});
+export type EnqueueBody = z.output<typeof enqueueBody>;
+
+export const pilotBody = z.object({
+  pilot_mode: z.boolean('must be true or false'),
+  motivo: z.string().max(500, 'must be at most 500 characters').optional(),
+});
+
+export const handoffAnswerBody = z.object({
+  answer: z.enum([HandoffStatus.confirmed, HandoffStatus.notConfirmed], {
+    error: `must be ${HandoffStatus.confirmed} or ${HandoffStatus.notConfirmed}`,
+  }),
+});
+
+/** The JSON schema of a request, for the OpenAPI document: the zod schema stays the one source. */
+export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return rest;
+}

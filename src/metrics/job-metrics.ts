@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { JobRunObserver, JobRunReport } from '../scheduler/job-run-observer';
+import { JOB_DURATION_BUCKETS } from './metrics.constants';
+import { MetricsRegistry } from './metrics-registry';
+
+/** Run metrics, fed by JobRunner through the JobRunObserver hook. */
+@Injectable()
+export class JobMetrics implements JobRunObserver {
+  private readonly duration: Histogram<'job'>;
+  private readonly runs: Counter<'job' | 'status'>;
+  private readonly failures: Counter<'job'>;
+  private readonly lag: Gauge<'job'>;
+
+  constructor(registry: MetricsRegistry) {
+    const registers = [registry];
+    this.duration = new Histogram({
+      name: 'job_duration_seconds',
+      help: 'How long job runs took, by job (skipped runs are not observed).',
+      labelNames: ['job'],
+      buckets: JOB_DURATION_BUCKETS,
+      registers,
+    });
+    this.runs = new Counter({
+      name: 'job_runs_total',
+      help: 'Job runs by job and final status (success, error, timeout, skipped).',
+      labelNames: ['job', 'status'],
+      registers,
+    });
+    this.failures = new Counter({
+      name: 'job_failures_total',
+      help: 'Job runs that ended in error or timeout, by job.',
+      labelNames: ['job'],
+      registers,
+    });
+    this.lag = new Gauge({
+      name: 'scheduler_lag_seconds',
+      help: 'Actual start minus due time of the latest scheduled run, by job.',
+      labelNames: ['job'],
+      registers,
+    });
+  }
+
+  runFinished({ outcome, dueAt, startedAt }: JobRunReport): void {
+    const job = outcome.jobName;
+    this.runs.inc({ job, status: outcome.status });
+    if (outcome.status === 'error' || outcome.status === 'timeout') this.failures.inc({ job });
+    if (outcome.status !== 'skipped') this.duration.observe({ job }, outcome.durationMs / 1000);
+    // catch-up runs start late by design; only clock ticks say whether the scheduler keeps up
+    if (dueAt !== null && outcome.trigger === 'schedule')
+      this.lag.set({ job }, Math.max(0, (startedAt.getTime() - dueAt.getTime()) / 1000));
+  }
+}

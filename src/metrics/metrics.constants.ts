@@ -1,0 +1,8 @@
+/** Gauges read from the database are reused for this long, so frequent scrapes cost one query. */
+export const DATABASE_GAUGE_CACHE_MS = 5_000;
+
+/** job_duration_seconds buckets: from a quick queue poll to JOB_TIMEOUT's default (300 s) and past it. */
+export const JOB_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+
+/** circuit_state values: one number per state so a dashboard can graph and alert on it. */
+export const CIRCUIT_STATE_VALUES = { closed: 0, half_open: 1, open: 2 } as const;

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
+import { Clock } from '../common/clock';
+import { CircuitBreakerRegistry } from '../whatsapp/circuit-breaker.registry';
+import { FilaMetrics } from '../workers/fila/fila-metrics';
+import { CIRCUIT_STATE_VALUES } from './metrics.constants';
+import { MetricsRegistry } from './metrics-registry';
+
+/**
+ * The queue worker's sends and the provider circuits. FilaMetrics and CircuitBreakerRegistry keep the
+ * numbers; these metrics copy them at scrape time, so the worker knows nothing about Prometheus.
+ */
+@Injectable()
+export class SendMetrics {
+  constructor(registry: MetricsRegistry, fila: FilaMetrics, breakers: CircuitBreakerRegistry, clock: Clock) {
+    const registers = [registry];
+    new Counter({
+      name: 'messages_sent_total',
+      help: 'Queue messages by provider, sending number (none before one was chosen) and outcome (sent, blocked, failed, deferred, released).',
+      labelNames: ['provider', 'number', 'outcome'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { provider, number, outcome, count } of fila.sendCounts())
+          this.inc({ provider, number, outcome }, count);
+      },
+    });
+    new Counter({
+      name: 'rate_limit_deferrals_total',
+      help: 'Messages sent back to pendente because a rate limit of their sending number was reached.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(fila.rateLimitDeferrals);
+      },
+    });
+    new Gauge({
+      name: 'circuit_state',
+      help: 'Provider circuit breaker of each sending number in this replica: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['provider', 'number'],
+      registers,
+      collect() {
+        this.reset();
+        for (const circuit of breakers.snapshot(clock.now()))
+          this.set(
+            { provider: circuit.provider, number: circuit.sendingNumber },
+            CIRCUIT_STATE_VALUES[circuit.state],
+          );
+      },
+    });
+  }
+}

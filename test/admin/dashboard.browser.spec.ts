@@ -1,0 +1,119 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { testConfig } from '../utils/test-config';
+import { testRedisPrefix } from '../utils/test-context';
+import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
+import { projectRoot } from '../utils/run-command';
+import { createHttpApp } from './http-app';
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'dashboard-token-0123456789abcdef';
+const JOB = 'shift_confirmation';
+const hasChromium = existsSync(CHROMIUM);
+
+(hasChromium ? describe : describe.skip)(
+  `dashboard in headless Chromium${hasChromium ? '' : ` (SKIPPED: ${CHROMIUM} missing; apt-get install -y chromium)`}`,
+  () => {
+    let db: TestDatabase;
+    let app: NestExpressApplication;
+    let browser: BrowserContext;
+    let base: string;
+    const profile = mkdtempSync(join(tmpdir(), 'whats-workers-chromium-'));
+
+    beforeAll(async () => {
+      db = await createTestDatabase('admin_dashboard');
+      app = await createHttpApp(
+        testConfig({
+          DATABASE_URL: db.url,
+          REDIS_URL: testRedisUrl,
+          REDIS_KEY_PREFIX: testRedisPrefix('admin_dashboard'),
+          ADMIN_TOKEN: TOKEN,
+          LOG_LEVEL: 'silent',
+        }),
+      );
+      await app.listen(0, '127.0.0.1');
+      base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      const { rows } = await db.sql.query<{ id: string }>(
+        `INSERT INTO leads (telefone) VALUES ('5511900000003') RETURNING id`,
+      );
+      await db.sql.query(
+        `INSERT INTO fila_mensagens (lead_id, conteudo, tipo, status, tentativas, erro, enviada_em)
+         VALUES ($1, 'a', 'oferta', 'erro', 3, 'dead_letter after 3 attempts: temporary: 503', null),
+                ($1, 'b', 'oferta', 'enviada', 1, null, now() - interval '2 hours')`,
+        [rows[0].id],
+      );
+      await db.sql.query(
+        `INSERT INTO job_executions (job_name, started_at, finished_at, status, duration_ms, error)
+         VALUES ('sync_briefing', now() - interval '1 hour', now() - interval '1 hour', 'error', 12,
+                 'briefing answered 500')`,
+      );
+      browser = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+    });
+
+    afterAll(async () => {
+      await browser?.close();
+      await app?.close();
+      await db?.drop();
+      rmSync(profile, { recursive: true, force: true });
+    });
+
+    it('asks for the token once, shows the jobs, and its Pause button pauses a job', async () => {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+
+      await page.goto(`${base}/admin/dashboard`);
+      await page.locator('#token').fill(TOKEN);
+      await page.locator('#login-form button').click();
+
+      const row = page.locator(`tr[data-job="${JOB}"]`);
+      await row.waitFor({ timeout: 10_000 });
+      await page.locator('#failures').getByText('briefing answered 500').waitFor();
+      await page.locator('#dead-letters').getByText('dead_letter after 3 attempts').waitFor();
+      expect(await page.locator('#chart-sent rect').count()).toBe(24);
+
+      await row.getByRole('button', { name: 'Pause' }).click();
+      await page.locator(`tr[data-job="${JOB}"][data-paused="true"]`).waitFor({ timeout: 10_000 });
+      const { rows } = await db.sql.query(`SELECT pausado FROM jobs_agendados WHERE job_name = $1`, [JOB]);
+      expect(rows[0].pausado).toBe(true);
+
+      // the token is kept for the session: a reload goes straight to the data
+      await page.reload();
+      await page.locator(`tr[data-job="${JOB}"] button`, { hasText: 'Resume' }).waitFor({ timeout: 10_000 });
+      expect(await page.locator('#login').isHidden()).toBe(true);
+
+      const artifacts = join(projectRoot, 'test/artifacts');
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    });
+
+    it('shows the token form again when the token is refused', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${base}/admin/dashboard`);
+      await page.evaluate(() => sessionStorage.clear());
+      await page.reload();
+      await page.locator('#token').fill('not-the-token');
+      await page.locator('#login-form button').click();
+      await page.locator('#login-error').getByText('The token was refused.').waitFor({ timeout: 10_000 });
+    });
+  },
+);

@@ -1,0 +1,147 @@
+import type { INestApplicationContext, LoggerService } from '@nestjs/common';
+import { AlertsModule } from '../../src/alerts/alerts.module';
+import { CHECK_ALERTS_JOB } from '../../src/alerts/alerts.constants';
+import { JobRunner } from '../../src/scheduler/job-runner';
+import { FakeHttpServer } from '../domain-workers/fake-http-server';
+import { testConfig } from '../utils/test-config';
+import { createSchedulerContext, testRedisPrefix } from '../utils/test-context';
+import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
+
+class WarnCapture implements LoggerService {
+  readonly warnings: unknown[] = [];
+  log() {}
+  error() {}
+  warn(message: unknown) {
+    this.warnings.push(message);
+  }
+}
+
+interface Scenario {
+  kind: string;
+  /** makes the rule fire */
+  arrange(db: TestDatabase, leadId: string): Promise<unknown>;
+  /** the Slack text of the alert */
+  text: RegExp;
+}
+
+const scenarios: Scenario[] = [
+  {
+    kind: 'queue_size',
+    arrange: (db, leadId) =>
+      db.sql.query(
+        `INSERT INTO fila_mensagens (lead_id, conteudo, tipo, agendar_para)
+         SELECT $1, 'x', 'oferta', now() - interval '1 minute' FROM generate_series(1, 101)`,
+        [leadId],
+      ),
+    text: /queue_size is 101 due messages/,
+  },
+  {
+    kind: 'queue_oldest_due',
+    arrange: (db, leadId) =>
+      db.sql.query(
+        `INSERT INTO fila_mensagens (lead_id, conteudo, tipo, agendar_para)
+         VALUES ($1, 'x', 'oferta', now() - interval '16 minutes')`,
+        [leadId],
+      ),
+    text: /oldest due message has waited 16 min/,
+  },
+  {
+    kind: 'long_run',
+    arrange: (db) =>
+      db.sql.query(
+        `INSERT INTO job_executions (job_name, started_at, finished_at, status, duration_ms)
+         VALUES ('grupos_worker', now() - interval '2 minutes', now() - interval '1 minute', 'success', 61000)`,
+      ),
+    text: /runs longer than 60 s: grupos_worker \(61s\)/,
+  },
+  {
+    kind: 'job_failures',
+    arrange: (db) =>
+      db.sql.query(
+        `INSERT INTO job_executions (job_name, started_at, finished_at, status, duration_ms, error)
+         SELECT 'sync_briefing', now() - interval '1 minute', now(), 'error', 10, 'boom' FROM generate_series(1, 4)`,
+      ),
+    text: /more than 3 failures in 5 min: sync_briefing \(4 failures\)/,
+  },
+  {
+    kind: 'scheduler_lag',
+    arrange: (db) =>
+      db.sql.query(
+        `INSERT INTO job_executions (job_name, trigger, due_at, started_at, finished_at, status, duration_ms)
+         VALUES ('temperature_decay', 'schedule', now() - interval '40 seconds', now() - interval '5 seconds',
+                 now(), 'success', 5)`,
+      ),
+    text: /scheduler lag above 30 s: temperature_decay \(35 s late\)/,
+  },
+];
+
+describe('check_alerts (two replicas on real PostgreSQL and Redis, Slack over HTTP)', () => {
+  let db: TestDatabase;
+  let slack: FakeHttpServer;
+  let leadId: string;
+  const replicas: INestApplicationContext[] = [];
+  const logs = new WarnCapture();
+
+  const check = async (replica: INestApplicationContext) => {
+    const outcome = await replica.get(JobRunner).run(CHECK_ALERTS_JOB, { trigger: 'manual' });
+    expect(outcome.status).toBe('success');
+    return outcome.details as { firing: string[]; alerted: string[]; resolved: string[] };
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('alerts');
+    slack = new FakeHttpServer();
+    const slackUrl = await slack.start();
+    const config = testConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: testRedisPrefix('alerts'),
+      SLACK_WEBHOOK_URL: slackUrl,
+    });
+    for (let i = 0; i < 2; i++) replicas.push(await createSchedulerContext(config, [AlertsModule]));
+    replicas[0].useLogger(logs);
+    const { rows } = await db.sql.query<{ id: string }>(
+      `INSERT INTO leads (telefone) VALUES ('5511900000002') RETURNING id`,
+    );
+    leadId = rows[0].id;
+  });
+
+  afterEach(async () => {
+    await db.sql.query(`DELETE FROM fila_mensagens; DELETE FROM job_executions`);
+    slack.reset();
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.close()));
+    await slack?.stop();
+    await db?.drop();
+  });
+
+  it('stays quiet when nothing is wrong', async () => {
+    expect(await check(replicas[0])).toEqual({ firing: [], alerted: [], resolved: [] });
+    expect(slack.requests).toHaveLength(0);
+  });
+
+  it.each(scenarios)(
+    '$kind: fires once (WARN and Slack), respects the cooldown on both replicas, then resolves once',
+    async ({ kind, arrange, text }) => {
+      const [a, b] = replicas;
+      await arrange(db, leadId);
+      expect(await check(a)).toMatchObject({ firing: [kind], alerted: [kind] });
+      expect(slack.texts()).toEqual([expect.stringMatching(text)]);
+      expect(slack.texts()[0]).toMatch(/^:warning: /);
+      expect(logs.warnings).toContainEqual(expect.objectContaining({ msg: 'alert', kind }));
+
+      // still firing: the 30 min cooldown is shared through Redis, so neither replica repeats it
+      expect(await check(b)).toMatchObject({ firing: [kind], alerted: [] });
+      expect(await check(a)).toMatchObject({ firing: [kind], alerted: [] });
+      expect(slack.requests).toHaveLength(1);
+
+      await db.sql.query(`DELETE FROM fila_mensagens; DELETE FROM job_executions`);
+      expect(await check(b)).toMatchObject({ firing: [], resolved: [kind] });
+      expect(await check(a)).toMatchObject({ firing: [], resolved: [] });
+      expect(slack.texts()).toHaveLength(2);
+      expect(slack.texts()[1]).toMatch(/^:white_check_mark: resolved: /);
+    },
+  );
+});
