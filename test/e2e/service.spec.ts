@@ -1,74 +1,9 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, ServiceProcess, waitForHealthy } from '../utils/service-process';
 import { testRedisPrefix } from '../utils/test-context';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
-import { projectRoot } from '../utils/run-command';
-
-/** The built service (`node dist/main`, what `npm start` and the Docker image run) as a real process. */
-class ServiceProcess {
-  private readonly child: ChildProcessWithoutNullStreams;
-  output = '';
-  readonly exited: Promise<number | null>;
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['dist/main'], {
-      cwd: projectRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    this.child.stdout.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.child.stderr.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
-  }
-
-  lines(): Array<Record<string, unknown>> {
-    return this.output
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  }
-
-  async waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 30_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const found = this.lines().find(predicate);
-      if (found) return found;
-      await sleep(100);
-    }
-    throw new Error(`log line not seen in ${timeoutMs} ms; output:\n${this.output}`);
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealthy(port: number, timeoutMs = 30_000): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/health/workers`);
-      if (response.status === 200) return (await response.json()) as Record<string, unknown>;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`/health/workers not healthy on port ${port} within ${timeoutMs} ms`);
-}
 
 describe('the service process', () => {
   let db: TestDatabase;

@@ -327,13 +327,27 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     });
     expect(result.details).toMatchObject({ released: 1 });
     expect(String(result.details?.paused)).toMatch(/rate limiter unavailable/);
-    expect(down.context.get(FilaHealth).state()).toBe('stale');
-    expect(down.context.get(FilaHealth).reason()).toMatch(/^sending paused: rate limiter unavailable/);
+    expect(await down.context.get(FilaHealth).state()).toBe('stale');
+    expect(down.context.get(FilaHealth).reason()).toMatch(/^sending paused: Redis unreachable/);
     expect(await message(id)).toMatchObject({ status: 'pendente', tentativas: 0 });
     expect(evolution.requests).toHaveLength(0);
     await (await worker()).run();
     expect(await message(id)).toMatchObject({ status: 'enviada' });
   }, 20_000);
+
+  it('health is the same on every replica: healthy after any replica polled, stale when polls stop', async () => {
+    const clock = new FakeClock(MONDAY_10H);
+    const polling = await worker({ QUEUE_POLL_INTERVAL: '30', JOB_TIMEOUT: '60' }, clock);
+    const idle = await worker({ QUEUE_POLL_INTERVAL: '30', JOB_TIMEOUT: '60' }, clock);
+    await polling.run();
+    clock.advance(100_000); // under 3 × 30 s + 60 s since the last successful poll
+    expect(await idle.context.get(FilaHealth).state()).toBe('healthy');
+    clock.advance(60_000);
+    expect(await idle.context.get(FilaHealth).state()).toBe('stale');
+    expect(idle.context.get(FilaHealth).reason()).toMatch(/^no queue poll succeeded since /);
+    await polling.run();
+    expect(await idle.context.get(FilaHealth).state()).toBe('healthy');
+  });
 
   it('re-drives chosen dead letters with their attempts reset', async () => {
     const dead = await enqueue(await lead(PHONE_A), 'x', {

@@ -2,22 +2,30 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { QueueWorkerHealth, type QueueWorkerState } from '../../health/queue-worker-health';
+import { RedisService } from '../../redis/redis.service';
+import { JobNames } from '../../scheduler/job-names';
+import { JobRegistry } from '../../scheduler/job-registry';
+import { FilaRepository } from './fila.repository';
 
-// a poll may be skipped (still running) or slow; three missed intervals plus a full run mean trouble
+// a poll may be skipped (still running) or slow; three missed periods plus a full run mean trouble
 const MISSED_POLLS = 3;
 
 /**
- * `fila_worker` in /health/workers: healthy while this replica polls the queue and can send; stale when
- * no poll finished for a while, or when sending is paused (Redis unreachable: rate limits cannot be
- * checked, so nothing goes out until it is back).
+ * `fila_worker` in /health/workers, the same answer on every replica: healthy while some replica polls
+ * the queue successfully (one replica runs each tick, so a replica's own polls say nothing); stale when no
+ * poll succeeded for three periods plus JOB_TIMEOUT, or while sending is paused because Redis cannot be
+ * reached (rate limits cannot be checked, so nothing goes out until it is back).
  */
 @Injectable()
 export class FilaHealth extends QueueWorkerHealth {
   private readonly startedAt: Date;
-  private lastPollAt: Date | null = null;
   private pausedBecause: string | null = null;
+  private why: string | null = null;
 
   constructor(
+    private readonly repository: FilaRepository,
+    private readonly redis: RedisService,
+    private readonly registry: JobRegistry,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {
@@ -25,20 +33,30 @@ export class FilaHealth extends QueueWorkerHealth {
     this.startedAt = clock.now();
   }
 
-  recordPoll(at: Date, pausedBecause: string | null): void {
-    this.lastPollAt = at;
+  /** what this replica's last poll ran into (null when it could send) */
+  recordPoll(pausedBecause: string | null): void {
     this.pausedBecause = pausedBecause;
   }
 
   override reason(): string | null {
-    if (this.pausedBecause) return `sending paused: ${this.pausedBecause}`;
-    return this.lastPollAt ? 'no queue poll finished recently' : null;
+    return this.why;
   }
 
-  state(): QueueWorkerState {
-    if (this.pausedBecause) return 'stale';
-    const allowedGapMs = MISSED_POLLS * this.config.QUEUE_POLL_INTERVAL * 1000 + this.config.jobTimeoutMs;
-    const since = this.lastPollAt ?? this.startedAt;
-    return this.clock.now().getTime() - since.getTime() > allowedGapMs ? 'stale' : 'healthy';
+  async state(): Promise<QueueWorkerState> {
+    this.why = this.pauseReason();
+    if (this.why) return 'stale';
+    const lastSuccess = await this.repository.lastSuccessfulPollAt();
+    // a new deployment has no history yet: count from this process's start
+    const since = Math.max(lastSuccess?.getTime() ?? 0, this.startedAt.getTime());
+    const period = this.registry.get(JobNames.processQueue).schedule.periodMs();
+    const allowedGapMs = MISSED_POLLS * period + this.config.jobTimeoutMs;
+    if (this.clock.now().getTime() - since <= allowedGapMs) return 'healthy';
+    this.why = `no queue poll succeeded since ${new Date(since).toISOString()}`;
+    return 'stale';
+  }
+
+  private pauseReason(): string | null {
+    if (this.redis.isConfigured() && !this.redis.isReady()) return 'sending paused: Redis unreachable';
+    return this.pausedBecause ? `sending paused: ${this.pausedBecause}` : null;
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { QueueWorkerHealth } from '../../health/queue-worker-health';
 import { RedisService } from '../../redis/redis.service';
+import { SchedulerModule } from '../../scheduler/scheduler.module';
 import { WhatsAppModule } from '../../whatsapp/whatsapp.module';
 import { WhatsAppProvider } from '../../whatsapp/whatsapp-provider';
 import { FilaHealth } from './fila-health';
@@ -14,7 +15,7 @@ import { OutboundRateLimiter } from './outbound-rate-limiter';
 import { createOutboundRateLimiter } from './outbound-rate-limiter.factory';
 
 @Module({
-  imports: [WhatsAppModule],
+  imports: [WhatsAppModule, SchedulerModule],
   providers: [
     FilaWorker,
     FilaService,

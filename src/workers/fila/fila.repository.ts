@@ -174,6 +174,13 @@ export class FilaRepository {
        WHERE id = ANY(${[...ids]}::uuid[]) AND status = 'erro'`;
   }
 
+  /** when a process_queue run last succeeded, on any replica */
+  async lastSuccessfulPollAt(): Promise<Date | null> {
+    const [row] = await this.prisma.$queryRaw<Array<{ at: Date | null }>>`
+      SELECT max(finished_at) AS at FROM job_executions WHERE job_name = 'process_queue' AND status = 'success'`;
+    return row?.at ?? null;
+  }
+
   async stats(now: Date): Promise<QueueStats> {
     const [row] = await this.prisma.$queryRaw<Array<{ size: number; oldest: Date | null }>>`
       SELECT count(*)::int AS size, min(agendar_para) AS oldest

@@ -44,7 +44,7 @@ export class FilaService {
       pausedBecause = report.pausedBecause;
       if (pausedBecause || batch.length < CLAIM_BATCH_SIZE) break;
     }
-    this.health.recordPoll(this.clock.now(), pausedBecause);
+    this.health.recordPoll(pausedBecause);
     return {
       itemsProcessed: counts.sent ?? 0,
       details: {
