@@ -111,6 +111,8 @@ const scheduleOverrides = z.preprocess(
     }),
 );
 
+const RATE_LIMIT_PER_HOUR_MAX = 100_000;
+
 export const envSchema = z
   .object({
     DATABASE_URL: url(['postgres:', 'postgresql:']),
@@ -154,7 +156,7 @@ export const envSchema = z
       blankAsUnset,
       z.string().min(16, 'must be at least 16 characters').max(1024, 'is too long').optional(),
     ),
-    RATE_LIMIT_PER_HOUR: integer(20, 1, 100_000),
+    RATE_LIMIT_PER_HOUR: integer(20, 1, RATE_LIMIT_PER_HOUR_MAX),
     RATE_LIMIT_PER_DAY: integer(100, 1, 1_000_000),
     RATE_LIMIT_PHONE_INTERVAL: integer(45, 0, 86_400),
     BUSINESS_HOURS: businessHours,
@@ -179,27 +181,34 @@ export const envSchema = z
     ),
     // ---- end grupos_worker ----
   })
-  .superRefine((env, ctx) => {
-    const require = (name: keyof typeof env, why: string) => {
-      const value = env[name];
-      if (value === undefined || (Array.isArray(value) && value.length === 0))
-        ctx.addIssue({ code: 'custom', path: [name], message: `is required ${why}` });
-    };
-    if (env.WHATSAPP_PROVIDER === 'evolution') {
-      for (const name of ['EVOLUTION_API_URL', 'EVOLUTION_API_KEY', 'EVOLUTION_INSTANCE'] as const)
-        require(name, 'when WHATSAPP_PROVIDER=evolution');
-    }
-    if (env.WHATSAPP_PROVIDER === 'meta') {
-      for (const name of ['META_PHONE_NUMBER_ID', 'META_ACCESS_TOKEN'] as const)
-        require(name, 'when WHATSAPP_PROVIDER=meta');
-    }
-    if (env.RATE_LIMIT_PER_DAY < env.RATE_LIMIT_PER_HOUR)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['RATE_LIMIT_PER_DAY'],
-        message: 'must not be lower than RATE_LIMIT_PER_HOUR',
-      });
-  });
+  .superRefine(
+    (env, ctx) => {
+      const require = (name: keyof typeof env, why: string) => {
+        const value = env[name];
+        if (value === undefined || (Array.isArray(value) && value.length === 0))
+          ctx.addIssue({ code: 'custom', path: [name], message: `is required ${why}` });
+      };
+      if (env.WHATSAPP_PROVIDER === 'evolution') {
+        for (const name of ['EVOLUTION_API_URL', 'EVOLUTION_API_KEY', 'EVOLUTION_INSTANCE'] as const)
+          require(name, 'when WHATSAPP_PROVIDER=evolution');
+      }
+      if (env.WHATSAPP_PROVIDER === 'meta') {
+        for (const name of ['META_PHONE_NUMBER_ID', 'META_ACCESS_TOKEN'] as const)
+          require(name, 'when WHATSAPP_PROVIDER=meta');
+      }
+      const hourly: unknown = env.RATE_LIMIT_PER_HOUR;
+      const hourlyValid = Number.isInteger(hourly) && (hourly as number) <= RATE_LIMIT_PER_HOUR_MAX;
+      if (hourlyValid && env.RATE_LIMIT_PER_DAY < env.RATE_LIMIT_PER_HOUR)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['RATE_LIMIT_PER_DAY'],
+          message: 'must not be lower than RATE_LIMIT_PER_HOUR',
+        });
+    },
+    // zod skips refinements after some field errors; these rules must run anyway so one message names every
+    // bad variable (a field that failed on its own holds its raw value here, hence the guards)
+    { when: () => true },
+  );
 
 export type Env = z.output<typeof envSchema>;
 
