@@ -33,7 +33,7 @@ export class JobCommand {
           ? 'missing job name'
           : args.length > 1
             ? `expected one job name, got ${args.length} arguments`
-            : `unknown job "${args[0]}"`;
+            : `unknown job "${shorten(args[0])}"`;
       print(
         JSON.stringify({
           error: `${problem}; usage: npm run job -- <name> | --list`,
@@ -61,4 +61,9 @@ export class JobCommand {
     );
     return outcome.status === 'success' ? ExitCode.success : ExitCode.failed;
   }
+}
+
+/** A mistyped name is echoed back, but a pasted blob is not: the message stays one readable line. */
+function shorten(argument: string, max = 64): string {
+  return argument.length > max ? `${argument.slice(0, max)}…` : argument;
 }
