@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { ClassifierProviderClient } from './classifier-provider.client';
-import { DISCARD_BELOW, Estagio, EstagioAtivo, EXTRACT_ABOVE } from './grupos.constants';
+import { DISCARD_BELOW, Estagio, EstagioAtivo, EXTRACT_ABOVE, MAX_TEXTO_LENGTH } from './grupos.constants';
 import { GruposRepository } from './grupos.repository';
 import type { ClaimedMessage, StageOutcome } from './grupos.types';
 import { scoreOffer } from './offer-classifier';
@@ -33,6 +33,12 @@ export class GruposPipelineService {
   }
 
   private async classify(message: ClaimedMessage, signal: AbortSignal): Promise<StageOutcome> {
+    if (message.texto.length > MAX_TEXTO_LENGTH)
+      return this.discard(
+        message,
+        {},
+        `texto longo demais (${message.texto.length} caracteres > ${MAX_TEXTO_LENGTH})`,
+      );
     const { score, features } = scoreOffer(message.texto);
     const classificacao = { score, features, fonte: 'modelo' as const };
     if (score < DISCARD_BELOW)

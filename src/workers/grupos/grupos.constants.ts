@@ -60,6 +60,12 @@ export const MAX_TENTATIVAS = RETRY_DELAYS_MS.length;
 export const DISCARD_BELOW = 0.25;
 export const EXTRACT_ABOVE = 0.8;
 
+/**
+ * Longer texts are discarded unread: WhatsApp caps a message at 65 536 characters, real offers are a few
+ * hundred, and the parsers are not linear on pathological input (a 1 MB row blocked the event loop for 20 s).
+ */
+export const MAX_TEXTO_LENGTH = 20_000;
+
 /** At most this many shifts are taken from one message. */
 export const MAX_SHIFTS_PER_MESSAGE = 20;
 
