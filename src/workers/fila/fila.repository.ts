@@ -126,7 +126,8 @@ export class FilaRepository {
   /**
    * Rows left in `processando` by a replica that died. Never sent → back to `pendente` (an attempt
    * counted) or `erro` at the limit. Send started → `erro` with send_outcome_unknown: it may have reached
-   * the provider, so it is not re-sent blindly; the operator checks and re-drives it.
+   * the provider, so it is not re-sent blindly; the operator checks and re-drives it. A row with no
+   * `processando_desde` was not claimed by a replica (written by hand): it would never age, so it counts as stuck.
    */
   async reclaimStuck(
     cutoff: Date,
@@ -135,7 +136,7 @@ export class FilaRepository {
     const rows = await this.prisma.$queryRaw<Array<{ outcome: string; n: number }>>`
       WITH stuck AS (
         SELECT id FROM fila_mensagens
-         WHERE status = 'processando' AND processando_desde < ${cutoff}
+         WHERE status = 'processando' AND (processando_desde < ${cutoff} OR processando_desde IS NULL)
          FOR UPDATE SKIP LOCKED
       ), reclaimed AS (
         UPDATE fila_mensagens f SET
