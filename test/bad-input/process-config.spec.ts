@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { runCommand, type CommandResult } from '../utils/run-command';
+
+const MARK = `Sx${randomUUID().replace(/-/g, '')}`;
+
+// Secrets with values that are wrong (too long, wrong scheme): named, never echoed.
+const BAD_SECRETS = {
+  ADMIN_TOKEN: `${MARK}${'a'.repeat(2000)}`,
+  EVOLUTION_API_KEY: `${MARK}${'k'.repeat(2000)}`,
+  META_ACCESS_TOKEN: `${MARK}${'t'.repeat(5000)}`,
+  DATABASE_URL: `mysql://user:${MARK}@127.0.0.1:3306/db`,
+  SLACK_WEBHOOK_URL: `ftp://hooks.slack.com/services/${MARK}`,
+};
+
+function expectConfigurationExit(result: CommandResult, variables: readonly string[]): void {
+  expect({ code: result.code, signal: result.signal }).toEqual({ code: 1, signal: null });
+  expect(result.stderr).toMatch(/Invalid configuration/);
+  for (const variable of variables) expect(result.stderr).toContain(`${variable} `);
+  expect(`${result.stdout}${result.stderr}`).not.toContain(MARK);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+// The entry points as operators start them, with a bad environment: exit 1 before anything starts, one
+// message naming every bad variable, no secret value, no stack trace.
+describe('start-up with a bad environment', () => {
+  it('npm run job -- --list names every bad variable and echoes no secret', async () => {
+    const env = { PORT: 'eighty', WORKER_CONCURRENCY: '-1', JOB_TIMEOUT: '1.5', ...BAD_SECRETS };
+    const result = await runCommand('npm', ['run', '--silent', 'job', '--', '--list'], env);
+    expectConfigurationExit(result, Object.keys(env));
+    expect(result.stdout).toBe('');
+  });
+
+  it.each([
+    ['a word', { PORT: 'eighty' }],
+    ['a negative number', { PORT: '-1' }],
+    ['a float', { PORT: '80.5' }],
+    ['beyond 65535', { PORT: '99999' }],
+    ['a 100 KB value', { PORT: '9'.repeat(102_400) }],
+    ['unicode digits', { PORT: '８０８０' }],
+  ])('node dist/main with PORT as %s exits 1 naming PORT', async (_, env) => {
+    expectConfigurationExit(await runCommand(process.execPath, ['dist/main'], env), ['PORT']);
+  });
+
+  it('node dist/main names every bad variable at once, secrets included', async () => {
+    const env = {
+      PORT: '0',
+      WHATSAPP_PROVIDER: 'telegram',
+      BUSINESS_HOURS: 'fri-mon 08:00-20:00',
+      SCHEDULER_TIMEZONE: 'Mars/Olympus',
+      ...BAD_SECRETS,
+    };
+    expectConfigurationExit(await runCommand(process.execPath, ['dist/main'], env), Object.keys(env));
+  });
+
+  it('node dist/main with an unusable JOB_SCHEDULE_OVERRIDES exits 1 naming it, before connecting anywhere', async () => {
+    const result = await runCommand(process.execPath, ['dist/main'], {
+      JOB_SCHEDULE_OVERRIDES: 'temperature_decay=every monday',
+      DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
+    });
+    expectConfigurationExit(result, ['JOB_SCHEDULE_OVERRIDES']);
+    expect(result.stderr).not.toMatch(/cannot reach the database/);
+  });
+});
