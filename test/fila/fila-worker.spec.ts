@@ -273,6 +273,45 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(rows).toEqual([{ status: 'enviada', n: 330 }]);
   });
 
+  it('claims QUEUE_BATCH_SIZE rows at a time; every batch is written, lead counters too, before the run ends', async () => {
+    const leadId = await lead(PHONE_A);
+    for (let i = 0; i < 10; i++) await enqueue(leadId, `mensagem ${i}`);
+    const { run } = await worker({ QUEUE_BATCH_SIZE: '4' });
+    const outcome = await run();
+    expect(outcome).toMatchObject({ status: 'success', itemsProcessed: 10, details: { batches: 3 } });
+    expect(evolution.requests).toHaveLength(10);
+    const { rows } = await db.sql.query(
+      `SELECT status, count(*)::int AS n FROM fila_mensagens GROUP BY status`,
+    );
+    expect(rows).toEqual([{ status: 'enviada', n: 10 }]);
+    const { rows: leads } = await db.sql.query(`SELECT contatos_semana FROM leads WHERE id = $1`, [leadId]);
+    expect(leads[0].contatos_semana).toBe(10);
+  });
+
+  it('a final write that fails fails the run; its rows stay processando, send started, for the reaper', async () => {
+    const leadId = await lead(PHONE_A);
+    const ids = [await enqueue(leadId, 'um'), await enqueue(leadId, 'dois')];
+    await db.sql.query(`
+      CREATE FUNCTION reject_sent_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.status = 'enviada' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$;
+      CREATE TRIGGER reject_sent BEFORE UPDATE ON fila_mensagens FOR EACH ROW EXECUTE FUNCTION reject_sent_rows();`);
+    try {
+      const outcome = await (await worker({ QUEUE_BATCH_SIZE: '4' })).run();
+      expect(outcome.status).toBe('error');
+      expect(evolution.requests).toHaveLength(2);
+    } finally {
+      await db.sql.query('DROP TRIGGER reject_sent ON fila_mensagens; DROP FUNCTION reject_sent_rows()');
+    }
+    const { rows } = await db.sql.query(
+      `SELECT status, envio_iniciado_em IS NOT NULL AS started FROM fila_mensagens WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    expect(rows).toEqual([
+      { status: 'processando', started: true },
+      { status: 'processando', started: true },
+    ]);
+  });
+
   it('reclaims rows a dead replica left in processando; one whose send had started is flagged, not re-sent', async () => {
     const neverSent = await enqueue(await lead(PHONE_A));
     const maybeSent = await enqueue(await lead(PHONE_B));

@@ -1,6 +1,3 @@
-/** How many due rows one claim takes; the worker claims again at once while batches come back full. */
-export const CLAIM_BATCH_SIZE = 100;
-
 /** Temporary failures retry after 2, 4 and 8 minutes (SPEC fila_worker step 3), plus up to 20 % jitter. */
 export const RETRY_BACKOFF_MS = [2 * 60_000, 4 * 60_000, 8 * 60_000] as const;
 export const RETRY_JITTER_RATIO = 0.2;

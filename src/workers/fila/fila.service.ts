@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
-import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, CLAIM_BATCH_SIZE, STUCK_MARGIN_MS } from './fila.constants';
+import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, STUCK_MARGIN_MS } from './fila.constants';
 import { FilaHealth } from './fila-health';
 import { FilaRepository } from './fila.repository';
 import { FilaSenderService } from './fila-sender.service';
@@ -33,16 +33,17 @@ export class FilaService {
       now,
     );
 
+    const batchSize = this.config.QUEUE_BATCH_SIZE;
     let batches = 0;
     let pausedBecause: string | null = null;
     while (!context.signal.aborted) {
-      const batch = await this.repository.claim(CLAIM_BATCH_SIZE, this.clock.now());
+      const batch = await this.repository.claim(batchSize, this.clock.now());
       if (!batch.length) break;
       batches++;
       const report = await this.sender.process(batch, context.signal, context.logger);
       for (const outcome of report.outcomes) counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
       pausedBecause = report.pausedBecause;
-      if (pausedBecause || batch.length < CLAIM_BATCH_SIZE) break;
+      if (pausedBecause || batch.length < batchSize) break;
     }
     this.health.recordPoll(pausedBecause);
     return {
