@@ -1,0 +1,24 @@
+/** Durations in ms: p50/p99 by nearest rank, rounded to 0.1 ms; null when there are none. */
+export function percentiles(samples) {
+  if (samples.length === 0) return { p50: null, p99: null };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return { p50: round(at(50)), p99: round(at(99)) };
+}
+
+export const round = (value, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Times an async call and pushes its duration (ms) into `samples`. */
+export async function timed(samples, call) {
+  const started = performance.now();
+  try {
+    return await call();
+  } finally {
+    samples.push(performance.now() - started);
+  }
+}
+
+/** What a system child prints on its last stdout line. */
+export function report(result) {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
