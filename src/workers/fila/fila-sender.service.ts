@@ -83,25 +83,35 @@ export class FilaSenderService {
         outcomes.push({ kind: 'released', id: message.id, reason: 'rate_limiter_unavailable' });
     }
 
+    // Sends go out in waves of WORKER_CONCURRENCY, each wave's final statuses written before the next
+    // wave is marked: a replica that dies leaves at most one wave with an unknown outcome.
+    const sent: MessageOutcome[] = [];
     for (let start = 0; start < ready.length; start += this.config.WORKER_CONCURRENCY) {
-      const chunk = ready.slice(start, start + this.config.WORKER_CONCURRENCY);
+      const wave = ready.slice(start, start + this.config.WORKER_CONCURRENCY);
       if (signal.aborted) {
-        for (const send of chunk) {
+        for (const send of wave) {
           outcomes.push({ kind: 'released', id: send.message.id, reason: 'interrupted' });
           await this.limiter.release(send.request, send.sendingNumber, now).catch(() => undefined);
         }
         continue;
       }
-      outcomes.push(...(await this.sendChunk(chunk, now, logger)));
+      const waveOutcomes = await this.sendWave(wave, now, logger);
+      await this.write(waveOutcomes, now);
+      sent.push(...waveOutcomes);
     }
+    await this.write(outcomes, now);
+    return { outcomes: [...outcomes, ...sent], pausedBecause };
+  }
 
+  /** One statement for the final statuses of these messages and their leads' contact fields. */
+  private async write(outcomes: readonly MessageOutcome[], reservedAt: Date): Promise<void> {
+    if (!outcomes.length) return;
     await this.repository.finish(
       outcomes,
       this.clock.now(),
-      localWeekStart(now, this.config.SCHEDULER_TIMEZONE),
+      localWeekStart(reservedAt, this.config.SCHEDULER_TIMEZONE),
     );
     this.metrics.recordOutcomes(this.provider.name, outcomes);
-    return { outcomes, pausedBecause };
   }
 
   /** Rate limits for the whole batch in one Redis call. */
@@ -135,15 +145,15 @@ export class FilaSenderService {
   }
 
   /** The circuit of each chosen number is asked right before its send, so failures in this batch count. */
-  private async sendChunk(
-    chunk: readonly ReadyToSend[],
+  private async sendWave(
+    wave: readonly ReadyToSend[],
     reservedAt: Date,
     logger: JobLogger,
   ): Promise<MessageOutcome[]> {
     const now = this.clock.now();
     const outcomes: MessageOutcome[] = [];
     const sending: ReadyToSend[] = [];
-    for (const send of chunk) {
+    for (const send of wave) {
       if (this.breakers.breakerFor(this.provider.name, send.sendingNumber).tryAcquire(now)) {
         sending.push(send);
         continue;
