@@ -1,4 +1,4 @@
-import { OnModuleDestroy } from '@nestjs/common';
+import { OnApplicationShutdown } from '@nestjs/common';
 import http, { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { MAX_REPLY_BYTES } from './whatsapp.constants';
@@ -32,7 +32,7 @@ export interface HttpJsonClientOptions {
  * POSTs JSON over keep-alive connections (one pool per protocol) with a deadline, honouring the caller's
  * AbortSignal. Providers classify the outcome; this class only moves bytes.
  */
-export class HttpJsonClient implements OnModuleDestroy {
+export class HttpJsonClient implements OnApplicationShutdown {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
 
@@ -116,7 +116,8 @@ export class HttpJsonClient implements OnModuleDestroy {
     });
   }
 
-  onModuleDestroy(): void {
+  // At application shutdown, after the scheduler has drained running jobs: sends in flight finish first.
+  onApplicationShutdown(): void {
     this.close();
   }
 
