@@ -43,12 +43,12 @@ const app = await NestFactory.createApplicationContext(
 // Time every claim (the service's FilaService calls this very instance), and the other serial steps of a
 // batch, to say where the time goes.
 const claimSamples = [];
-// (the send-started mark of a wave is written by the same statement as the previous wave's final statuses)
-const phaseMs = { claim: 0, rateLimits: 0, finalWriteAndMark: 0 };
+const phaseMs = { claim: 0, rateLimits: 0, sendStartedMark: 0, finalWrite: 0 };
 const repository = app.get(FilaRepository, { strict: false });
 const limiter = app.get(OutboundRateLimiter, { strict: false });
 timeMethod(repository, 'claim', 'claim', claimSamples);
-timeMethod(repository, 'finish', 'finalWriteAndMark');
+timeMethod(repository, 'markSendStarted', 'sendStartedMark');
+timeMethod(repository, 'finish', 'finalWrite');
 timeMethod(limiter, 'reserveBatch', 'rateLimits');
 
 function timeMethod(target, method, phase, samples) {

@@ -83,11 +83,9 @@ export class FilaSenderService {
         outcomes.push({ kind: 'released', id: message.id, reason: 'rate_limiter_unavailable' });
     }
 
-    // Sends go out in waves of WORKER_CONCURRENCY. One statement writes a wave's final statuses and
-    // marks the next wave as started, so a replica that dies leaves at most one wave whose outcome is
-    // unknown, at one database round trip per wave.
+    // Sends go out in waves of WORKER_CONCURRENCY, each wave's final statuses written before the next
+    // wave is marked: a replica that dies leaves at most one wave with an unknown outcome.
     const sent: MessageOutcome[] = [];
-    let previousWave: MessageOutcome[] = [];
     for (let start = 0; start < ready.length; start += this.config.WORKER_CONCURRENCY) {
       const wave = ready.slice(start, start + this.config.WORKER_CONCURRENCY);
       if (signal.aborted) {
@@ -97,33 +95,21 @@ export class FilaSenderService {
         }
         continue;
       }
-      const { sending, deferred } = await this.passCircuits(wave, now);
-      await this.write(previousWave, now, sending);
-      sent.push(...previousWave);
-      previousWave = [
-        ...deferred,
-        ...(await Promise.all(sending.map((send) => this.send(send, now, logger)))),
-      ];
+      const waveOutcomes = await this.sendWave(wave, now, logger);
+      await this.write(waveOutcomes, now);
+      sent.push(...waveOutcomes);
     }
-    await this.write([...previousWave, ...outcomes], now);
-    return { outcomes: [...outcomes, ...sent, ...previousWave], pausedBecause };
+    await this.write(outcomes, now);
+    return { outcomes: [...outcomes, ...sent], pausedBecause };
   }
 
-  /**
-   * One statement: the final statuses of `outcomes` with their leads' contact fields, and the
-   * send-started mark of the wave about to go out.
-   */
-  private async write(
-    outcomes: readonly MessageOutcome[],
-    reservedAt: Date,
-    starting: readonly ReadyToSend[] = [],
-  ): Promise<void> {
-    if (!outcomes.length && !starting.length) return;
+  /** One statement for the final statuses of these messages and their leads' contact fields. */
+  private async write(outcomes: readonly MessageOutcome[], reservedAt: Date): Promise<void> {
+    if (!outcomes.length) return;
     await this.repository.finish(
       outcomes,
       this.clock.now(),
       localWeekStart(reservedAt, this.config.SCHEDULER_TIMEZONE),
-      starting.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
     );
     this.metrics.recordOutcomes(this.provider.name, outcomes);
   }
@@ -158,21 +144,22 @@ export class FilaSenderService {
     return ready;
   }
 
-  /** The circuit of each chosen number is asked right before its wave, so failures in this batch count. */
-  private async passCircuits(
+  /** The circuit of each chosen number is asked right before its send, so failures in this batch count. */
+  private async sendWave(
     wave: readonly ReadyToSend[],
     reservedAt: Date,
-  ): Promise<{ sending: ReadyToSend[]; deferred: MessageOutcome[] }> {
+    logger: JobLogger,
+  ): Promise<MessageOutcome[]> {
     const now = this.clock.now();
+    const outcomes: MessageOutcome[] = [];
     const sending: ReadyToSend[] = [];
-    const deferred: MessageOutcome[] = [];
     for (const send of wave) {
       if (this.breakers.breakerFor(this.provider.name, send.sendingNumber).tryAcquire(now)) {
         sending.push(send);
         continue;
       }
       await this.limiter.release(send.request, send.sendingNumber, reservedAt).catch(() => undefined);
-      deferred.push({
+      outcomes.push({
         kind: 'deferred',
         id: send.message.id,
         until: new Date(now.getTime() + CIRCUIT_OPEN_DEFERRAL_MS),
@@ -180,7 +167,12 @@ export class FilaSenderService {
         attemptCounted: false,
       });
     }
-    return { sending, deferred };
+    await this.repository.markSendStarted(
+      sending.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
+      now,
+    );
+    const results = await Promise.all(sending.map((send) => this.send(send, reservedAt, logger)));
+    return [...outcomes, ...results];
   }
 
   private async send(send: ReadyToSend, reservedAt: Date, logger: JobLogger): Promise<MessageOutcome> {

@@ -63,19 +63,27 @@ export class FilaRepository {
   }
 
   /**
-   * Writes final statuses in one statement, with the contacted leads' last-contact fields (so the same
-   * transaction). Only rows still `processando` are written: no later write can undo a final status.
-   * The same statement sets the "send started" mark (`envio_iniciado_em`) of the messages about to be
-   * sent: if this replica dies before their final write, the reaper knows they may have gone out and
-   * does not send them again blindly.
+   * The "send started" mark, written before the provider is called: if this replica dies before the
+   * final write, the reaper knows the message may have gone out and does not send it again blindly.
    */
-  async finish(
-    outcomes: readonly MessageOutcome[],
+  async markSendStarted(
+    sends: ReadonlyArray<{ id: string; sendingNumber: string }>,
     now: Date,
-    weekStart: string,
-    starting: ReadonlyArray<{ id: string; sendingNumber: string }> = [],
-  ): Promise<number> {
-    if (!outcomes.length && !starting.length) return 0;
+  ): Promise<void> {
+    if (!sends.length) return;
+    await this.prisma.$executeRaw`
+      UPDATE fila_mensagens f SET envio_iniciado_em = ${now}, numero_envio = v.numero, updated_at = ${now}
+        FROM unnest(${sends.map((s) => s.id)}::uuid[], ${sends.map((s) => s.sendingNumber)}::text[]) AS v(id, numero)
+       WHERE f.id = v.id AND f.status = 'processando'`;
+  }
+
+  /**
+   * Writes the final status of a batch in one statement, with the contacted leads' last-contact fields
+   * in the same statement (so the same transaction). Only rows still `processando` are written: no
+   * later write can undo a final status.
+   */
+  async finish(outcomes: readonly MessageOutcome[], now: Date, weekStart: string): Promise<number> {
+    if (!outcomes.length) return 0;
     const columns = outcomes.map(toColumns);
     const pick = <K extends keyof Columns>(key: K) => columns.map((column) => column[key]);
     const rows = await this.prisma.$queryRaw<Array<{ written: number }>>`
@@ -110,14 +118,8 @@ export class FilaRepository {
                 FROM done WHERE status = 'enviada' GROUP BY lead_id) d
         WHERE l.id = d.lead_id
         RETURNING l.id
-      ), started AS (
-        UPDATE fila_mensagens f SET envio_iniciado_em = ${now}, numero_envio = s.numero, updated_at = ${now}
-          FROM unnest(${starting.map((send) => send.id)}::uuid[], ${starting.map((send) => send.sendingNumber)}::text[])
-               AS s(id, numero)
-         WHERE f.id = s.id AND f.status = 'processando'
-        RETURNING f.id
       )
-      SELECT (SELECT count(*) FROM done)::int AS written, (SELECT count(*) FROM started)::int AS started`;
+      SELECT (SELECT count(*) FROM done)::int AS written`;
     return rows[0]?.written ?? 0;
   }
 
