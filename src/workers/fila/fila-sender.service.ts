@@ -103,6 +103,14 @@ export class FilaSenderService {
     return { outcomes: [...outcomes, ...sent], pausedBecause };
   }
 
+  /** Puts claimed messages back as they were (`pendente`, no attempt counted): shutdown or a pause. */
+  async release(batch: readonly ClaimedMessage[], reason: string): Promise<void> {
+    await this.write(
+      batch.map((message) => ({ kind: 'released', id: message.id, reason })),
+      this.clock.now(),
+    );
+  }
+
   /** One statement for the final statuses of these messages and their leads' contact fields. */
   private async write(outcomes: readonly MessageOutcome[], reservedAt: Date): Promise<void> {
     if (!outcomes.length) return;

@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, STUCK_MARGIN_MS } from './fila.constants';
+import type { ClaimedMessage } from './claimed-message';
 import { FilaHealth } from './fila-health';
 import { FilaRepository } from './fila.repository';
 import { FilaSenderService } from './fila-sender.service';
@@ -17,6 +18,12 @@ export class FilaService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
+
+  private claim(limit: number): Promise<ClaimedMessage[]> {
+    const claimed = this.repository.claim(limit, this.clock.now());
+    claimed.catch(() => undefined); // awaited by the loop; not an unhandled rejection meanwhile
+    return claimed;
+  }
 
   async processQueue(context: JobContext): Promise<JobResult> {
     const counts: Record<string, number> = {};
@@ -36,14 +43,25 @@ export class FilaService {
     const batchSize = this.config.QUEUE_BATCH_SIZE;
     let batches = 0;
     let pausedBecause: string | null = null;
-    while (!context.signal.aborted) {
-      const batch = await this.repository.claim(batchSize, this.clock.now());
+    let next = this.claim(batchSize);
+    for (;;) {
+      const batch = await next;
       if (!batch.length) break;
       batches++;
+      // The next batch is claimed while this one is sent. Claimed rows carry no send-started mark, so if
+      // this replica dies they are simply requeued by the reaper; nothing can be sent twice.
+      const more = batch.length === batchSize && !context.signal.aborted;
+      next = more ? this.claim(batchSize) : Promise.resolve([]);
       const report = await this.sender.process(batch, context.signal, context.logger);
       for (const outcome of report.outcomes) counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
       pausedBecause = report.pausedBecause;
-      if (pausedBecause || batch.length < batchSize) break;
+      if (pausedBecause || context.signal.aborted) {
+        const unsent = await next;
+        if (unsent.length)
+          await this.sender.release(unsent, pausedBecause ? 'sending_paused' : 'interrupted');
+        counts.released = (counts.released ?? 0) + unsent.length;
+        break;
+      }
     }
     this.health.recordPoll(pausedBecause);
     return {
