@@ -67,6 +67,20 @@ export class JobHistoryRepository {
     return rows[0]?.id ?? null;
   }
 
+  /** A claimed tick that found its job still running (another run holds the lock). */
+  async markSkipped(id: string, reason: string, at: Date): Promise<string | null> {
+    const { count } = await this.prisma.jobExecution.updateMany({
+      where: { id, status: 'running' },
+      data: { status: 'skipped', finishedAt: at, durationMs: 0, itemsProcessed: 0, error: reason },
+    });
+    return count === 1 ? id : null;
+  }
+
+  /** The lock a claimed tick got, so the reaper can tell a live run from an orphan. */
+  async setFencingToken(id: string, fencingToken: number): Promise<void> {
+    await this.prisma.jobExecution.update({ where: { id }, data: { fencingToken: BigInt(fencingToken) } });
+  }
+
   async runningStartedBefore(instant: Date): Promise<RunningExecution[]> {
     const rows = await this.prisma.jobExecution.findMany({
       where: { status: 'running', startedAt: { lt: instant } },

@@ -61,36 +61,27 @@ export class JobRunner {
       dueAt: options.dueAt ?? null,
       replica: replicaId,
     };
-    const lock = await this.acquire(job.name, options.waitForLockMs ?? 0);
-    if (!lock.handle) {
-      const skippedAt = this.clock.now();
-      const executionId = await this.history.recordSkipped({ ...base, startedAt: skippedAt }, lock.reason);
-      if (!executionId) return null;
-      this.logger.warn({ msg: 'job skipped', job: job.name, execution_id: executionId, reason: lock.reason });
-      const skipped = this.outcome(
-        job.name,
-        executionId,
-        options.trigger,
-        'skipped',
-        0,
-        0,
-        lock.reason,
-        null,
-      );
-      this.observe(skipped, base.dueAt, skippedAt);
-      return skipped;
-    }
-    try {
+    // A scheduled tick is claimed first (its unique row), then locked: replicas firing the same tick at
+    // once must not mistake each other for a run still going, which would skip the tick everywhere.
+    let claimed: { executionId: string; startedAt: Date } | null = null;
+    if (base.dueAt) {
       const startedAt = this.clock.now();
-      const executionId = await this.history.start({
-        ...base,
-        startedAt,
-        fencingToken: lock.handle.fencingToken,
-      });
+      const executionId = await this.history.start({ ...base, startedAt, fencingToken: null });
+      if (!executionId) return null;
+      claimed = { executionId, startedAt };
+    }
+    const lock = await this.acquire(job.name, options.waitForLockMs ?? 0);
+    if (!lock.handle) return this.skip(job.name, base, lock.reason, claimed);
+    try {
+      const startedAt = claimed?.startedAt ?? this.clock.now();
+      const executionId =
+        claimed?.executionId ??
+        (await this.history.start({ ...base, startedAt, fencingToken: lock.handle.fencingToken }));
       if (!executionId) {
         await this.release(lock.handle);
         return null;
       }
+      if (claimed) await this.history.setFencingToken(executionId, lock.handle.fencingToken);
       const outcome = await this.execute(job.name, executionId, lock.handle, base.trigger, base.dueAt);
       this.observe(outcome, base.dueAt, startedAt);
       return outcome;
@@ -99,6 +90,24 @@ export class JobRunner {
       await this.release(lock.handle);
       throw error;
     }
+  }
+
+  /** The job is still running (here or on another replica): one `skipped` row, never a queued run. */
+  private async skip(
+    jobName: string,
+    base: { jobName: string; trigger: JobTrigger; dueAt: Date | null; replica: string },
+    reason: string,
+    claimed: { executionId: string; startedAt: Date } | null,
+  ): Promise<JobRunOutcome | null> {
+    const skippedAt = this.clock.now();
+    const executionId = claimed
+      ? await this.history.markSkipped(claimed.executionId, reason, skippedAt)
+      : await this.history.recordSkipped({ ...base, startedAt: skippedAt }, reason);
+    if (!executionId) return null;
+    this.logger.warn({ msg: 'job skipped', job: jobName, execution_id: executionId, reason });
+    const skipped = this.outcome(jobName, executionId, base.trigger, 'skipped', 0, 0, reason, null);
+    this.observe(skipped, base.dueAt, skippedAt);
+    return skipped;
   }
 
   /** Runs in progress in this process. */

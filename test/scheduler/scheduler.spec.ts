@@ -95,6 +95,21 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     expect(rows[0].due_at.toISOString()).toBe(dueAt.toISOString());
   });
 
+  it('replicas firing the same ticks at once run every one of them, none marked skipped', async () => {
+    const replicas = [await replica(), await replica(), await replica()];
+    await Promise.all(replicas.map((r) => r.scheduler.start()));
+    replicas.forEach((r) => r.scheduler.stop());
+    const first = replicas[0].job('test_hourly').schedule.nextAfter(new Date());
+    for (let tick = 0; tick < 15; tick++) {
+      const dueAt = new Date(first.getTime() + tick * 3_600_000);
+      await Promise.all(replicas.map((r) => r.scheduler.runDueTick(r.job('test_hourly'), dueAt)));
+    }
+    const rows = await executions('test_hourly');
+    expect(rows).toHaveLength(15);
+    expect(rows.filter((row) => row.status !== 'success')).toEqual([]);
+    expect(replicas.reduce((sum, r) => sum + r.jobs.countOf('test_hourly'), 0)).toBe(15);
+  });
+
   it('a tick that finds its job still running is recorded as skipped, never queued behind it', async () => {
     const a = await replica();
     await a.scheduler.start();
