@@ -10,6 +10,14 @@ import { DatabaseModule } from '../../src/database/database.module';
 import { RedisModule } from '../../src/redis/redis.module';
 import { SchedulerModule } from '../../src/scheduler/scheduler.module';
 
+/** Nest logs in tests only with TEST_LOGS=1: expected failures would otherwise flood the output. */
+export const showTestLogs = Boolean(process.env.TEST_LOGS);
+
+/** For test files that build services without a Nest context. */
+export function quietNestLogs(): void {
+  if (!showTestLogs) Logger.overrideLogger(false);
+}
+
 /** A Redis key prefix of its own for each test file, so files can run in parallel. */
 export function testRedisPrefix(file: string): string {
   return `test:${file}:${randomUUID().slice(0, 8)}:`;
@@ -39,7 +47,7 @@ export async function createSchedulerContext(
   for (const { provide, useValue } of overrides)
     builder = builder.overrideProvider(provide).useValue(useValue);
   const moduleRef = await builder.compile();
-  moduleRef.useLogger(process.env.TEST_LOGS ? new Logger() : false);
+  moduleRef.useLogger(showTestLogs ? new Logger() : false);
   try {
     return await moduleRef.init();
   } catch (error) {

@@ -1,8 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
-import { testRedisPrefix } from '../../../test/utils/test-context';
+import { quietNestLogs, testRedisPrefix } from '../../../test/utils/test-context';
 import { testRedisUrl } from '../../../test/utils/test-database';
 import { RedisService } from '../../redis/redis.service';
 import { InProcessOutboundRateLimiter } from './in-process-outbound-rate-limiter';
@@ -12,7 +11,7 @@ import { RateLimiterUnavailableError } from './rate-limiter-unavailable.error';
 import { RedisOutboundRateLimiter } from './redis-outbound-rate-limiter';
 
 // RedisService warns while Redis is down (the fail-closed test); TEST_LOGS=1 shows it
-if (!process.env.TEST_LOGS) Logger.overrideLogger(false);
+quietNestLogs();
 
 const prefix = testRedisPrefix('rate');
 const redisServices: RedisService[] = [];
