@@ -18,6 +18,11 @@ const wholeNumber = (min: number, max: number, fallback: number) =>
     .optional()
     .transform((value) => value ?? fallback);
 
+/** PostgreSQL text cannot hold NUL, and silently replaces an unpaired UTF-16 surrogate with U+FFFD. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const storable = (text: string) => !text.includes('\u0000') && !LONE_SURROGATE.test(text);
+const UNSTORABLE_REASON = 'must not contain NUL characters or unpaired surrogates';
+
 export const pageQuery = z.object({
   page: wholeNumber(1, 1_000_000, 1),
   per_page: wholeNumber(1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
@@ -42,7 +47,8 @@ export const enqueueBody = z.object({
   conteudo: z
     .string('must be the message text')
     .max(MAX_TEXT_LENGTH, `must be 1 to ${MAX_TEXT_LENGTH} characters`)
-    .refine((text) => text.trim().length > 0, `must be 1 to ${MAX_TEXT_LENGTH} characters, not blank`),
+    .refine((text) => text.trim().length > 0, `must be 1 to ${MAX_TEXT_LENGTH} characters, not blank`)
+    .refine(storable, UNSTORABLE_REASON),
   tipo: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a short lower-case word such as manual or resposta')
@@ -52,13 +58,22 @@ export const enqueueBody = z.object({
     .datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2026-03-02T11:00:00-03:00' })
     .transform((value) => new Date(value))
     .optional(),
-  chave_idempotencia: z.string().min(1).max(200, 'must be at most 200 characters').optional(),
+  chave_idempotencia: z
+    .string()
+    .min(1)
+    .max(200, 'must be at most 200 characters')
+    .refine(storable, UNSTORABLE_REASON)
+    .optional(),
 });
 export type EnqueueBody = z.output<typeof enqueueBody>;
 
 export const pilotBody = z.object({
   pilot_mode: z.boolean('must be true or false'),
-  motivo: z.string().max(500, 'must be at most 500 characters').optional(),
+  motivo: z
+    .string()
+    .max(500, 'must be at most 500 characters')
+    .refine(storable, UNSTORABLE_REASON)
+    .optional(),
 });
 
 export const handoffAnswerBody = z.object({
