@@ -56,6 +56,11 @@ export const enqueueBody = z.object({
   prioridade: z.number().int('must be a whole number').min(0).max(10, 'must be 0 to 10').default(5),
   agendar_para: z.iso
     .datetime({ offset: true, message: 'must be an ISO-8601 date-time, e.g. 2026-03-02T11:00:00-03:00' })
+    // the format allows year 0000, which the database refuses (an invalid date is already reported above)
+    .refine(
+      (value) => !(new Date(value).getUTCFullYear() < 1),
+      'must be an ISO-8601 date-time from year 0001 on',
+    )
     .transform((value) => new Date(value))
     .optional(),
   chave_idempotencia: z
