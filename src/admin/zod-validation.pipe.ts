@@ -1,4 +1,4 @@
-import { BadRequestException, PipeTransform } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
 
 export interface FieldProblem {
@@ -10,11 +10,11 @@ export interface FieldProblem {
 export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransform<unknown, z.output<Schema>> {
   constructor(private readonly schema: Schema) {}
 
-  transform(value: unknown): z.output<Schema> {
+  transform(value: unknown, metadata?: ArgumentMetadata): z.output<Schema> {
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
     const errors: FieldProblem[] = result.error.issues.map((issue) => ({
-      field: issue.path.length ? issue.path.join('.') : '(body)',
+      field: issue.path.length ? issue.path.join('.') : wholeValue(metadata),
       reason: issue.message,
     }));
     throw new BadRequestException({
@@ -24,4 +24,10 @@ export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransfor
       errors,
     });
   }
+}
+
+/** The name of a value that failed as a whole: a path parameter by its name, else the part of the request. */
+function wholeValue(metadata: ArgumentMetadata | undefined): string {
+  if (metadata?.type === 'param' && metadata.data) return metadata.data;
+  return metadata?.type === 'query' ? '(query)' : '(body)';
 }
