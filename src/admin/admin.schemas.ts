@@ -23,26 +23,26 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const storable = (text: string) => !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 const UNSTORABLE_REASON = 'must not contain NUL characters or unpaired surrogates';
 
-export const pageQuery = z.object({
+export const pageQuery = z.strictObject({
   page: wholeNumber(1, 1_000_000, 1),
   per_page: wholeNumber(1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE),
 });
 export type PageQuery = z.output<typeof pageQuery>;
 
-export const runNowQuery = z.object({
+export const runNowQuery = z.strictObject({
   wait: wholeNumber(0, RUN_NOW_MAX_WAIT_S, RUN_NOW_DEFAULT_WAIT_S),
 });
 
 export const uuidParam = z.uuid('must be a UUID');
 
-export const redriveBody = z.object({
+export const redriveBody = z.strictObject({
   ids: z
     .array(z.uuid('must be a UUID'), 'must be a list of fila_mensagens ids')
     .min(1, 'must name at least one message')
     .max(MAX_REDRIVE_IDS, `must name at most ${MAX_REDRIVE_IDS} messages`),
 });
 
-export const enqueueBody = z.object({
+export const enqueueBody = z.strictObject({
   lead_id: z.uuid('must be the UUID of a lead'),
   conteudo: z
     .string('must be the message text')
@@ -72,7 +72,7 @@ export const enqueueBody = z.object({
 });
 export type EnqueueBody = z.output<typeof enqueueBody>;
 
-export const pilotBody = z.object({
+export const pilotBody = z.strictObject({
   pilot_mode: z.boolean('must be true or false'),
   motivo: z
     .string()
@@ -81,7 +81,7 @@ export const pilotBody = z.object({
     .optional(),
 });
 
-export const handoffAnswerBody = z.object({
+export const handoffAnswerBody = z.strictObject({
   answer: z.enum([HandoffStatus.confirmed, HandoffStatus.notConfirmed], {
     error: `must be ${HandoffStatus.confirmed} or ${HandoffStatus.notConfirmed}`,
   }),

@@ -13,10 +13,11 @@ export class ZodValidationPipe<Schema extends z.ZodType> implements PipeTransfor
   transform(value: unknown, metadata?: ArgumentMetadata): z.output<Schema> {
     const result = this.schema.safeParse(value);
     if (result.success) return result.data;
-    const errors: FieldProblem[] = result.error.issues.map((issue) => ({
-      field: issue.path.length ? issue.path.join('.') : wholeValue(metadata),
-      reason: issue.message,
-    }));
+    const errors: FieldProblem[] = result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), reason: 'is not a known field' }))
+        : [{ field: issue.path.length ? issue.path.join('.') : wholeValue(metadata), reason: issue.message }],
+    );
     throw new BadRequestException({
       statusCode: 400,
       error: 'Bad Request',
