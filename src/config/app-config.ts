@@ -20,6 +20,23 @@ export class AppConfig {
     return this.SHUTDOWN_GRACE_PERIOD * 1000;
   }
 
+  /** the wait before each retry of a temporary send failure (SPEC: 2, 4, 8 min), jitter not included */
+  get retryBackoffMs(): readonly number[] {
+    return this.RETRY_BACKOFF_SECONDS.map((seconds) => seconds * 1000);
+  }
+
+  get circuitOpenMs(): number {
+    return this.CIRCUIT_OPEN_SECONDS * 1000;
+  }
+
+  get circuitMaxOpenMs(): number {
+    return this.CIRCUIT_MAX_OPEN_SECONDS * 1000;
+  }
+
+  get providerTimeoutMs(): number {
+    return this.PROVIDER_TIMEOUT_SECONDS * 1000;
+  }
+
   get isProduction(): boolean {
     return this.APP_ENV === 'production';
   }

@@ -111,7 +111,31 @@ const scheduleOverrides = z.preprocess(
     }),
 );
 
+// `120,240,480`: one wait per attempt, in whole seconds; the last one repeats for later attempts.
+const secondsList = (fallback: string, max: number) =>
+  z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .default(fallback)
+      .transform((value, ctx) => {
+        const entries = value.split(',').map((entry) => entry.trim());
+        const valid =
+          entries.length <= 10 &&
+          entries.every((entry) => /^\d{1,9}$/.test(entry) && Number(entry) >= 1 && Number(entry) <= max);
+        if (!valid) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be 1 to 10 comma-separated whole seconds between 1 and ${max}, e.g. ${fallback}`,
+          });
+          return z.NEVER;
+        }
+        return entries.map(Number);
+      }),
+  );
+
 const RATE_LIMIT_PER_HOUR_MAX = 100_000;
+const CIRCUIT_SECONDS_MAX = 86_400;
 
 export const envSchema = z
   .object({
@@ -161,6 +185,11 @@ export const envSchema = z
     RATE_LIMIT_PER_DAY: integer(100, 1, 1_000_000),
     RATE_LIMIT_PHONE_INTERVAL: integer(45, 0, 86_400),
     BUSINESS_HOURS: businessHours,
+    // ---- provider failures (SPEC fila_worker steps 3 and 5); tests shorten them, operators rarely need to ----
+    RETRY_BACKOFF_SECONDS: secondsList('120,240,480', 86_400),
+    CIRCUIT_OPEN_SECONDS: integer(300, 1, CIRCUIT_SECONDS_MAX),
+    CIRCUIT_MAX_OPEN_SECONDS: integer(1800, 1, CIRCUIT_SECONDS_MAX),
+    PROVIDER_TIMEOUT_SECONDS: integer(10, 1, 60),
     PILOT_MODE: boolean(true),
     BRIEFING_URL: url(['http:', 'https:']),
     LOG_LEVEL: z.preprocess(
@@ -204,6 +233,18 @@ export const envSchema = z
           code: 'custom',
           path: ['RATE_LIMIT_PER_DAY'],
           message: 'must not be lower than RATE_LIMIT_PER_HOUR',
+        });
+      const inRange = (value: unknown) =>
+        Number.isInteger(value) && (value as number) >= 1 && (value as number) <= CIRCUIT_SECONDS_MAX;
+      if (
+        inRange(env.CIRCUIT_OPEN_SECONDS) &&
+        inRange(env.CIRCUIT_MAX_OPEN_SECONDS) &&
+        env.CIRCUIT_MAX_OPEN_SECONDS < env.CIRCUIT_OPEN_SECONDS
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['CIRCUIT_MAX_OPEN_SECONDS'],
+          message: 'must not be lower than CIRCUIT_OPEN_SECONDS',
         });
     },
     // zod skips refinements after some field errors; these rules must run anyway so one message names every

@@ -1,6 +1,3 @@
-/** A provider call that takes longer is abandoned and retried later (a temporary failure). */
-export const PROVIDER_REQUEST_TIMEOUT_MS = 10_000;
-
 /** Sockets kept per provider host: far above WORKER_CONCURRENCY × replicas' needs of one process. */
 export const PROVIDER_MAX_SOCKETS = 64;
 

@@ -7,7 +7,7 @@ import { EvolutionProvider } from './evolution/evolution.provider';
 import { HttpJsonClient } from './http-json-client';
 import { MetaCloudProvider } from './meta/meta-cloud.provider';
 import { WhatsAppProvider } from './whatsapp-provider';
-import { PROVIDER_MAX_SOCKETS, PROVIDER_REQUEST_TIMEOUT_MS } from './whatsapp.constants';
+import { PROVIDER_MAX_SOCKETS } from './whatsapp.constants';
 
 export function selectWhatsAppProvider(
   config: AppConfig,
@@ -32,15 +32,21 @@ export function selectWhatsAppProvider(
   providers: [
     {
       provide: HttpJsonClient,
-      useFactory: () =>
-        new HttpJsonClient({ timeoutMs: PROVIDER_REQUEST_TIMEOUT_MS, maxSockets: PROVIDER_MAX_SOCKETS }),
+      useFactory: (config: AppConfig) =>
+        new HttpJsonClient({ timeoutMs: config.providerTimeoutMs, maxSockets: PROVIDER_MAX_SOCKETS }),
+      inject: [AppConfig],
     },
     {
       provide: WhatsAppProvider,
       useFactory: selectWhatsAppProvider,
       inject: [AppConfig, HttpJsonClient, Clock],
     },
-    { provide: CircuitBreakerRegistry, useFactory: () => new CircuitBreakerRegistry() },
+    {
+      provide: CircuitBreakerRegistry,
+      useFactory: (config: AppConfig) =>
+        new CircuitBreakerRegistry({ openMs: config.circuitOpenMs, maxOpenMs: config.circuitMaxOpenMs }),
+      inject: [AppConfig],
+    },
   ],
   exports: [WhatsAppProvider, CircuitBreakerRegistry],
 })

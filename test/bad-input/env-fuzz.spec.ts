@@ -183,6 +183,10 @@ function expectedBadVariables(env: Record<string, string>): Set<string> {
   const hour = field('RATE_LIMIT_PER_HOUR');
   const day = field('RATE_LIMIT_PER_DAY');
   if (hour.good && day.good && (day.value as number) < (hour.value as number)) bad.add('RATE_LIMIT_PER_DAY');
+  const open = field('CIRCUIT_OPEN_SECONDS');
+  const maxOpen = field('CIRCUIT_MAX_OPEN_SECONDS');
+  if (open.good && maxOpen.good && (maxOpen.value as number) < (open.value as number))
+    bad.add('CIRCUIT_MAX_OPEN_SECONDS');
   return bad;
 }
 
@@ -190,6 +194,7 @@ function expectedBadVariables(env: Record<string, string>): Set<string> {
 function expectUsable(config: AppConfig): void {
   expect(Number.isInteger(config.PORT) && config.PORT >= 1 && config.PORT <= 65_535).toBe(true);
   expect(config.RATE_LIMIT_PER_DAY).toBeGreaterThanOrEqual(config.RATE_LIMIT_PER_HOUR);
+  expect(config.CIRCUIT_MAX_OPEN_SECONDS).toBeGreaterThanOrEqual(config.CIRCUIT_OPEN_SECONDS);
   const now = new Date();
   for (const [name, override] of config.JOB_SCHEDULE_OVERRIDES) {
     const schedule =

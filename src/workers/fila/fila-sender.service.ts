@@ -7,7 +7,6 @@ import { CircuitBreakerRegistry } from '../../whatsapp/circuit-breaker.registry'
 import { WhatsAppProvider, type SendResult } from '../../whatsapp/whatsapp-provider';
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import type { ClaimedMessage } from './claimed-message';
-import { CIRCUIT_OPEN_DEFERRAL_MS } from './fila.constants';
 import { FilaMetrics } from './fila-metrics';
 import { FilaRepository } from './fila.repository';
 import type { MessageOutcome } from './message-outcome';
@@ -170,7 +169,7 @@ export class FilaSenderService {
       outcomes.push({
         kind: 'deferred',
         id: send.message.id,
-        until: new Date(now.getTime() + CIRCUIT_OPEN_DEFERRAL_MS),
+        until: new Date(now.getTime() + this.config.circuitOpenMs),
         reason: 'circuit_open',
         attemptCounted: false,
       });
@@ -217,7 +216,13 @@ export class FilaSenderService {
           attemptCounted: true,
         };
       case 'temporary_failure':
-        return retryOrDeadLetter(send.message, `temporary: ${result.reason}`, now, result.retryAfterMs ?? 0);
+        return retryOrDeadLetter(
+          send.message,
+          `temporary: ${result.reason}`,
+          now,
+          this.config.retryBackoffMs,
+          result.retryAfterMs ?? 0,
+        );
     }
   }
 }

@@ -1,9 +1,8 @@
-/** Temporary failures retry after 2, 4 and 8 minutes (SPEC fila_worker step 3), plus up to 20 % jitter. */
-export const RETRY_BACKOFF_MS = [2 * 60_000, 4 * 60_000, 8 * 60_000] as const;
+/**
+ * Temporary failures retry after RETRY_BACKOFF_SECONDS (SPEC fila_worker step 3: 2, 4 and 8 minutes), plus up
+ * to this much jitter. A message that meets an open provider circuit waits CIRCUIT_OPEN_SECONDS (5 min).
+ */
 export const RETRY_JITTER_RATIO = 0.2;
-
-/** A message that meets an open provider circuit waits this long, no attempt counted. */
-export const CIRCUIT_OPEN_DEFERRAL_MS = 5 * 60_000;
 
 /** Rows in `processando` longer than JOB_TIMEOUT plus this margin lost their replica. */
 export const STUCK_MARGIN_MS = 60_000;

@@ -1,16 +1,18 @@
-import { RETRY_BACKOFF_MS, RETRY_JITTER_RATIO } from './fila.constants';
+import { RETRY_JITTER_RATIO } from './fila.constants';
 import type { ClaimedMessage } from './claimed-message';
 import type { MessageOutcome } from './message-outcome';
 
 /**
- * A temporary failure (429, 5xx, network) costs one attempt: back to `pendente` after 2, 4, 8 min
- * (plus jitter so a burst of failures does not come back as a burst), or `erro` — the dead-letter set —
- * once `max_tentativas` is reached. A provider's Retry-After is honoured when it asks for longer.
+ * A temporary failure (429, 5xx, network) costs one attempt: back to `pendente` after `backoffMs` for
+ * that attempt (2, 4, 8 min by default; the last repeats) plus jitter, so a burst of failures does not come
+ * back as a burst — or `erro`, the dead-letter set, once `max_tentativas` is reached. A provider's
+ * Retry-After is honoured when it asks for longer.
  */
 export function retryOrDeadLetter(
   message: ClaimedMessage,
   reason: string,
   now: Date,
+  backoffMs: readonly number[],
   retryAfterMs = 0,
   random: () => number = Math.random,
 ): MessageOutcome {
@@ -22,7 +24,7 @@ export function retryOrDeadLetter(
       reason: `dead_letter after ${attempts} attempts: ${reason}`,
       attemptCounted: true,
     };
-  const base = RETRY_BACKOFF_MS[Math.min(attempts - 1, RETRY_BACKOFF_MS.length - 1)];
+  const base = backoffMs[Math.min(attempts - 1, backoffMs.length - 1)];
   const delay = Math.max(base + Math.round(base * RETRY_JITTER_RATIO * random()), retryAfterMs);
   return {
     kind: 'deferred',
