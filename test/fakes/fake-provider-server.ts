@@ -16,6 +16,10 @@ export interface RecordedRequest {
   readonly sendingNumber: string | undefined;
   /** how the fake answered it: the reply kind, or `unauthorized` / `not_found` */
   readonly answeredWith: FakeReply['kind'] | 'unauthorized' | 'not_found';
+  /** the reply given to a send request (status, headers, delay), undefined for `unauthorized` / `not_found` */
+  readonly reply: FakeReply | undefined;
+  /** Date.now() when the whole request had arrived */
+  readonly receivedAt: number;
   /** the message id the fake answered with, when it answered `ok` */
   readonly messageId: string | undefined;
   /** the client's port: equal ports mean a reused (kept-alive) connection */
@@ -30,13 +34,18 @@ export interface ParsedRoute {
 /**
  * A WhatsApp provider played by a real HTTP server on 127.0.0.1 (a random port). It records every
  * request, answers from a sequence given by the test (`respondWith`) and then with the fallback (200 with an
- * id unless `respondAlways` says otherwise). Subclasses know the provider's paths, credentials and bodies.
+ * id unless `respondAlways` says otherwise). A sending number can have its own sequence and fallback
+ * (`respondOn`, `respondAlwaysOn`), which win over the general ones: a test plays phases on one number
+ * (429, then 500, then hanging) while the others behave. Subclasses know the provider's paths, credentials
+ * and bodies.
  */
 export abstract class FakeProviderServer {
   readonly requests: RecordedRequest[] = [];
   private readonly server: Server = createServer((request, response) => this.handle(request, response));
   private readonly planned: FakeReply[] = [];
   private fallback: FakeReply = { kind: 'ok' };
+  private readonly plannedOn = new Map<string, FakeReply[]>();
+  private readonly fallbackOn = new Map<string, { cycle: readonly FakeReply[]; next: number }>();
   private nextId = 1;
 
   /** the base URL, without a trailing slash; valid after start() */
@@ -60,11 +69,33 @@ export abstract class FakeProviderServer {
     return this;
   }
 
-  /** forgets the requests, the planned replies and the fallback */
+  /** the next requests on this sending number are answered with these, in order */
+  respondOn(sendingNumber: string, ...replies: FakeReply[]): this {
+    this.plannedOn.set(sendingNumber, [...(this.plannedOn.get(sendingNumber) ?? []), ...replies]);
+    return this;
+  }
+
+  /**
+   * From now on, requests on this sending number whose planned replies are used up get these replies in
+   * turn (one reply: always that one), e.g. `respondAlwaysOn('n1', tooManyRequests('6'), tooManyRequests())`.
+   */
+  respondAlwaysOn(sendingNumber: string, ...cycle: FakeReply[]): this {
+    this.fallbackOn.set(sendingNumber, { cycle, next: 0 });
+    return this;
+  }
+
+  /** forgets the requests, the planned replies and the fallbacks */
   reset(): void {
     this.requests.length = 0;
     this.planned.length = 0;
     this.fallback = { kind: 'ok' };
+    this.plannedOn.clear();
+    this.fallbackOn.clear();
+  }
+
+  /** requests on this sending number (whatever the answer) */
+  receivedOn(sendingNumber: string): RecordedRequest[] {
+    return this.requests.filter((request) => request.sendingNumber === sendingNumber);
   }
 
   /** requests addressed to this phone (whatever the answer) */
@@ -107,7 +138,8 @@ export abstract class FakeProviderServer {
       const body = parseJson(rawBody);
       const path = request.url ?? '';
       const route = request.method === 'POST' ? this.parseRoute(path, body) : null;
-      const record = (answeredWith: RecordedRequest['answeredWith'], messageId?: string) =>
+      const receivedAt = Date.now();
+      const record = (answeredWith: RecordedRequest['answeredWith'], reply?: FakeReply, messageId?: string) =>
         this.requests.push({
           method: request.method ?? '',
           path,
@@ -117,6 +149,8 @@ export abstract class FakeProviderServer {
           recipient: route?.recipient,
           sendingNumber: route?.sendingNumber,
           answeredWith,
+          reply,
+          receivedAt,
           messageId,
           remotePort: request.socket.remotePort,
         });
@@ -129,31 +163,39 @@ export abstract class FakeProviderServer {
         record('unauthorized');
         return json(response, 401, this.unauthorizedBody());
       }
-      const reply = this.planned.shift() ?? this.fallback;
+      const reply = this.nextReply(route.sendingNumber);
       switch (reply.kind) {
         case 'ok': {
           const id = reply.id ?? this.generateId(this.nextId++);
-          record('ok', id);
+          record('ok', reply, id);
           const answer = () => json(response, 200, this.okBody(id, route.recipient));
           if (reply.delayMs) setTimeout(answer, reply.delayMs);
           else answer();
           return;
         }
         case 'ok_without_id':
-          record(reply.kind);
+          record(reply.kind, reply);
           return json(response, 200, { status: 'PENDING' });
         case 'status':
-          record(reply.kind);
+          record(reply.kind, reply);
           return json(response, reply.status, reply.body ?? {}, reply.headers);
         case 'hang':
-          record(reply.kind);
+          record(reply.kind, reply);
           return;
         case 'close_socket':
-          record(reply.kind);
+          record(reply.kind, reply);
           request.socket.destroy();
           return;
       }
     });
+  }
+
+  private nextReply(sendingNumber: string): FakeReply {
+    const planned = this.plannedOn.get(sendingNumber)?.shift();
+    if (planned !== undefined) return planned;
+    const own = this.fallbackOn.get(sendingNumber);
+    if (own !== undefined && own.cycle.length > 0) return own.cycle[own.next++ % own.cycle.length];
+    return this.planned.shift() ?? this.fallback;
   }
 }
 
