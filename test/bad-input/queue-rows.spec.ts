@@ -1,19 +1,9 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import fc from 'fast-check';
 import type { DatabaseError } from 'pg';
-import { JobRunner } from '../../src/scheduler/job-runner';
-import { FilaModule } from '../../src/workers/fila/fila.module';
 import { FilaRepository } from '../../src/workers/fila/fila.repository';
-import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
 import { fakeReply } from '../fakes/fake-reply';
-import { FakeClock } from '../utils/fake-clock';
-import { testConfig } from '../utils/test-config';
-import { createSchedulerContext, testRedisPrefix } from '../utils/test-context';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
+import { MONDAY_10H, MONDAY_9H, useFilaHarness } from '../utils/fila-harness';
 
-// Monday 2026-03-02 10:00 in São Paulo: inside the default business hours
-const MONDAY_10H = '2026-03-02T13:00:00Z';
-const BEFORE_NOW = '2026-03-02T12:00:00Z';
 const MAX_TEXT = 4096;
 
 type Row = Record<string, unknown>;
@@ -21,53 +11,17 @@ type Row = Record<string, unknown>;
 // `fila_mensagens` rows written by hand, as the other services of the platform do: every odd value the
 // table accepts must end in a final status, or wait with a reason, and never hold the rest of the batch.
 describe('fila_mensagens rows inserted by hand with odd values', () => {
-  let db: TestDatabase;
-  let evolution: FakeEvolutionServer;
-  const contexts: INestApplicationContext[] = [];
-  let phoneSequence = 0;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('bad_input_queue');
-  });
-  beforeEach(async () => {
-    evolution = await new FakeEvolutionServer({
-      apiKey: 'evo-key',
-      instances: ['numero1', 'numero2'],
-    }).start();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-    await evolution.close();
-    await db.sql.query('TRUNCATE fila_mensagens, job_executions, jobs_agendados, leads CASCADE');
-  });
-  afterAll(async () => {
-    await db.drop();
-  });
-
-  async function worker() {
-    const config = testConfig({
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: testRedisPrefix('bad_input_queue'),
-      APP_ENV: 'production',
-      WHATSAPP_PROVIDER: 'evolution',
-      EVOLUTION_API_URL: evolution.url,
-      EVOLUTION_API_KEY: 'evo-key',
-      EVOLUTION_INSTANCE: 'numero1,numero2',
+  const fila = useFilaHarness({
+    database: 'bad_input_queue',
+    redisLabel: 'bad_input_queue',
+    env: {
       RATE_LIMIT_PER_HOUR: '10000',
       RATE_LIMIT_PER_DAY: '100000',
-      RATE_LIMIT_PHONE_INTERVAL: '0',
       // one batch for everything, so "the rest of the batch" is really the same batch
       QUEUE_BATCH_SIZE: '200',
-    });
-    const context = await createSchedulerContext(config, [FilaModule], new FakeClock(MONDAY_10H));
-    contexts.push(context);
-    const runner = context.get(JobRunner);
-    return {
-      context,
-      run: async () => (await runner.run('process_queue', { trigger: 'manual' }))!,
-    };
-  }
+    },
+  });
+  let phoneSequence = 0;
 
   /** a fresh valid phone, so leads never collide on the unique telefone */
   function newPhone(): string {
@@ -75,41 +29,9 @@ describe('fila_mensagens rows inserted by hand with odd values', () => {
     return `55119${String(phoneSequence).padStart(8, '0')}`;
   }
 
-  async function lead(telefone: string | null, extra: Row = {}): Promise<string> {
-    const columns = ['telefone', ...Object.keys(extra)];
-    const values = [telefone, ...Object.values(extra)];
-    const { rows } = await db.sql.query(
-      `INSERT INTO leads (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-      values,
-    );
-    return rows[0].id as string;
-  }
-
-  /** only the required columns plus what the case says, like a plain SQL INSERT from another service */
-  async function enqueue(columns: Row): Promise<string> {
-    const row: Row = {
-      conteudo: 'Olá, temos um plantão',
-      tipo: 'oferta',
-      agendar_para: BEFORE_NOW,
-      ...columns,
-    };
-    const names = Object.keys(row);
-    const placeholders = names.map((name, i) => (name === 'metadata' ? `$${i + 1}::jsonb` : `$${i + 1}`));
-    const { rows } = await db.sql.query(
-      `INSERT INTO fila_mensagens (${names.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING id`,
-      Object.values(row),
-    );
-    return rows[0].id as string;
-  }
-
-  async function message(id: string): Promise<Row> {
-    const { rows } = await db.sql.query(`SELECT * FROM fila_mensagens WHERE id = $1`, [id]);
-    return rows[0] as Row;
-  }
-
   async function insertError(columns: Row): Promise<DatabaseError> {
     try {
-      await enqueue(columns);
+      await fila.enqueue(columns);
     } catch (error) {
       return error as DatabaseError;
     }
@@ -117,18 +39,20 @@ describe('fila_mensagens rows inserted by hand with odd values', () => {
   }
 
   async function statusCounts(): Promise<Record<string, number>> {
-    const { rows } = await db.sql.query(`SELECT status, count(*)::int AS n FROM fila_mensagens GROUP BY 1`);
+    const { rows } = await fila.db.sql.query(
+      `SELECT status, count(*)::int AS n FROM fila_mensagens GROUP BY 1`,
+    );
     return Object.fromEntries(rows.map((row) => [row.status, row.n]));
   }
 
   /** the text the provider received for this phone (undefined when nothing was sent to it) */
   function sentTo(phone: string): string | undefined {
-    const request = evolution.requests.find((r) => r.recipient === phone);
+    const request = fila.evolution.requests.find((r) => r.recipient === phone);
     return (request?.body as { text?: string } | undefined)?.text;
   }
 
   it('the database itself refuses what the table does not allow, naming the constraint', async () => {
-    const leadId = await lead(newPhone());
+    const leadId = await fila.lead(newPhone());
     const byConstraint = async (columns: Row) =>
       (await insertError({ lead_id: leadId, ...columns })).constraint;
     expect(await byConstraint({ prioridade: 11 })).toBe('fila_mensagens_prioridade_range');
@@ -153,32 +77,35 @@ describe('fila_mensagens rows inserted by hand with odd values', () => {
     const emoji4096 = '🚑'.repeat(MAX_TEXT / 2);
     const deep = JSON.stringify(Array.from({ length: 200 }).reduce((inner) => ({ a: [inner] }), 'x'));
     const cases: Record<string, { columns: Row; expect: Row | RegExp }> = {
-      noPhone: { columns: { lead_id: await lead(null) }, expect: /^no_phone/ },
-      emptyPhone: { columns: { lead_id: await lead('') }, expect: /^no_phone/ },
-      letters: { columns: { lead_id: await lead('55119abc00001') }, expect: /^bad_phone/ },
-      short: { columns: { lead_id: await lead('12345') }, expect: /^bad_phone/ },
-      long: { columns: { lead_id: await lead('5511900000000000000') }, expect: /^bad_phone/ },
-      plus: { columns: { lead_id: await lead('+5511900000077') }, expect: /^bad_phone/ },
-      spaces: { columns: { lead_id: await lead('55 11 90000 0078') }, expect: /^bad_phone/ },
+      noPhone: { columns: { lead_id: await fila.lead(null) }, expect: /^no_phone/ },
+      emptyPhone: { columns: { lead_id: await fila.lead('') }, expect: /^no_phone/ },
+      letters: { columns: { lead_id: await fila.lead('55119abc00001') }, expect: /^bad_phone/ },
+      short: { columns: { lead_id: await fila.lead('12345') }, expect: /^bad_phone/ },
+      long: { columns: { lead_id: await fila.lead('5511900000000000000') }, expect: /^bad_phone/ },
+      plus: { columns: { lead_id: await fila.lead('+5511900000077') }, expect: /^bad_phone/ },
+      spaces: { columns: { lead_id: await fila.lead('55 11 90000 0078') }, expect: /^bad_phone/ },
       oneMegabyte: {
-        columns: { lead_id: await lead(phones[0]), conteudo: 'x'.repeat(1 << 20) },
+        columns: { lead_id: await fila.lead(phones[0]), conteudo: 'x'.repeat(1 << 20) },
         expect: /^text_too_long/,
       },
-      blank: { columns: { lead_id: await lead(phones[1]), conteudo: ' \n\t\u00a0' }, expect: /^empty_text/ },
-      empty: { columns: { lead_id: await lead(phones[2]), conteudo: '' }, expect: /^empty_text/ },
+      blank: {
+        columns: { lead_id: await fila.lead(phones[1]), conteudo: ' \n\t\u00a0' },
+        expect: /^empty_text/,
+      },
+      empty: { columns: { lead_id: await fila.lead(phones[2]), conteudo: '' }, expect: /^empty_text/ },
       optedOut: {
-        columns: { lead_id: await lead(phones[3], { opted_out: true }) },
+        columns: { lead_id: await fila.lead(phones[3], { opted_out: true }) },
         expect: { status: 'bloqueada', erro: 'opted_out' },
       },
       farFuture: {
-        columns: { lead_id: await lead(phones[4]), agendar_para: '9999-12-31T00:00:00Z' },
+        columns: { lead_id: await fila.lead(phones[4]), agendar_para: '9999-12-31T00:00:00Z' },
         expect: { status: 'pendente', erro: null, tentativas: 0 },
       },
       infinity: {
-        columns: { lead_id: await lead(phones[5]), agendar_para: 'infinity' },
+        columns: { lead_id: await fila.lead(phones[5]), agendar_para: 'infinity' },
         expect: { status: 'pendente', erro: null, tentativas: 0 },
       },
-      sent: { columns: { lead_id: await lead(phones[6]) }, expect: { status: 'enviada' } },
+      sent: { columns: { lead_id: await fila.lead(phones[6]) }, expect: { status: 'enviada' } },
     };
     // rows that must be sent, each with its own odd but legal values
     const sendable: Record<string, Row> = {
@@ -203,16 +130,16 @@ describe('fila_mensagens rows inserted by hand with odd values', () => {
       metadataBig: { metadata: JSON.stringify({ blob: '🚀'.repeat(300_000) }) },
     };
     const ids = new Map<string, string>();
-    for (const [name, { columns }] of Object.entries(cases)) ids.set(name, await enqueue(columns));
+    for (const [name, { columns }] of Object.entries(cases)) ids.set(name, await fila.enqueue(columns));
     const sendablePhones = new Map<string, string>();
     for (const [name, columns] of Object.entries(sendable)) {
       const phone = newPhone();
       sendablePhones.set(name, phone);
-      ids.set(name, await enqueue({ lead_id: await lead(phone), ...columns }));
+      ids.set(name, await fila.enqueue({ lead_id: await fila.lead(phone), ...columns }));
     }
 
     // the queue's own statistics read every row above without choking (e.g. on -infinity)
-    const { context, run } = await worker();
+    const { context, run } = await fila.worker();
     await expect(context.get(FilaRepository).stats(new Date(MONDAY_10H))).resolves.toMatchObject({
       size: Object.keys(cases).length + Object.keys(sendable).length - 2,
     });
@@ -222,7 +149,7 @@ describe('fila_mensagens rows inserted by hand with odd values', () => {
     expect(await statusCounts()).not.toHaveProperty('processando');
 
     for (const [name, { expect: expected }] of Object.entries(cases)) {
-      const row = await message(ids.get(name)!);
+      const row = await fila.message(ids.get(name)!);
       if (expected instanceof RegExp) {
         expect({ name, status: row.status, tentativas: row.tentativas }).toEqual({
           name,
@@ -233,50 +160,51 @@ describe('fila_mensagens rows inserted by hand with odd values', () => {
       } else expect({ name, ...row }).toMatchObject({ name, ...expected });
     }
     for (const [name, phone] of sendablePhones) {
-      const row = await message(ids.get(name)!);
+      const row = await fila.message(ids.get(name)!);
       expect({ name, status: row.status, erro: row.erro }).toEqual({ name, status: 'enviada', erro: null });
       const conteudo = sendable[name].conteudo ?? 'Olá, temos um plantão';
       expect(sentTo(phone)).toBe(conteudo);
     }
-    expect(evolution.requests).toHaveLength(sendablePhones.size + 1);
+    expect(fila.evolution.requests).toHaveLength(sendablePhones.size + 1);
   });
 
   it('max_tentativas 0 and 1 dead-letter at the first temporary failure; the default retries', async () => {
-    const zero = await enqueue({ lead_id: await lead(newPhone()), max_tentativas: 0 });
-    const one = await enqueue({ lead_id: await lead(newPhone()), max_tentativas: 1 });
-    const negative = await enqueue({ lead_id: await lead(newPhone()), max_tentativas: -5 });
-    const usual = await enqueue({ lead_id: await lead(newPhone()) });
-    evolution.respondAlways(fakeReply.serverError(503));
-    await (await worker()).run();
+    const zero = await fila.enqueue({ lead_id: await fila.lead(newPhone()), max_tentativas: 0 });
+    const one = await fila.enqueue({ lead_id: await fila.lead(newPhone()), max_tentativas: 1 });
+    const negative = await fila.enqueue({ lead_id: await fila.lead(newPhone()), max_tentativas: -5 });
+    const usual = await fila.enqueue({ lead_id: await fila.lead(newPhone()) });
+    fila.evolution.respondAlways(fakeReply.serverError(503));
+    await (await fila.worker()).run();
     for (const id of [zero, one, negative]) {
-      const row = await message(id);
+      const row = await fila.message(id);
       expect(row).toMatchObject({ status: 'erro', tentativas: 1 });
       expect(row.erro).toMatch(/^dead_letter after 1 attempts: temporary: HTTP 503/);
     }
-    expect(await message(usual)).toMatchObject({ status: 'pendente', tentativas: 1 });
+    expect(await fila.message(usual)).toMatchObject({ status: 'pendente', tentativas: 1 });
     expect(await statusCounts()).not.toHaveProperty('processando');
   });
 
   it('rows another service left in processando without processando_desde are not stuck forever', async () => {
     const neverSentPhone = newPhone();
-    const neverSent = await enqueue({ lead_id: await lead(neverSentPhone), status: 'processando' });
-    const maybeSent = await enqueue({
-      lead_id: await lead(newPhone()),
+    const neverSent = await fila.enqueue({ lead_id: await fila.lead(neverSentPhone), status: 'processando' });
+    const maybeSent = await fila.enqueue({
+      lead_id: await fila.lead(newPhone()),
       status: 'processando',
-      envio_iniciado_em: BEFORE_NOW,
+      envio_iniciado_em: MONDAY_9H,
     });
     const finalRows: Array<{ status: string; id: string }> = [];
     for (const status of ['enviada', 'erro', 'bloqueada', 'cancelada'])
-      finalRows.push({ status, id: await enqueue({ lead_id: await lead(newPhone()), status }) });
-    await (await worker()).run();
+      finalRows.push({ status, id: await fila.enqueue({ lead_id: await fila.lead(newPhone()), status }) });
+    await (await fila.worker()).run();
     // never sent: reclaimed (an attempt counted) and sent once in the same poll
-    expect(await message(neverSent)).toMatchObject({ status: 'enviada', tentativas: 1 });
+    expect(await fila.message(neverSent)).toMatchObject({ status: 'enviada', tentativas: 1 });
     // the send may have started: not re-sent, left for the operator with the reason
-    const unknown = await message(maybeSent);
+    const unknown = await fila.message(maybeSent);
     expect(unknown.status).toBe('erro');
     expect(unknown.erro).toMatch(/^send_outcome_unknown/);
-    for (const { status, id } of finalRows) expect(await message(id)).toMatchObject({ status, erro: null });
-    expect(evolution.requests.map((request) => request.recipient)).toEqual([neverSentPhone]);
+    for (const { status, id } of finalRows)
+      expect(await fila.message(id)).toMatchObject({ status, erro: null });
+    expect(fila.evolution.requests.map((request) => request.recipient)).toEqual([neverSentPhone]);
   });
 
   // the phone of a generated row: valid, missing, or one of the shapes people type
@@ -331,11 +259,11 @@ describe('fila_mensagens rows inserted by hand with odd values', () => {
   }
 
   it('property: any batch of generated rows ends as the screening rules say, and every valid row is sent as written', async () => {
-    const { run } = await worker();
+    const { run } = await fila.worker();
     await fc.assert(
       fc.asyncProperty(fc.array(generatedRow, { minLength: 1, maxLength: 12 }), async (rows) => {
-        await db.sql.query('TRUNCATE fila_mensagens, leads CASCADE');
-        evolution.requests.length = 0;
+        await fila.db.sql.query('TRUNCATE fila_mensagens, leads CASCADE');
+        fila.evolution.requests.length = 0;
         const inserted: Array<{ id: string; phone: string | null; expected: string; conteudo: string }> = [];
         for (const generated of rows) {
           const phone = phoneFor(generated.phone);
@@ -352,8 +280,8 @@ describe('fila_mensagens rows inserted by hand with odd values', () => {
                     : generated.conteudo.length > MAX_TEXT
                       ? 'erro:text_too_long'
                       : 'enviada';
-          const id = await enqueue({
-            lead_id: await lead(phone),
+          const id = await fila.enqueue({
+            lead_id: await fila.lead(phone),
             conteudo: generated.conteudo,
             tipo: generated.tipo,
             prioridade: generated.prioridade,
@@ -366,13 +294,15 @@ describe('fila_mensagens rows inserted by hand with odd values', () => {
         const outcome = await run();
         expect(outcome.status).toBe('success');
         for (const row of inserted) {
-          const stored = await message(row.id);
+          const stored = await fila.message(row.id);
           const actual =
             stored.status === 'erro' ? `erro:${String(stored.erro).split(':')[0]}` : String(stored.status);
           expect({ id: row.id, actual }).toEqual({ id: row.id, actual: row.expected });
           if (row.expected === 'enviada') expect(sentTo(row.phone!)).toBe(row.conteudo);
         }
-        expect(evolution.requests).toHaveLength(inserted.filter((row) => row.expected === 'enviada').length);
+        expect(fila.evolution.requests).toHaveLength(
+          inserted.filter((row) => row.expected === 'enviada').length,
+        );
       }),
       { numRuns: 12 },
     );

@@ -1,123 +1,51 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import { JobLogger } from '../../src/scheduler/job-logger';
-import { JobRunner } from '../../src/scheduler/job-runner';
 import { FilaHealth } from '../../src/workers/fila/fila-health';
-import { FilaModule } from '../../src/workers/fila/fila.module';
 import { FilaRepository } from '../../src/workers/fila/fila.repository';
 import { FilaService } from '../../src/workers/fila/fila.service';
-import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
 import { FakeMetaServer } from '../fakes/fake-meta-server';
 import { fakeReply } from '../fakes/fake-reply';
 import { FakeClock } from '../utils/fake-clock';
-import { testConfig } from '../utils/test-config';
-import { createSchedulerContext, testRedisPrefix } from '../utils/test-context';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
+import { MONDAY_10H, useFilaHarness } from '../utils/fila-harness';
 
-// Monday 2026-03-02 10:00 in São Paulo (13:00 UTC): inside the default business hours
-const MONDAY_10H = '2026-03-02T13:00:00Z';
 const PHONE_A = '5511900000001';
 const PHONE_B = '5511900000002';
 
 describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
-  let db: TestDatabase;
-  let evolution: FakeEvolutionServer;
-  const contexts: INestApplicationContext[] = [];
-
-  beforeAll(async () => {
-    db = await createTestDatabase('fila_worker');
-  });
-  beforeEach(async () => {
-    evolution = await new FakeEvolutionServer({
-      apiKey: 'evo-key',
-      instances: ['numero1', 'numero2'],
-    }).start();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-    await evolution.close();
-    await db.sql.query('TRUNCATE fila_mensagens, job_executions, jobs_agendados, leads CASCADE');
-  });
-  afterAll(async () => {
-    await db.drop();
+  const fila = useFilaHarness({
+    database: 'fila_worker',
+    redisLabel: 'fila',
+    env: { RATE_LIMIT_PER_HOUR: '1000', RATE_LIMIT_PER_DAY: '10000' },
   });
 
-  async function worker(env: Record<string, string> = {}, clock = new FakeClock(MONDAY_10H)) {
-    const config = testConfig({
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: testRedisPrefix('fila'),
-      APP_ENV: 'production',
-      WHATSAPP_PROVIDER: 'evolution',
-      EVOLUTION_API_URL: evolution.url,
-      EVOLUTION_API_KEY: 'evo-key',
-      EVOLUTION_INSTANCE: 'numero1,numero2',
-      RATE_LIMIT_PER_HOUR: '1000',
-      RATE_LIMIT_PER_DAY: '10000',
-      RATE_LIMIT_PHONE_INTERVAL: '0',
-      ...env,
-    });
-    const context = await createSchedulerContext(config, [FilaModule], clock);
-    contexts.push(context);
-    const runner = context.get(JobRunner);
-    return {
-      context,
-      clock,
-      run: async () => (await runner.run('process_queue', { trigger: 'manual' }))!,
-    };
-  }
+  const lead = (telefone: string | null, extra: Record<string, unknown> = {}) =>
+    fila.lead(telefone, { nome: 'Dra. Ana', ...extra });
 
-  async function lead(telefone: string | null, extra: Record<string, unknown> = {}): Promise<string> {
-    const columns = ['telefone', 'nome', ...Object.keys(extra)];
-    const values = [telefone, 'Dra. Ana', ...Object.values(extra)];
-    const { rows } = await db.sql.query(
-      `INSERT INTO leads (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-      values,
-    );
-    return rows[0].id as string;
-  }
-
-  async function enqueue(
+  const enqueue = (
     leadId: string,
     conteudo = 'Olá, temos um plantão para você',
     extra: Record<string, unknown> = {},
-  ) {
-    const columns = ['lead_id', 'conteudo', 'tipo', ...Object.keys(extra)];
-    const values = [leadId, conteudo, 'oferta', ...Object.values(extra)];
-    if ('tipo' in extra) {
-      columns.splice(2, 1);
-      values.splice(2, 1);
-    }
-    const { rows } = await db.sql.query(
-      `INSERT INTO fila_mensagens (${columns.join(', ')}, agendar_para)
-       VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}, '2026-03-02T12:00:00Z') RETURNING id`,
-      values,
-    );
-    return rows[0].id as string;
-  }
-
-  async function message(id: string) {
-    const { rows } = await db.sql.query(`SELECT * FROM fila_mensagens WHERE id = $1`, [id]);
-    return rows[0];
-  }
+  ) => fila.enqueue({ lead_id: leadId, conteudo, ...extra });
 
   it('sends through Evolution: exact path, headers and body; final row and lead updated in one go', async () => {
     const leadId = await lead(PHONE_A);
     const id = await enqueue(leadId, 'Plantão UTI sábado 19h');
-    const { run } = await worker();
+    const { run } = await fila.worker();
     const outcome = await run();
     expect(outcome).toMatchObject({ status: 'success', itemsProcessed: 1 });
-    expect(evolution.requests).toHaveLength(1);
-    const [request] = evolution.requests;
+    expect(fila.evolution.requests).toHaveLength(1);
+    const [request] = fila.evolution.requests;
     expect(request.method).toBe('POST');
     expect(request.path).toMatch(/^\/message\/sendText\/numero[12]$/);
     expect(request.headers.apikey).toBe('evo-key');
     expect(request.headers['content-type']).toMatch(/application\/json/);
     expect(request.body).toEqual({ number: PHONE_A, text: 'Plantão UTI sábado 19h' });
-    const row = await message(id);
+    const row = await fila.message(id);
     expect(row).toMatchObject({ status: 'enviada', tentativas: 0, provider_message_id: request.messageId });
-    expect(row.enviada_em.toISOString()).toBe(MONDAY_10H.replace('Z', '.000Z'));
+    expect(row.enviada_em?.toISOString()).toBe(MONDAY_10H.replace('Z', '.000Z'));
     expect(row.processando_desde).toBeNull();
-    const { rows } = await db.sql.query(`SELECT last_contact_at, contatos_semana, numero_envio FROM leads`);
+    const { rows } = await fila.db.sql.query(
+      `SELECT last_contact_at, contatos_semana, numero_envio FROM leads`,
+    );
     expect(rows[0]).toMatchObject({ contatos_semana: 1, numero_envio: request.sendingNumber });
     expect(rows[0].last_contact_at.toISOString()).toBe('2026-03-02T13:00:00.000Z');
   });
@@ -126,7 +54,7 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     const meta = await new FakeMetaServer({ accessToken: 'meta-token', phoneNumberId: '123456' }).start();
     try {
       const id = await enqueue(await lead(PHONE_A), 'Oi');
-      const { run } = await worker({
+      const { run } = await fila.worker({
         WHATSAPP_PROVIDER: 'meta',
         META_API_URL: meta.url,
         META_PHONE_NUMBER_ID: '123456',
@@ -142,7 +70,7 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
         type: 'text',
         text: { body: 'Oi' },
       });
-      expect(await message(id)).toMatchObject({
+      expect(await fila.message(id)).toMatchObject({
         status: 'enviada',
         provider_message_id: meta.requests[0].messageId,
       });
@@ -156,14 +84,17 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     const notAllowed = await enqueue(await lead(PHONE_B));
     const allowed = await enqueue(await lead('5511900000003'));
     const noPhone = await enqueue(await lead(null));
-    const { run } = await worker({ APP_ENV: 'development', OUTBOUND_ALLOWLIST: '5511900000003,' + PHONE_A });
+    const { run } = await fila.worker({
+      APP_ENV: 'development',
+      OUTBOUND_ALLOWLIST: '5511900000003,' + PHONE_A,
+    });
     await run();
-    expect(await message(optedOut)).toMatchObject({ status: 'bloqueada', erro: 'opted_out' });
-    expect(await message(notAllowed)).toMatchObject({ status: 'bloqueada', erro: 'dev_allowlist' });
-    expect(await message(allowed)).toMatchObject({ status: 'enviada' });
-    expect(await message(noPhone)).toMatchObject({ status: 'erro', tentativas: 0 });
-    expect((await message(noPhone)).erro).toMatch(/no_phone/);
-    expect(evolution.requests.map((r) => r.recipient)).toEqual(['5511900000003']);
+    expect(await fila.message(optedOut)).toMatchObject({ status: 'bloqueada', erro: 'opted_out' });
+    expect(await fila.message(notAllowed)).toMatchObject({ status: 'bloqueada', erro: 'dev_allowlist' });
+    expect(await fila.message(allowed)).toMatchObject({ status: 'enviada' });
+    expect(await fila.message(noPhone)).toMatchObject({ status: 'erro', tentativas: 0 });
+    expect((await fila.message(noPhone)).erro).toMatch(/no_phone/);
+    expect(fila.evolution.requests.map((r) => r.recipient)).toEqual(['5511900000003']);
   });
 
   it('a malformed row ends in erro with the reason and the rest of the batch is sent', async () => {
@@ -171,12 +102,12 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     const empty = await enqueue(await lead(PHONE_B), '   ');
     const huge = await enqueue(await lead('5511900000003'), 'x'.repeat(4097));
     const badPhone = await enqueue(await lead('55-11-abc'));
-    await worker().then(({ run }) => run());
-    expect(await message(good)).toMatchObject({ status: 'enviada' });
-    expect((await message(empty)).erro).toMatch(/^empty_text/);
-    expect((await message(huge)).erro).toMatch(/^text_too_long/);
-    expect((await message(badPhone)).erro).toMatch(/^bad_phone/);
-    expect(evolution.requests).toHaveLength(1);
+    await fila.worker().then(({ run }) => run());
+    expect(await fila.message(good)).toMatchObject({ status: 'enviada' });
+    expect((await fila.message(empty)).erro).toMatch(/^empty_text/);
+    expect((await fila.message(huge)).erro).toMatch(/^text_too_long/);
+    expect((await fila.message(badPhone)).erro).toMatch(/^bad_phone/);
+    expect(fila.evolution.requests).toHaveLength(1);
   });
 
   it('defers a proactive message outside business hours to the next opening; a reply goes at night', async () => {
@@ -184,18 +115,18 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     const clock = new FakeClock('2026-03-07T01:00:00Z');
     const proactive = await enqueue(await lead(PHONE_A));
     const reply = await enqueue(await lead(PHONE_B), 'Respondendo sua pergunta', { tipo: 'resposta' });
-    await (await worker({}, clock)).run();
-    const deferred = await message(proactive);
+    await (await fila.worker({}, clock)).run();
+    const deferred = await fila.message(proactive);
     expect(deferred).toMatchObject({ status: 'pendente', tentativas: 0, erro: 'outside_business_hours' });
     expect(deferred.agendar_para.toISOString()).toBe('2026-03-09T11:00:00.000Z'); // Monday 08:00 local
-    expect(await message(reply)).toMatchObject({ status: 'enviada' });
+    expect(await fila.message(reply)).toMatchObject({ status: 'enviada' });
   });
 
   it('defers what is over the hourly cap to the next local hour without spending an attempt; numbers share the load', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await enqueue(await lead(`55119000000${10 + i}`)));
-    await (await worker({ RATE_LIMIT_PER_HOUR: '2', RATE_LIMIT_PER_DAY: '100' })).run();
-    const rows = await Promise.all(ids.map(message));
+    await (await fila.worker({ RATE_LIMIT_PER_HOUR: '2', RATE_LIMIT_PER_DAY: '100' })).run();
+    const rows = await Promise.all(ids.map((id) => fila.message(id)));
     const sent = rows.filter((row) => row.status === 'enviada');
     const waiting = rows.filter((row) => row.status === 'pendente');
     expect(sent).toHaveLength(4); // 2 per hour on each of the two numbers
@@ -203,46 +134,46 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(waiting).toHaveLength(1);
     expect(waiting[0]).toMatchObject({ tentativas: 0, erro: 'hourly_cap' });
     expect(waiting[0].agendar_para.toISOString()).toBe('2026-03-02T14:00:00.000Z');
-    expect(evolution.requests).toHaveLength(4);
+    expect(fila.evolution.requests).toHaveLength(4);
   });
 
   it('retries 429 and 5xx with backoff, then dead-letters at max_tentativas; a 400 is erro at once', async () => {
     const retried = await enqueue(await lead(PHONE_A));
     const rejected = await enqueue(await lead(PHONE_B), 'texto', { prioridade: 1 });
-    evolution.respondWith(fakeReply.tooManyRequests(), fakeReply.badRequest());
-    const { run, clock } = await worker({ WORKER_CONCURRENCY: '1' });
+    fila.evolution.respondWith(fakeReply.tooManyRequests(), fakeReply.badRequest());
+    const { run, clock } = await fila.worker({ WORKER_CONCURRENCY: '1' });
     await run();
-    let row = await message(retried);
+    let row = await fila.message(retried);
     expect(row).toMatchObject({ status: 'pendente', tentativas: 1 });
     const firstDelay = row.agendar_para.getTime() - clock.now().getTime();
     expect(firstDelay).toBeGreaterThanOrEqual(2 * 60_000);
     expect(firstDelay).toBeLessThanOrEqual(2.4 * 60_000);
-    expect(await message(rejected)).toMatchObject({ status: 'erro', tentativas: 1 });
-    expect((await message(rejected)).erro).toMatch(/^permanent: HTTP 400/);
+    expect(await fila.message(rejected)).toMatchObject({ status: 'erro', tentativas: 1 });
+    expect((await fila.message(rejected)).erro).toMatch(/^permanent: HTTP 400/);
 
-    evolution.respondWith(fakeReply.serverError(503));
+    fila.evolution.respondWith(fakeReply.serverError(503));
     clock.set(row.agendar_para);
     await run();
-    row = await message(retried);
+    row = await fila.message(retried);
     expect(row).toMatchObject({ status: 'pendente', tentativas: 2 });
     expect(row.agendar_para.getTime() - clock.now().getTime()).toBeGreaterThanOrEqual(4 * 60_000);
 
-    evolution.respondWith(fakeReply.serverError(500));
+    fila.evolution.respondWith(fakeReply.serverError(500));
     clock.set(row.agendar_para);
     await run();
-    row = await message(retried);
+    row = await fila.message(retried);
     expect(row).toMatchObject({ status: 'erro', tentativas: 3 });
     expect(row.erro).toMatch(/^dead_letter after 3 attempts: temporary: HTTP 500/);
-    expect(evolution.received(PHONE_A)).toBe(3);
+    expect(fila.evolution.received(PHONE_A)).toBe(3);
   });
 
   it('opens the circuit after 5 consecutive failures: the rest wait 5 minutes without an attempt', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) ids.push(await enqueue(await lead(`55119000001${10 + i}`)));
-    evolution.respondAlways(fakeReply.serverError(502));
-    await (await worker({ WORKER_CONCURRENCY: '1', EVOLUTION_INSTANCE: 'numero1' })).run();
-    const rows = await Promise.all(ids.map(message));
-    expect(evolution.requests).toHaveLength(5);
+    fila.evolution.respondAlways(fakeReply.serverError(502));
+    await (await fila.worker({ WORKER_CONCURRENCY: '1', EVOLUTION_INSTANCE: 'numero1' })).run();
+    const rows = await Promise.all(ids.map((id) => fila.message(id)));
+    expect(fila.evolution.requests).toHaveLength(5);
     expect(rows.filter((row) => row.tentativas === 1)).toHaveLength(5);
     const deferred = rows.filter((row) => row.erro === 'circuit_open');
     expect(deferred).toHaveLength(3);
@@ -255,19 +186,19 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
   it('keeps claiming while batches come back full, and two replicas never send a row twice', async () => {
     const leadIds: string[] = [];
     for (let i = 0; i < 30; i++) leadIds.push(await lead(`551190001${String(i).padStart(4, '0')}`));
-    await db.sql.query(
+    await fila.db.sql.query(
       `INSERT INTO fila_mensagens (lead_id, conteudo, tipo, agendar_para)
        SELECT ($1::uuid[])[1 + (g % 30)], 'mensagem ' || g, 'oferta', '2026-03-02T12:00:00Z' FROM generate_series(1, 330) g`,
       [leadIds],
     );
-    const a = await worker();
-    const b = await worker();
+    const a = await fila.worker();
+    const b = await fila.worker();
     const [first, second] = await Promise.all([a.run(), b.run()]);
     expect(first.itemsProcessed + second.itemsProcessed).toBe(330);
-    expect(evolution.requests).toHaveLength(330);
-    const texts = evolution.requests.map((request) => (request.body as { text: string }).text);
+    expect(fila.evolution.requests).toHaveLength(330);
+    const texts = fila.evolution.requests.map((request) => (request.body as { text: string }).text);
     expect(new Set(texts).size).toBe(330);
-    const { rows } = await db.sql.query(
+    const { rows } = await fila.db.sql.query(
       `SELECT status, count(*)::int AS n FROM fila_mensagens GROUP BY status`,
     );
     expect(rows).toEqual([{ status: 'enviada', n: 330 }]);
@@ -276,33 +207,35 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
   it('claims QUEUE_BATCH_SIZE rows at a time; every batch is written, lead counters too, before the run ends', async () => {
     const leadId = await lead(PHONE_A);
     for (let i = 0; i < 10; i++) await enqueue(leadId, `mensagem ${i}`);
-    const { run } = await worker({ QUEUE_BATCH_SIZE: '4' });
+    const { run } = await fila.worker({ QUEUE_BATCH_SIZE: '4' });
     const outcome = await run();
     expect(outcome).toMatchObject({ status: 'success', itemsProcessed: 10, details: { batches: 3 } });
-    expect(evolution.requests).toHaveLength(10);
-    const { rows } = await db.sql.query(
+    expect(fila.evolution.requests).toHaveLength(10);
+    const { rows } = await fila.db.sql.query(
       `SELECT status, count(*)::int AS n FROM fila_mensagens GROUP BY status`,
     );
     expect(rows).toEqual([{ status: 'enviada', n: 10 }]);
-    const { rows: leads } = await db.sql.query(`SELECT contatos_semana FROM leads WHERE id = $1`, [leadId]);
+    const { rows: leads } = await fila.db.sql.query(`SELECT contatos_semana FROM leads WHERE id = $1`, [
+      leadId,
+    ]);
     expect(leads[0].contatos_semana).toBe(10);
   });
 
   it('a final write that fails fails the run; its rows stay processando, send started, for the reaper', async () => {
     const leadId = await lead(PHONE_A);
     const ids = [await enqueue(leadId, 'um'), await enqueue(leadId, 'dois')];
-    await db.sql.query(`
+    await fila.db.sql.query(`
       CREATE FUNCTION reject_sent_rows() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW.status = 'enviada' THEN RAISE EXCEPTION 'disk full'; END IF; RETURN NEW; END $$;
       CREATE TRIGGER reject_sent BEFORE UPDATE ON fila_mensagens FOR EACH ROW EXECUTE FUNCTION reject_sent_rows();`);
     try {
-      const outcome = await (await worker({ QUEUE_BATCH_SIZE: '4' })).run();
+      const outcome = await (await fila.worker({ QUEUE_BATCH_SIZE: '4' })).run();
       expect(outcome.status).toBe('error');
-      expect(evolution.requests).toHaveLength(2);
+      expect(fila.evolution.requests).toHaveLength(2);
     } finally {
-      await db.sql.query('DROP TRIGGER reject_sent ON fila_mensagens; DROP FUNCTION reject_sent_rows()');
+      await fila.db.sql.query('DROP TRIGGER reject_sent ON fila_mensagens; DROP FUNCTION reject_sent_rows()');
     }
-    const { rows } = await db.sql.query(
+    const { rows } = await fila.db.sql.query(
       `SELECT status, envio_iniciado_em IS NOT NULL AS started FROM fila_mensagens WHERE id = ANY($1::uuid[])`,
       [ids],
     );
@@ -317,22 +250,22 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     const maybeSent = await enqueue(await lead(PHONE_B));
     const atLimit = await enqueue(await lead('5511900000003'), 'x', { tentativas: 2 });
     const stuckSince = '2026-03-02T12:50:00Z'; // older than JOB_TIMEOUT (300 s) + 60 s
-    await db.sql.query(`UPDATE fila_mensagens SET status = 'processando', processando_desde = $1`, [
+    await fila.db.sql.query(`UPDATE fila_mensagens SET status = 'processando', processando_desde = $1`, [
       stuckSince,
     ]);
-    await db.sql.query(`UPDATE fila_mensagens SET envio_iniciado_em = $1 WHERE id = $2`, [
+    await fila.db.sql.query(`UPDATE fila_mensagens SET envio_iniciado_em = $1 WHERE id = $2`, [
       stuckSince,
       maybeSent,
     ]);
-    const { run } = await worker();
+    const { run } = await fila.worker();
     const outcome = await run();
     expect(outcome.details).toMatchObject({ reclaimed: { requeued: 1, deadLettered: 1, unknown: 1 } });
-    expect(await message(neverSent)).toMatchObject({ status: 'enviada', tentativas: 1 });
-    const flagged = await message(maybeSent);
+    expect(await fila.message(neverSent)).toMatchObject({ status: 'enviada', tentativas: 1 });
+    const flagged = await fila.message(maybeSent);
     expect(flagged).toMatchObject({ status: 'erro', tentativas: 1 });
     expect(flagged.erro).toMatch(/^send_outcome_unknown/);
-    expect((await message(atLimit)).status).toBe('erro');
-    expect(evolution.requests.map((request) => request.recipient)).toEqual([PHONE_A]);
+    expect((await fila.message(atLimit)).status).toBe('erro');
+    expect(fila.evolution.requests.map((request) => request.recipient)).toEqual([PHONE_A]);
   });
 
   it('cancels campaign rows pending for more than 24 h', async () => {
@@ -344,17 +277,17 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
       tipo: 'campanha',
       created_at: '2026-03-02T12:00:00Z',
     });
-    await (await worker()).run();
-    expect(await message(old)).toMatchObject({ status: 'cancelada', erro: 'expired' });
-    expect(await message(fresh)).toMatchObject({ status: 'enviada' });
+    await (await fila.worker()).run();
+    expect(await fila.message(old)).toMatchObject({ status: 'cancelada', erro: 'expired' });
+    expect(await fila.message(fresh)).toMatchObject({ status: 'enviada' });
   });
 
   it('with Redis unreachable sends nothing, loses nothing, reports stale, and sends once it is back', async () => {
     const id = await enqueue(await lead(PHONE_A));
-    const down = await worker({ REDIS_URL: 'redis://127.0.0.1:1' });
+    const down = await fila.worker({ REDIS_URL: 'redis://127.0.0.1:1' });
     const report = await down.context.get(FilaRepository).claim(10, down.clock.now());
     expect(report).toHaveLength(1);
-    await db.sql.query(`UPDATE fila_mensagens SET status = 'pendente', processando_desde = NULL`);
+    await fila.db.sql.query(`UPDATE fila_mensagens SET status = 'pendente', processando_desde = NULL`);
     // straight through the service: the runner itself needs Redis for its lock
     const result = await down.context.get(FilaService).processQueue({
       jobName: 'process_queue',
@@ -368,16 +301,16 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(String(result.details?.paused)).toMatch(/rate limiter unavailable/);
     expect(await down.context.get(FilaHealth).state()).toBe('stale');
     expect(down.context.get(FilaHealth).reason()).toMatch(/^sending paused: Redis unreachable/);
-    expect(await message(id)).toMatchObject({ status: 'pendente', tentativas: 0 });
-    expect(evolution.requests).toHaveLength(0);
-    await (await worker()).run();
-    expect(await message(id)).toMatchObject({ status: 'enviada' });
+    expect(await fila.message(id)).toMatchObject({ status: 'pendente', tentativas: 0 });
+    expect(fila.evolution.requests).toHaveLength(0);
+    await (await fila.worker()).run();
+    expect(await fila.message(id)).toMatchObject({ status: 'enviada' });
   }, 20_000);
 
   it('health is the same on every replica: healthy after any replica polled, stale when polls stop', async () => {
     const clock = new FakeClock(MONDAY_10H);
-    const polling = await worker({ QUEUE_POLL_INTERVAL: '30', JOB_TIMEOUT: '60' }, clock);
-    const idle = await worker({ QUEUE_POLL_INTERVAL: '30', JOB_TIMEOUT: '60' }, clock);
+    const polling = await fila.worker({ QUEUE_POLL_INTERVAL: '30', JOB_TIMEOUT: '60' }, clock);
+    const idle = await fila.worker({ QUEUE_POLL_INTERVAL: '30', JOB_TIMEOUT: '60' }, clock);
     await polling.run();
     clock.advance(100_000); // under 3 × 30 s + 60 s since the last successful poll
     expect(await idle.context.get(FilaHealth).state()).toBe('healthy');
@@ -399,10 +332,10 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
       tentativas: 3,
       erro: 'dead_letter',
     });
-    const { context, clock, run } = await worker();
+    const { context, clock, run } = await fila.worker();
     expect(await context.get(FilaRepository).redrive([dead], clock.now())).toBe(1);
     await run();
-    expect(await message(dead)).toMatchObject({ status: 'enviada', tentativas: 0 });
-    expect(await message(other)).toMatchObject({ status: 'erro', tentativas: 3 });
+    expect(await fila.message(dead)).toMatchObject({ status: 'enviada', tentativas: 0 });
+    expect(await fila.message(other)).toMatchObject({ status: 'erro', tentativas: 3 });
   });
 });
