@@ -1,10 +1,7 @@
-import { HttpJsonClient } from '../../src/whatsapp/http-json-client';
 import { MetaCloudProvider } from '../../src/whatsapp/meta/meta-cloud.provider';
-import type { SendResult } from '../../src/whatsapp/whatsapp-provider';
 import { FakeMetaServer } from '../fakes/fake-meta-server';
 import { fakeReply } from '../fakes/fake-reply';
-import { FakeClock } from '../utils/fake-clock';
-import { testConfig } from '../utils/test-config';
+import { sharedCases, urlOfStoppedServer, useProviderHarness } from './provider-harness';
 
 const TOKEN = 'EAAGmeta-secret-access-token-abcdef';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -12,41 +9,23 @@ const PHONE = '5521998887766';
 const TEXT = 'Bom dia! Confirma o plantão de sábado no Hospital São Lucas?';
 
 describe('MetaCloudProvider against a fake Cloud API', () => {
-  const server = new FakeMetaServer({ accessToken: TOKEN, phoneNumberId: PHONE_NUMBER_ID });
-  const clock = new FakeClock('2026-03-02T12:00:00Z');
-  let http: HttpJsonClient;
-  let provider: MetaCloudProvider;
-
-  const build = (overrides: Record<string, string> = {}) =>
-    new MetaCloudProvider(
-      testConfig({
-        WHATSAPP_PROVIDER: 'meta',
-        META_API_URL: `${server.url}/v21.0`,
-        META_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-        META_ACCESS_TOKEN: TOKEN,
-        ...overrides,
-      }),
-      http,
-      clock,
-    );
-
-  beforeAll(async () => {
-    await server.start();
-    http = new HttpJsonClient({ timeoutMs: 200, maxSockets: 64 });
-    provider = build();
+  const meta = useProviderHarness({
+    server: new FakeMetaServer({ accessToken: TOKEN, phoneNumberId: PHONE_NUMBER_ID }),
+    provider: MetaCloudProvider,
+    env: (serverUrl) => ({
+      WHATSAPP_PROVIDER: 'meta',
+      META_API_URL: `${serverUrl}/v21.0`,
+      META_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      META_ACCESS_TOKEN: TOKEN,
+    }),
+    message: { to: PHONE, text: TEXT, instance: null },
   });
-  afterAll(async () => {
-    http.close();
-    await server.close();
-  });
-  beforeEach(() => server.reset());
-
-  const send = (): Promise<SendResult> => provider.send({ to: PHONE, text: TEXT, instance: null });
+  const server = meta.server;
 
   it('posts to {META_API_URL}/{phone number id}/messages with the bearer token and returns messages[0].id', async () => {
     server.respondWith(fakeReply.ok('wamid.HBgLNTUyMTk5ODg4Nzc2NhUCABEYEjA'));
 
-    await expect(send()).resolves.toEqual({
+    await expect(meta.send()).resolves.toEqual({
       kind: 'sent',
       providerMessageId: 'wamid.HBgLNTUyMTk5ODg4Nzc2NhUCABEYEjA',
     });
@@ -68,8 +47,8 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
   });
 
   it('has one sending number: the phone number id', () => {
-    expect(provider.name).toBe('meta');
-    expect(provider.sendingNumbers()).toEqual([PHONE_NUMBER_ID]);
+    expect(meta.provider.name).toBe('meta');
+    expect(meta.provider.sendingNumbers()).toEqual([PHONE_NUMBER_ID]);
   });
 
   it.each([
@@ -78,16 +57,7 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
       fakeReply.tooManyRequests('5'),
       { kind: 'temporary_failure', retryAfterMs: 5_000 },
     ],
-    [
-      '500',
-      fakeReply.serverError(500),
-      { kind: 'temporary_failure', reason: expect.stringContaining('HTTP 500') },
-    ],
-    [
-      '503',
-      fakeReply.serverError(503),
-      { kind: 'temporary_failure', reason: expect.stringContaining('HTTP 503') },
-    ],
+    ...sharedCases.serverErrors,
     [
       '400 (recipient not allowed)',
       fakeReply.badRequest({
@@ -105,20 +75,10 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
       fakeReply.badRequest({ error: { message: '(#131056) pair rate limit hit', code: 131056 } }),
       { kind: 'temporary_failure' },
     ],
-    [
-      '200 without messages[0].id',
-      fakeReply.okWithoutId(),
-      { kind: 'permanent_failure', reason: 'no message id in reply (HTTP 200)' },
-    ],
-    ['a hang (timeout)', fakeReply.hang(), { kind: 'temporary_failure', reason: 'timeout after 200 ms' }],
-    [
-      'a closed socket',
-      fakeReply.closeSocket(),
-      { kind: 'temporary_failure', reason: expect.stringMatching(/^network error: /) },
-    ],
+    sharedCases.okWithoutId('messages[0].id'),
+    ...sharedCases.connectionFailures,
   ])('classifies %s', async (_name, reply, expected) => {
-    server.respondWith(reply);
-    const result = await send();
+    const result = await meta.sendAnswered(reply);
     expect(result).toEqual(expect.objectContaining(expected));
     expect(JSON.stringify(result)).not.toContain(TOKEN);
     expect(server.requests).toHaveLength(1);
@@ -126,11 +86,7 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
 
   it('an expired token is a permanent 401 whose reason never quotes a token', async () => {
     const expired = 'EAAGexpired-token-zyxwvu-987';
-    const result = await build({ META_ACCESS_TOKEN: expired }).send({
-      to: PHONE,
-      text: TEXT,
-      instance: null,
-    });
+    const result = await meta.sendWith({ META_ACCESS_TOKEN: expired });
     expect(result).toMatchObject({ kind: 'permanent_failure', reason: expect.stringContaining('HTTP 401') });
     expect(result).toMatchObject({ reason: expect.stringContaining('Invalid OAuth access token') });
     expect(JSON.stringify(result)).not.toContain(expired);
@@ -138,8 +94,7 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
   });
 
   it('never quotes the token even when an error echoes it back', async () => {
-    server.respondWith(fakeReply.status(403, `forbidden for Bearer ${TOKEN}`));
-    const result = await send();
+    const result = await meta.sendAnswered(fakeReply.status(403, `forbidden for Bearer ${TOKEN}`));
     expect(result).toEqual({
       kind: 'permanent_failure',
       reason: 'HTTP 403: forbidden for Bearer [REDACTED]',
@@ -147,10 +102,8 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
   });
 
   it('a refused connection is temporary', async () => {
-    const closed = await new FakeMetaServer().start();
-    const url = closed.url;
-    await closed.close();
-    const result = await build({ META_API_URL: url }).send({ to: PHONE, text: TEXT, instance: null });
+    const url = await urlOfStoppedServer(new FakeMetaServer());
+    const result = await meta.sendWith({ META_API_URL: url });
     expect(result).toEqual({ kind: 'temporary_failure', reason: 'network error: ECONNREFUSED' });
   });
 });
