@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
-import { FakeHttpServer } from '../../test/domain-workers/fake-http-server';
+import { useFakeHttpServer } from '../../test/domain-workers/fake-http-server';
 import { FakeClock } from '../../test/utils/fake-clock';
 import { testConfig } from '../../test/utils/test-config';
 import { testRedisPrefix } from '../../test/utils/test-context';
@@ -15,8 +15,7 @@ import { SlackNotifier } from './slack.notifier';
 import { SLACK_TIMEOUT_MS } from './slack.constants';
 
 describe('Slack notifications (Slack over HTTP, Redis)', () => {
-  let slack: FakeHttpServer;
-  let slackUrl: string;
+  const slack = useFakeHttpServer();
   const clock = new FakeClock('2026-03-10T13:00:00Z');
   const modules: TestingModule[] = [];
 
@@ -32,21 +31,14 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
     return module;
   }
 
-  beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    slack = new FakeHttpServer();
-    slackUrl = await slack.start();
-  });
+  beforeAll(() => Logger.overrideLogger(['error']));
 
   afterAll(async () => {
     for (const module of modules) await module.close();
-    await slack?.stop();
   });
 
-  beforeEach(() => slack.reset());
-
   it('posts JSON with a text field to the webhook', async () => {
-    const notifier = (await replica({ SLACK_WEBHOOK_URL: slackUrl })).get(SlackNotifier);
+    const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
     expect(await notifier.notify({ text: 'olá' })).toEqual({ delivered: true, attempts: 1 });
     expect(slack.requests).toEqual([
       expect.objectContaining({ method: 'POST', path: '/hook', body: { text: 'olá' } }),
@@ -54,7 +46,7 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
   });
 
   it('retries once after a 5xx, and gives up after the second failure', async () => {
-    const notifier = (await replica({ SLACK_WEBHOOK_URL: slackUrl })).get(SlackNotifier);
+    const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
     slack.answerNext({ status: 503 });
     expect(await notifier.notify({ text: 'a' })).toEqual({ delivered: true, attempts: 2 });
     slack.answerNext({ status: 500 }, { status: 502 }, { status: 200 });
@@ -68,7 +60,7 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
   });
 
   it('does not retry a 4xx', async () => {
-    const notifier = (await replica({ SLACK_WEBHOOK_URL: slackUrl })).get(SlackNotifier);
+    const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
     slack.answerNext({ status: 404, body: 'no_service' });
     expect(await notifier.notify({ text: 'a' })).toMatchObject({ delivered: false, attempts: 1 });
     expect(slack.requests).toHaveLength(1);
@@ -77,7 +69,7 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
   it(
     'gives up on a webhook that does not answer in time',
     async () => {
-      const notifier = (await replica({ SLACK_WEBHOOK_URL: slackUrl })).get(SlackNotifier);
+      const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
       slack.answer({ status: 200, delayMs: SLACK_TIMEOUT_MS + 1_000 });
       expect(await notifier.notify({ text: 'a' })).toMatchObject({
         delivered: false,
@@ -94,7 +86,7 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
 
   it('posts an alert kind once per cooldown across replicas sharing Redis', async () => {
     const env = {
-      SLACK_WEBHOOK_URL: slackUrl,
+      SLACK_WEBHOOK_URL: slack.url,
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: testRedisPrefix('dw_slack'),
     };
@@ -114,7 +106,7 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
   });
 
   it('keeps the cooldown in the process when REDIS_URL is unset', async () => {
-    const notifier = (await replica({ SLACK_WEBHOOK_URL: slackUrl })).get(SlackNotifier);
+    const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
     expect(await notifier.alert('local', 'x', 60_000)).toMatchObject({ delivered: true });
     expect(await notifier.alert('local', 'x', 60_000)).toEqual({ delivered: false, reason: 'cooldown' });
     clock.advance(60_001);

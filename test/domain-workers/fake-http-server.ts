@@ -32,9 +32,13 @@ export class FakeHttpServer {
     this.server.keepAliveTimeout = 1_000;
   }
 
+  /** where to send requests; valid after start() */
+  url = '';
+
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+    return this.url;
   }
 
   async stop(): Promise<void> {
@@ -76,4 +80,13 @@ export class FakeHttpServer {
     response.writeHead(reply.status, { 'content-type': reply.contentType ?? 'text/plain' });
     response.end(reply.body ?? '');
   }
+}
+
+/** A FakeHttpServer listening for the enclosing describe, its requests and answers reset before each test. */
+export function useFakeHttpServer(): FakeHttpServer {
+  const server = new FakeHttpServer();
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  beforeEach(() => server.reset());
+  return server;
 }

@@ -1,13 +1,8 @@
-import { Logger } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
-import { domainTestGlobals } from '../../../test/domain-workers/domain-test-globals';
-import { FakeHttpServer } from '../../../test/domain-workers/fake-http-server';
+import { useFakeHttpServer } from '../../../test/domain-workers/fake-http-server';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
-import { createTestDatabase, TestDatabase } from '../../../test/utils/test-database';
-import { JobLogger } from '../../scheduler/job-logger';
+import { useWorkerHarness } from '../../../test/utils/test-context';
 import { JobNames } from '../../scheduler/job-names';
-import type { JobContext } from '../../scheduler/job.types';
 import { DailyReportModule } from './daily-report.module';
 import { DailyReportWorker } from './daily-report.worker';
 
@@ -20,42 +15,24 @@ const BEFORE = '2026-03-10T02:59:59Z'; // Monday 23:59:59 local, already Tuesday
 const AFTER = '2026-03-11T03:00:00Z';
 
 describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
-  let db: TestDatabase;
-  let slack: FakeHttpServer;
-  let slackUrl: string;
   const clock = new FakeClock(NOW);
-  const modules: TestingModule[] = [];
+  const harness = useWorkerHarness({ database: 'dw_daily_report', jobName: JobNames.dailyReport, clock });
+  const slack = useFakeHttpServer();
 
   async function compileWorker(env: Record<string, string>): Promise<DailyReportWorker> {
     const config = testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo', ...env });
-    const module = await Test.createTestingModule({
-      imports: [domainTestGlobals(db.url, config, clock), DailyReportModule],
-    }).compile();
-    await module.init();
-    modules.push(module);
-    return module.get(DailyReportWorker);
-  }
-
-  function context(): JobContext {
-    return {
-      jobName: JobNames.dailyReport,
-      executionId: 'test-exec',
-      trigger: 'manual',
-      signal: new AbortController().signal,
-      logger: new JobLogger(JobNames.dailyReport, 'test-exec'),
-      clock,
-    };
+    return (await harness.compile(config, [DailyReportModule])).get(DailyReportWorker);
   }
 
   async function seedDay() {
-    const { rows } = await db.sql.query<{ id: string }>(
+    const { rows } = await harness.db.sql.query<{ id: string }>(
       `INSERT INTO leads (telefone, last_inbound_at) VALUES ('5511900000001', $1), ('5511900000002', $2), ('5511900000003', $3)
        RETURNING id`,
       [INSIDE_FIRST, INSIDE_LAST, BEFORE],
     );
     const lead = rows[0].id;
     const message = (status: string, at: string, extra: Record<string, unknown> = {}) =>
-      db.sql.query(
+      harness.db.sql.query(
         `INSERT INTO fila_mensagens (lead_id, conteudo, tipo, status, enviada_em, updated_at, created_at, agendar_para)
          VALUES ($1, 'x', 'campanha', $2, $3, $4, $5, $6)`,
         [
@@ -81,14 +58,14 @@ describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
     });
     await message('pendente', '2026-03-11T10:00:00Z');
 
-    const vaga = await db.sql.query<{ id: string }>(
+    const vaga = await harness.db.sql.query<{ id: string }>(
       `INSERT INTO vagas (hospital, mensagem_grupo_id, created_at) VALUES
          ('A', gen_random_uuid(), $1), ('B', gen_random_uuid(), $2), ('C', gen_random_uuid(), $3), ('manual', NULL, $1)
        RETURNING id`,
       [INSIDE_FIRST, INSIDE_LAST, AFTER],
     );
     const vagaId = vaga.rows[0].id;
-    await db.sql.query(
+    await harness.db.sql.query(
       `INSERT INTO handoffs (lead_id, vaga_id, status, created_at, respondido_em, expired_at) VALUES
          ($1, $2, 'pending', $3, NULL, NULL),
          ($1, $2, 'confirmed', $4, $3, NULL),
@@ -96,7 +73,7 @@ describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
          ($1, $2, 'expired', $4, NULL, $6)`,
       [lead, vagaId, INSIDE_LAST, BEFORE, INSIDE_FIRST, AFTER],
     );
-    await db.sql.query(
+    await harness.db.sql.query(
       `INSERT INTO job_executions (job_name, status, started_at) VALUES
          ('process_queue', 'error', $1), ('process_queue', 'timeout', $2), ('sync_briefing', 'error', $1),
          ('sync_briefing', 'error', $3), ('daily_report', 'success', $1)`,
@@ -104,31 +81,17 @@ describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
     );
   }
 
-  beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    db = await createTestDatabase('dw_daily_report');
-    slack = new FakeHttpServer();
-    slackUrl = await slack.start();
-  });
-
-  afterAll(async () => {
-    for (const module of modules) await module.close();
-    await slack?.stop();
-    await db?.drop();
-  });
-
   beforeEach(async () => {
-    slack.reset();
-    await db.sql.query(
+    await harness.db.sql.query(
       'TRUNCATE relatorios_diarios, job_executions, handoffs, fila_mensagens, vagas, leads CASCADE',
     );
   });
 
   it("counts yesterday's local day, stores the row and posts it to Slack once", async () => {
-    const worker = await compileWorker({ SLACK_WEBHOOK_URL: slackUrl });
+    const worker = await compileWorker({ SLACK_WEBHOOK_URL: slack.url });
     await seedDay();
 
-    const result = await worker.run(context());
+    const result = await worker.run(harness.jobContext());
 
     const expected = {
       data: '2026-03-10',
@@ -140,7 +103,7 @@ describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
       filaAgora: 1,
     };
     expect(result.details).toEqual({ ...expected, slack: 'posted' });
-    const { rows } = await db.sql.query(
+    const { rows } = await harness.db.sql.query(
       'SELECT data::text, metricas, texto, enviado_slack_em FROM relatorios_diarios',
     );
     expect(rows).toEqual([
@@ -152,19 +115,19 @@ describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
     expect(rows[0].texto).toContain('process_queue (2), sync_briefing (1)');
 
     // a re-run (catch-up, operator) refreshes the row but does not post again
-    expect((await worker.run(context())).details).toMatchObject({ slack: 'already posted' });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ slack: 'already posted' });
     expect(slack.requests).toHaveLength(1);
   });
 
   it('logs instead of posting when Slack is not configured, and retries a failed post on the next run', async () => {
     const unconfigured = await compileWorker({});
-    expect((await unconfigured.run(context())).details).toMatchObject({ slack: 'not_configured' });
+    expect((await unconfigured.run(harness.jobContext())).details).toMatchObject({ slack: 'not_configured' });
 
-    await db.sql.query('TRUNCATE relatorios_diarios');
-    const worker = await compileWorker({ SLACK_WEBHOOK_URL: slackUrl });
+    await harness.db.sql.query('TRUNCATE relatorios_diarios');
+    const worker = await compileWorker({ SLACK_WEBHOOK_URL: slack.url });
     slack.answer({ status: 500 });
-    expect((await worker.run(context())).details).toMatchObject({ slack: 'failed' });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ slack: 'failed' });
     slack.answer({ status: 200 });
-    expect((await worker.run(context())).details).toMatchObject({ slack: 'posted' });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ slack: 'posted' });
   });
 });

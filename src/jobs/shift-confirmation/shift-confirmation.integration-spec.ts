@@ -1,59 +1,24 @@
-import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { createTestDatabase, TestDatabase } from '../../../test/utils/test-database';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
-import { Clock } from '../../common/clock';
-import { AppConfig } from '../../config/app-config';
-import { PrismaService } from '../../database/prisma.service';
-import { JobLogger } from '../../scheduler/job-logger';
+import { useWorkerHarness } from '../../../test/utils/test-context';
 import { JobNames } from '../../scheduler/job-names';
-import type { JobContext } from '../../scheduler/job.types';
 import { ShiftConfirmationModule } from './shift-confirmation.module';
 import { ShiftConfirmationWorker } from './shift-confirmation.worker';
 
 // Tuesday 2026-03-10, 10:00 in São Paulo (UTC-3)
 const NOW = new Date('2026-03-10T13:00:00Z');
 
-@Module({})
-class ShiftConfirmationTestGlobals {}
-
 describe('shift_confirmation (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let clock: FakeClock;
-  const modules: TestingModule[] = [];
+  const clock = new FakeClock(NOW);
+  const harness = useWorkerHarness({
+    database: 'shift_confirmation',
+    jobName: JobNames.shiftConfirmation,
+    clock,
+  });
 
-  /** Each compiled module has its own PrismaService (its own pool), as two replicas would. */
   async function compileWorker(): Promise<ShiftConfirmationWorker> {
-    const globals: DynamicModule = {
-      module: ShiftConfirmationTestGlobals,
-      global: true,
-      providers: [
-        {
-          provide: PrismaService,
-          useFactory: () => new PrismaService(new PrismaPg({ connectionString: db.url })),
-        },
-        { provide: AppConfig, useValue: testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo' }) },
-        { provide: Clock, useValue: clock },
-      ],
-      exports: [PrismaService, AppConfig, Clock],
-    };
-    const module = await Test.createTestingModule({ imports: [globals, ShiftConfirmationModule] }).compile();
-    await module.init();
-    modules.push(module);
-    return module.get(ShiftConfirmationWorker);
-  }
-
-  function context(signal = new AbortController().signal): JobContext {
-    return {
-      jobName: JobNames.shiftConfirmation,
-      executionId: 'test-exec',
-      trigger: 'manual',
-      signal,
-      logger: new JobLogger(JobNames.shiftConfirmation, 'test-exec'),
-      clock,
-    };
+    const config = testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo' });
+    return (await harness.compile(config, [ShiftConfirmationModule])).get(ShiftConfirmationWorker);
   }
 
   async function insertVaga(
@@ -63,7 +28,7 @@ describe('shift_confirmation (PostgreSQL)', () => {
     horaFim: string | null,
     status = 'reservada',
   ): Promise<string> {
-    const { rows } = await db.sql.query<{ id: string }>(
+    const { rows } = await harness.db.sql.query<{ id: string }>(
       `INSERT INTO vagas (hospital, data, hora_inicio, hora_fim, status) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
       [hospital, data, horaInicio, horaFim, status],
     );
@@ -71,14 +36,14 @@ describe('shift_confirmation (PostgreSQL)', () => {
   }
 
   async function statuses(): Promise<Record<string, string>> {
-    const { rows } = await db.sql.query<{ hospital: string; status: string }>(
+    const { rows } = await harness.db.sql.query<{ hospital: string; status: string }>(
       'SELECT hospital, status FROM vagas',
     );
     return Object.fromEntries(rows.map((row) => [row.hospital, row.status]));
   }
 
   async function auditRows() {
-    const { rows } = await db.sql.query(
+    const { rows } = await harness.db.sql.query(
       `SELECT v.hospital, a.status_anterior, a.status_novo, a.origem, a.motivo
        FROM vagas_auditoria a JOIN vagas v ON v.id = a.vaga_id ORDER BY v.hospital`,
     );
@@ -88,20 +53,12 @@ describe('shift_confirmation (PostgreSQL)', () => {
   let worker: ShiftConfirmationWorker;
 
   beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    db = await createTestDatabase('shift_confirmation');
-    clock = new FakeClock(NOW);
     worker = await compileWorker();
-  });
-
-  afterAll(async () => {
-    for (const module of modules) await module.close();
-    await db?.drop();
   });
 
   beforeEach(async () => {
     clock.set(NOW);
-    await db.sql.query('TRUNCATE vagas, vagas_auditoria CASCADE');
+    await harness.db.sql.query('TRUNCATE vagas, vagas_auditoria CASCADE');
   });
 
   it('moves only reserved shifts that ended more than 2 h ago, in local time, with an audit row each', async () => {
@@ -121,7 +78,7 @@ describe('shift_confirmation (PostgreSQL)', () => {
     await insertVaga('malformed end', '2026-03-01', '08:00', 'meio-dia');
     await insertVaga('no start', '2026-03-09', null, '12:00');
 
-    const result = await worker.run(context());
+    const result = await worker.run(harness.jobContext());
 
     const moved = [
       'ended 3 h ago',
@@ -161,34 +118,38 @@ describe('shift_confirmation (PostgreSQL)', () => {
 
   it('moves a shift once 2 h have passed since it ended, on a later run', async () => {
     await insertVaga('ended 1 h ago', '2026-03-10', '05:00', '09:00');
-    expect((await worker.run(context())).itemsProcessed).toBe(0);
+    expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0);
     clock.advance(60 * 60_000);
-    expect((await worker.run(context())).itemsProcessed).toBe(0); // exactly 2 h: not yet
+    expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0); // exactly 2 h: not yet
     clock.advance(60_000);
-    expect((await worker.run(context())).itemsProcessed).toBe(1);
+    expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(1);
     expect(await statuses()).toEqual({ 'ended 1 h ago': 'pendente_confirmacao' });
   });
 
   it('moves nothing and audits nothing on a second run', async () => {
     await insertVaga('ended 3 h ago', '2026-03-10', '03:00', '07:00');
     await insertVaga('night shift from yesterday', '2026-03-09', '19:00', '07:00');
-    expect((await worker.run(context())).itemsProcessed).toBe(2);
+    expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(2);
     clock.advance(30 * 60_000);
-    expect((await worker.run(context())).itemsProcessed).toBe(0);
+    expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0);
     expect(await auditRows()).toHaveLength(2);
   });
 
   it('moves and audits each shift once when runs overlap (two replicas)', async () => {
     const other = await compileWorker();
-    await db.sql.query(
+    await harness.db.sql.query(
       `INSERT INTO vagas (hospital, data, hora_inicio, hora_fim, status)
        SELECT 'shift ' || n, DATE '2026-03-08', '08:00', '20:00', 'reservada' FROM generate_series(1, 1200) n`,
     );
 
-    const results = await Promise.all([worker.run(context()), other.run(context()), worker.run(context())]);
+    const results = await Promise.all([
+      worker.run(harness.jobContext()),
+      other.run(harness.jobContext()),
+      worker.run(harness.jobContext()),
+    ]);
 
     expect(results.reduce((sum, result) => sum + result.itemsProcessed, 0)).toBe(1200);
-    const { rows } = await db.sql.query(
+    const { rows } = await harness.db.sql.query(
       `SELECT (SELECT count(*)::int FROM vagas WHERE status = 'pendente_confirmacao') AS moved,
               (SELECT count(*)::int FROM vagas_auditoria) AS audits,
               (SELECT count(DISTINCT vaga_id)::int FROM vagas_auditoria) AS audited`,
@@ -200,7 +161,7 @@ describe('shift_confirmation (PostgreSQL)', () => {
     await insertVaga('ended 3 h ago', '2026-03-10', '03:00', '07:00');
     const controller = new AbortController();
     controller.abort();
-    const result = await worker.run(context(controller.signal));
+    const result = await worker.run(harness.jobContext(controller.signal));
     expect(result).toMatchObject({ itemsProcessed: 0, details: { moved: 0, aborted: true } });
     expect(await statuses()).toEqual({ 'ended 3 h ago': 'reservada' });
   });

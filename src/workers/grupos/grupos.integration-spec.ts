@@ -1,27 +1,16 @@
-import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GRUPOS_CORPUS } from '../../../test/fixtures/grupos/corpus';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
-import { createTestDatabase, TestDatabase } from '../../../test/utils/test-database';
-import { Clock } from '../../common/clock';
-import { AppConfig } from '../../config/app-config';
-import { PrismaService } from '../../database/prisma.service';
-import { JobLogger } from '../../scheduler/job-logger';
+import { useWorkerHarness } from '../../../test/utils/test-context';
 import { JobNames } from '../../scheduler/job-names';
-import type { JobContext } from '../../scheduler/job.types';
 import { GruposModule } from './grupos.module';
 import { GruposWorker } from './grupos.worker';
 
 // Tuesday 2026-03-10, 09:30 in São Paulo
 const NOW = new Date('2026-03-10T12:30:00Z');
 const MINUTE = 60_000;
-
-@Module({})
-class GruposTestGlobals {}
 
 /** A fake OpenAI-compatible chat completions endpoint on 127.0.0.1. */
 class FakeClassifier {
@@ -64,42 +53,14 @@ class FakeClassifier {
 }
 
 describe('grupos_worker (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let clock: FakeClock;
+  const clock = new FakeClock(NOW);
+  const harness = useWorkerHarness({ database: 'gr_pipeline', jobName: JobNames.gruposWorker, clock });
   const classifier = new FakeClassifier();
   let classifierUrl: string;
-  const modules: TestingModule[] = [];
 
-  /** Each compiled module has its own PrismaService (its own pool), as two replicas would. */
   async function compileWorker(env: Record<string, string> = {}): Promise<GruposWorker> {
-    const globals: DynamicModule = {
-      module: GruposTestGlobals,
-      global: true,
-      providers: [
-        {
-          provide: PrismaService,
-          useFactory: () => new PrismaService(new PrismaPg({ connectionString: db.url })),
-        },
-        { provide: AppConfig, useValue: testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo', ...env }) },
-        { provide: Clock, useValue: clock },
-      ],
-      exports: [PrismaService, AppConfig, Clock],
-    };
-    const module = await Test.createTestingModule({ imports: [globals, GruposModule] }).compile();
-    await module.init();
-    modules.push(module);
-    return module.get(GruposWorker);
-  }
-
-  function context(signal = new AbortController().signal): JobContext {
-    return {
-      jobName: JobNames.gruposWorker,
-      executionId: 'test-exec',
-      trigger: 'manual',
-      signal,
-      logger: new JobLogger(JobNames.gruposWorker, 'test-exec'),
-      clock,
-    };
+    const config = testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo', ...env });
+    return (await harness.compile(config, [GruposModule])).get(GruposWorker);
   }
 
   /** As other services do: only the required columns, plain SQL. */
@@ -108,7 +69,7 @@ describe('grupos_worker (PostgreSQL)', () => {
     recebidaEm = '2026-03-10T12:00:00Z',
     grupo = 'Plantões SP',
   ): Promise<string> {
-    const { rows } = await db.sql.query<{ id: string }>(
+    const { rows } = await harness.db.sql.query<{ id: string }>(
       `INSERT INTO mensagens_grupo (grupo, autor, texto, recebida_em) VALUES ($1, '5511987654321', $2, $3) RETURNING id`,
       [grupo, texto, recebidaEm],
     );
@@ -116,7 +77,7 @@ describe('grupos_worker (PostgreSQL)', () => {
   }
 
   async function message(id: string) {
-    const { rows } = await db.sql.query<{
+    const { rows } = await harness.db.sql.query<{
       estagio: string;
       tentativas: number;
       erro: string | null;
@@ -131,7 +92,7 @@ describe('grupos_worker (PostgreSQL)', () => {
   }
 
   async function vagas() {
-    const { rows } = await db.sql.query<{
+    const { rows } = await harness.db.sql.query<{
       hospital: string;
       especialidade: string | null;
       data: string;
@@ -150,17 +111,12 @@ describe('grupos_worker (PostgreSQL)', () => {
   let worker: GruposWorker;
 
   beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    db = await createTestDatabase('gr_pipeline');
-    clock = new FakeClock(NOW);
     classifierUrl = await classifier.start();
     worker = await compileWorker();
   });
 
   afterAll(async () => {
-    for (const module of modules) await module.close();
     await classifier.stop();
-    await db?.drop();
   });
 
   beforeEach(async () => {
@@ -170,16 +126,16 @@ describe('grupos_worker (PostgreSQL)', () => {
     classifier.answer = '{"oferta": true}';
     classifier.delayMs = 0;
     classifier.onRequest = () => undefined;
-    await db.sql.query('TRUNCATE mensagens_grupo, vagas CASCADE');
+    await harness.db.sql.query('TRUNCATE mensagens_grupo, vagas CASCADE');
   });
 
   it('takes every message of the corpus to a final stage in one run and imports each shift once', async () => {
     const ids = new Map<string, string>();
     for (const entry of GRUPOS_CORPUS) ids.set(entry.id, await insertMessage(entry.texto, entry.recebidaEm));
 
-    const result = await worker.run(context());
+    const result = await worker.run(harness.jobContext());
 
-    const { rows: stages } = await db.sql.query<{ estagio: string; n: number }>(
+    const { rows: stages } = await harness.db.sql.query<{ estagio: string; n: number }>(
       `SELECT estagio, count(*)::int AS n FROM mensagens_grupo GROUP BY estagio ORDER BY estagio`,
     );
     const offersWithShifts = GRUPOS_CORPUS.filter((entry) => entry.plantoes.length > 0).length;
@@ -257,31 +213,34 @@ describe('grupos_worker (PostgreSQL)', () => {
     expect(classifier.requests).toHaveLength(0);
 
     // nothing left: a second run does nothing
-    expect((await worker.run(context())).itemsProcessed).toBe(0);
+    expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0);
   });
 
   it('resumes a message at the stage it reached', async () => {
     const id = await insertMessage('texto já extraído');
-    await db.sql.query(`UPDATE mensagens_grupo SET estagio = 'normalizacao', resultado = $2 WHERE id = $1`, [
-      id,
-      {
-        extracao: {
-          plantoes: [
-            {
-              data: '2026-03-20',
-              inicio: '19:00',
-              fim: '07:00',
-              hospital: 'HOSP. SAO LUCAS',
-              especialidade: 'uti',
-              valor: 1900,
-            },
-          ],
-          rejeicoes: [],
+    await harness.db.sql.query(
+      `UPDATE mensagens_grupo SET estagio = 'normalizacao', resultado = $2 WHERE id = $1`,
+      [
+        id,
+        {
+          extracao: {
+            plantoes: [
+              {
+                data: '2026-03-20',
+                inicio: '19:00',
+                fim: '07:00',
+                hospital: 'HOSP. SAO LUCAS',
+                especialidade: 'uti',
+                valor: 1900,
+              },
+            ],
+            rejeicoes: [],
+          },
         },
-      },
-    ]);
+      ],
+    );
 
-    const result = await worker.run(context());
+    const result = await worker.run(harness.jobContext());
 
     expect(await vagas()).toEqual([
       {
@@ -313,7 +272,7 @@ describe('grupos_worker (PostgreSQL)', () => {
     );
     const chat = await insertMessage('Bom dia, grupo!');
 
-    await configured.run(context());
+    await configured.run(harness.jobContext());
 
     expect(classifier.requests).toHaveLength(1);
     expect(classifier.requests[0].authorization).toBe('Bearer sk-test');
@@ -328,13 +287,13 @@ describe('grupos_worker (PostgreSQL)', () => {
     // the provider says no: discarded
     classifier.answer = 'não';
     const other = await insertMessage('Hospital Vitória 17/03 19-07');
-    await configured.run(context());
+    await configured.run(harness.jobContext());
     expect(await message(other)).toMatchObject({ estagio: 'descartado' });
   });
 
   it('discards uncertain messages when no provider is configured', async () => {
     const id = await insertMessage('Hospital Vitória 15/03 19-07');
-    await worker.run(context());
+    await worker.run(harness.jobContext());
     expect((await message(id)).resultado).toMatchObject({
       motivo: expect.stringContaining('sem classificador configurado'),
     });
@@ -350,7 +309,7 @@ describe('grupos_worker (PostgreSQL)', () => {
       [2, 5 * MINUTE],
       [3, 15 * MINUTE],
     ]) {
-      const result = await configured.run(context());
+      const result = await configured.run(harness.jobContext());
       expect(result.details).toMatchObject({ retry: 1, erro: 0 });
       expect(await message(id)).toMatchObject({
         estagio: 'classificacao',
@@ -361,11 +320,11 @@ describe('grupos_worker (PostgreSQL)', () => {
       });
       // not due yet: nothing happens
       clock.advance(delay - 1000);
-      expect((await configured.run(context())).details).toMatchObject({ claimed: 0 });
+      expect((await configured.run(harness.jobContext())).details).toMatchObject({ claimed: 0 });
       clock.advance(1000);
     }
 
-    const last = await configured.run(context());
+    const last = await configured.run(harness.jobContext());
     expect(last).toMatchObject({ itemsProcessed: 1, details: { erro: 1, retry: 0 } });
     expect(await message(id)).toMatchObject({
       estagio: 'erro',
@@ -376,19 +335,19 @@ describe('grupos_worker (PostgreSQL)', () => {
     expect(classifier.requests).toHaveLength(4);
 
     clock.advance(60 * MINUTE);
-    expect((await configured.run(context())).details).toMatchObject({ claimed: 0 });
+    expect((await configured.run(harness.jobContext())).details).toMatchObject({ claimed: 0 });
   });
 
   it('goes on from the failed stage once the failure is gone', async () => {
     const configured = await compileWorker({ GRUPOS_CLASSIFIER_URL: classifierUrl });
     classifier.status = 500;
     const id = await insertMessage('Hospital Vitória 15/03 19-07');
-    await configured.run(context());
+    await configured.run(harness.jobContext());
     expect(await message(id)).toMatchObject({ estagio: 'classificacao', tentativas: 1 });
 
     classifier.status = 200;
     clock.advance(MINUTE);
-    await configured.run(context());
+    await configured.run(harness.jobContext());
     expect(await message(id)).toMatchObject({ estagio: 'finalizado', erro: null });
     expect(await vagas()).toHaveLength(1);
   });
@@ -403,7 +362,11 @@ describe('grupos_worker (PostgreSQL)', () => {
           posts.push([`Plantão UTI ${hospital} ${day}/03 19h às 07h R$ 1.800, interessados inbox`, grupo]);
     for (const [texto, grupo] of posts) await insertMessage(texto, '2026-03-10T12:00:00Z', grupo);
 
-    const results = await Promise.all([worker.run(context()), other.run(context()), worker.run(context())]);
+    const results = await Promise.all([
+      worker.run(harness.jobContext()),
+      other.run(harness.jobContext()),
+      worker.run(harness.jobContext()),
+    ]);
 
     const shifts = 10 * hospitals.length;
     expect(await vagas()).toHaveLength(shifts);
@@ -412,7 +375,7 @@ describe('grupos_worker (PostgreSQL)', () => {
     expect(sum('duplicados')).toBe(posts.length - shifts);
     expect(sum('finalizado')).toBe(posts.length);
     expect(sum('claimed')).toBe(posts.length);
-    const { rows } = await db.sql.query(
+    const { rows } = await harness.db.sql.query(
       `SELECT estagio, count(*)::int AS n FROM mensagens_grupo GROUP BY estagio`,
     );
     expect(rows).toEqual([{ estagio: 'finalizado', n: posts.length }]);
@@ -422,7 +385,7 @@ describe('grupos_worker (PostgreSQL)', () => {
     const id = await insertMessage('Plantão UTI Hospital Vitória 16/03 19h às 07h R$ 2.000');
     const controller = new AbortController();
     controller.abort();
-    const result = await worker.run(context(controller.signal));
+    const result = await worker.run(harness.jobContext(controller.signal));
     expect(result).toMatchObject({ itemsProcessed: 0, details: { aborted: true, claimed: 0 } });
     expect(await message(id)).toMatchObject({ estagio: 'pendente', reivindicada_por: null });
   });
@@ -434,7 +397,7 @@ describe('grupos_worker (PostgreSQL)', () => {
     classifier.onRequest = () => controller.abort();
     const id = await insertMessage('Hospital Vitória 15/03 19-07');
 
-    const result = await configured.run(context(controller.signal));
+    const result = await configured.run(harness.jobContext(controller.signal));
 
     expect(result.details).toMatchObject({ aborted: true, retry: 0, erro: 0 });
     expect(await message(id)).toMatchObject({

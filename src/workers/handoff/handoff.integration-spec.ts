@@ -1,15 +1,11 @@
-import { Logger } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
-import { domainTestGlobals } from '../../../test/domain-workers/domain-test-globals';
-import { FakeHttpServer } from '../../../test/domain-workers/fake-http-server';
+import type { TestingModule } from '@nestjs/testing';
+import { useFakeHttpServer } from '../../../test/domain-workers/fake-http-server';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
-import { testRedisPrefix } from '../../../test/utils/test-context';
-import { createTestDatabase, TestDatabase, testRedisUrl } from '../../../test/utils/test-database';
+import { testRedisPrefix, useWorkerHarness } from '../../../test/utils/test-context';
+import { testRedisUrl } from '../../../test/utils/test-database';
 import { AppConfig } from '../../config/app-config';
-import { JobLogger } from '../../scheduler/job-logger';
 import { JobNames } from '../../scheduler/job-names';
-import type { JobContext } from '../../scheduler/job.types';
 import { FeatureFlagsService } from '../pilot-mode/feature-flags.service';
 import { HandoffAnswerService } from './handoff-answer.service';
 import { HandoffModule } from './handoff.module';
@@ -22,35 +18,16 @@ const MINUTE = 60 * 1000;
 const at = (ms: number) => new Date(CREATED.getTime() + ms);
 
 describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
-  let db: TestDatabase;
-  let clock: FakeClock;
-  let slack: FakeHttpServer;
+  const clock = new FakeClock(CREATED);
+  const harness = useWorkerHarness({ database: 'dw_handoff', jobName: JobNames.handoffProcessor, clock });
+  const slack = useFakeHttpServer();
   let config: AppConfig;
-  const modules: TestingModule[] = [];
 
-  async function compile(): Promise<TestingModule> {
-    const module = await Test.createTestingModule({
-      imports: [domainTestGlobals(db.url, config, clock), HandoffModule],
-    }).compile();
-    await module.init();
-    modules.push(module);
-    return module;
-  }
-
-  function context(): JobContext {
-    return {
-      jobName: JobNames.handoffProcessor,
-      executionId: 'test-exec',
-      trigger: 'manual',
-      signal: new AbortController().signal,
-      logger: new JobLogger(JobNames.handoffProcessor, 'test-exec'),
-      clock,
-    };
-  }
+  const compile = () => harness.compile(config, [HandoffModule]);
 
   async function insert(table: string, row: Record<string, unknown>): Promise<string> {
     const columns = Object.keys(row);
-    const { rows } = await db.sql.query<{ id: string }>(
+    const { rows } = await harness.db.sql.query<{ id: string }>(
       `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
       Object.values(row),
     );
@@ -83,7 +60,7 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
   }
 
   async function queue() {
-    const { rows } = await db.sql.query<{
+    const { rows } = await harness.db.sql.query<{
       telefone: string;
       conteudo: string;
       tipo: string;
@@ -96,12 +73,15 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
   }
 
   async function handoffRow(id: string) {
-    const { rows } = await db.sql.query('SELECT * FROM handoffs WHERE id = $1', [id]);
+    const { rows } = await harness.db.sql.query('SELECT * FROM handoffs WHERE id = $1', [id]);
     return rows[0];
   }
 
   async function vagaStatus(id: string): Promise<string> {
-    const { rows } = await db.sql.query<{ status: string }>('SELECT status FROM vagas WHERE id = $1', [id]);
+    const { rows } = await harness.db.sql.query<{ status: string }>(
+      'SELECT status FROM vagas WHERE id = $1',
+      [id],
+    );
     return rows[0].status;
   }
 
@@ -109,13 +89,8 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
   let module: TestingModule;
 
   beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    db = await createTestDatabase('dw_handoff');
-    slack = new FakeHttpServer();
-    const slackUrl = await slack.start();
-    clock = new FakeClock(CREATED);
     config = testConfig({
-      SLACK_WEBHOOK_URL: slackUrl,
+      SLACK_WEBHOOK_URL: slack.url,
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: testRedisPrefix('dw_handoff'),
     });
@@ -123,24 +98,17 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     worker = module.get(HandoffWorker);
   });
 
-  afterAll(async () => {
-    for (const compiled of modules) await compiled.close();
-    await slack?.stop();
-    await db?.drop();
-  });
-
   beforeEach(async () => {
     clock.set(CREATED);
-    slack.reset();
-    await db.sql.query('TRUNCATE handoffs, fila_mensagens, vagas, vagas_auditoria, leads CASCADE');
-    await db.sql.query(`UPDATE feature_flags SET ativo = true WHERE nome = 'external_handoff'`);
+    await harness.db.sql.query('TRUNCATE handoffs, fila_mensagens, vagas, vagas_auditoria, leads CASCADE');
+    await harness.db.sql.query(`UPDATE feature_flags SET ativo = true WHERE nome = 'external_handoff'`);
   });
 
   it('follows up with the poster at 2 h, 24 h and 36 h after creation, never before and never a fourth time', async () => {
     const { handoff } = await seedHandoff();
     const sentAt = async (ms: number) => {
       clock.set(at(ms));
-      return (await worker.run(context())).details?.followupsSent;
+      return (await worker.run(harness.jobContext())).details?.followupsSent;
     };
 
     expect(await sentAt(2 * HOUR - MINUTE)).toBe(0);
@@ -172,18 +140,18 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       last_followup_at: at(36 * HOUR),
     });
     // the poster became a lead so the queue can address the message
-    const { rows } = await db.sql.query(`SELECT nome FROM leads WHERE telefone = '5511977770001'`);
+    const { rows } = await harness.db.sql.query(`SELECT nome FROM leads WHERE telefone = '5511977770001'`);
     expect(rows).toEqual([{ nome: 'Carlos Lima' }]);
   });
 
   it('sends one follow-up per run when several are overdue, spaced by at least 2 h', async () => {
     await seedHandoff();
     clock.set(at(30 * HOUR)); // the 2 h and 24 h follow-ups were both missed
-    expect((await worker.run(context())).details?.followupsSent).toBe(1);
+    expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(1);
     clock.set(at(30 * HOUR + 5 * MINUTE));
-    expect((await worker.run(context())).details?.followupsSent).toBe(0);
+    expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(0);
     clock.set(at(32 * HOUR));
-    expect((await worker.run(context())).details?.followupsSent).toBe(1);
+    expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(1);
     expect(await queue()).toHaveLength(2);
   });
 
@@ -191,32 +159,35 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     const { handoff, vaga } = await seedHandoff();
     await module.get(FeatureFlagsService).set('external_handoff', false, 'test', 'test');
     clock.set(at(3 * HOUR));
-    const paused = await worker.run(context());
+    const paused = await worker.run(harness.jobContext());
     expect(paused.details).toMatchObject({ followupsSent: 0, followupsPaused: true });
     expect(await queue()).toHaveLength(0);
 
     clock.set(at(48 * HOUR));
-    expect((await worker.run(context())).details).toMatchObject({ expired: 1, followupsPaused: true });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({
+      expired: 1,
+      followupsPaused: true,
+    });
     expect(await handoffRow(handoff)).toMatchObject({ status: 'expired', followup_count: 0 });
     expect(await vagaStatus(vaga)).toBe('aberta');
 
     // switched back on: an expired handoff gets no follow-up
     await module.get(FeatureFlagsService).set('external_handoff', true, null, 'test');
-    expect((await worker.run(context())).details).toMatchObject({ followupsSent: 0, expired: 0 });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ followupsSent: 0, expired: 0 });
   });
 
   it('expires at reserved_until: shift back to aberta with an audit row, doctor told, Slack notified', async () => {
     const { handoff, vaga } = await seedHandoff({ followup_count: 3, status: 'contacted' });
     clock.set(at(48 * HOUR - MINUTE));
-    expect((await worker.run(context())).details).toMatchObject({ expired: 0 });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 0 });
     expect(slack.requests).toHaveLength(0);
 
     clock.set(at(48 * HOUR));
-    const result = await worker.run(context());
+    const result = await worker.run(harness.jobContext());
     expect(result.details).toMatchObject({ expired: 1, shiftsReopened: 1, slack: 'posted' });
     expect(await handoffRow(handoff)).toMatchObject({ status: 'expired', expired_at: at(48 * HOUR) });
     expect(await vagaStatus(vaga)).toBe('aberta');
-    const { rows: audit } = await db.sql.query(
+    const { rows: audit } = await harness.db.sql.query(
       'SELECT status_anterior, status_novo, origem FROM vagas_auditoria WHERE vaga_id = $1',
       [vaga],
     );
@@ -236,7 +207,7 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
 
     // a re-run changes nothing and announces nothing
     clock.advance(5 * MINUTE);
-    expect((await worker.run(context())).itemsProcessed).toBe(0);
+    expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0);
     expect(slack.requests).toHaveLength(1);
     expect(await queue()).toHaveLength(1);
   });
@@ -253,13 +224,13 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     const confirmed = await seedHandoff({}, 'confirmada');
 
     clock.set(at(48 * HOUR));
-    const result = await worker.run(context());
+    const result = await worker.run(harness.jobContext());
 
     expect(result.details).toMatchObject({ expired: 2, shiftsReopened: 0 });
     expect(await handoffRow(reassigned.handoff)).toMatchObject({ status: 'expired' });
     expect(await vagaStatus(reassigned.vaga)).toBe('reservada');
     expect(await vagaStatus(confirmed.vaga)).toBe('confirmada');
-    const { rows } = await db.sql.query('SELECT count(*)::int AS n FROM vagas_auditoria');
+    const { rows } = await harness.db.sql.query('SELECT count(*)::int AS n FROM vagas_auditoria');
     expect(rows[0].n).toBe(0);
     expect(slack.texts()[0]).toContain('vaga mantida');
   });
@@ -273,12 +244,16 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       expiring.push(await seedHandoff({ created_at: at(-48 * HOUR), reserved_until: at(2 * HOUR) }));
 
     clock.set(at(2 * HOUR));
-    const results = await Promise.all([worker.run(context()), other.run(context()), worker.run(context())]);
+    const results = await Promise.all([
+      worker.run(harness.jobContext()),
+      other.run(harness.jobContext()),
+      worker.run(harness.jobContext()),
+    ]);
 
     const total = (key: string) => results.reduce((sum, result) => sum + Number(result.details?.[key]), 0);
     expect(total('followupsSent')).toBe(15);
     expect(total('expired')).toBe(10);
-    const { rows } = await db.sql.query<{ tipo: string; n: number; distinct_keys: number }>(
+    const { rows } = await harness.db.sql.query<{ tipo: string; n: number; distinct_keys: number }>(
       `SELECT tipo, count(*)::int AS n, count(DISTINCT chave_idempotencia)::int AS distinct_keys
        FROM fila_mensagens GROUP BY tipo ORDER BY tipo`,
     );
@@ -286,7 +261,7 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       { tipo: 'handoff_aviso', n: 10, distinct_keys: 10 },
       { tipo: 'handoff_followup', n: 15, distinct_keys: 15 },
     ]);
-    const { rows: counts } = await db.sql.query(
+    const { rows: counts } = await harness.db.sql.query(
       `SELECT count(*) FILTER (WHERE followup_count = 1)::int AS followed, count(*) FILTER (WHERE status = 'expired')::int AS expired
        FROM handoffs`,
     );
@@ -311,7 +286,7 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
         status: 'confirmed',
       });
       clock.set(at(48 * HOUR));
-      expect((await worker.run(context())).itemsProcessed).toBe(0);
+      expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0);
     });
 
     it('not_confirmed: the shift reopens and the doctor is told', async () => {

@@ -1,14 +1,9 @@
-import { Logger } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
-import { domainTestGlobals } from '../../../test/domain-workers/domain-test-globals';
-import { FakeHttpServer } from '../../../test/domain-workers/fake-http-server';
+import { useFakeHttpServer } from '../../../test/domain-workers/fake-http-server';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
-import { testRedisPrefix } from '../../../test/utils/test-context';
-import { createTestDatabase, TestDatabase, testRedisUrl } from '../../../test/utils/test-database';
-import { JobLogger } from '../../scheduler/job-logger';
+import { testRedisPrefix, useWorkerHarness } from '../../../test/utils/test-context';
+import { testRedisUrl } from '../../../test/utils/test-database';
 import { JobNames } from '../../scheduler/job-names';
-import type { JobContext } from '../../scheduler/job.types';
 import { FeatureFlagsService } from './feature-flags.service';
 import { PilotModeModule } from './pilot-mode.module';
 import { PilotModeWorker } from './pilot-mode.worker';
@@ -18,43 +13,26 @@ const HOUR = 60 * 60 * 1000;
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
 describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
-  let db: TestDatabase;
-  let slack: FakeHttpServer;
-  let slackUrl: string;
   let redisPrefix: string;
   const clock = new FakeClock(NOW);
-  const modules: TestingModule[] = [];
+  const harness = useWorkerHarness({ database: 'dw_pilot_mode', jobName: JobNames.pilotMode, clock });
+  const slack = useFakeHttpServer();
 
   /** one replica: its own Prisma pool and Redis client, the same database and Redis prefix */
   async function replica(env: Record<string, string> = {}) {
     const config = testConfig({
-      SLACK_WEBHOOK_URL: slackUrl,
+      SLACK_WEBHOOK_URL: slack.url,
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: redisPrefix,
       ...env,
     });
-    const module = await Test.createTestingModule({
-      imports: [domainTestGlobals(db.url, config, clock), PilotModeModule],
-    }).compile();
-    await module.init();
-    modules.push(module);
+    const module = await harness.compile(config, [PilotModeModule]);
     return { worker: module.get(PilotModeWorker), flags: module.get(FeatureFlagsService) };
-  }
-
-  function context(): JobContext {
-    return {
-      jobName: JobNames.pilotMode,
-      executionId: 'test-exec',
-      trigger: 'manual',
-      signal: new AbortController().signal,
-      logger: new JobLogger(JobNames.pilotMode, 'test-exec'),
-      clock,
-    };
   }
 
   /** `count` leads, each with one message in `status` an hour ago */
   async function seed(count: number, status: string, pilot = true): Promise<string[]> {
-    const { rows } = await db.sql.query<{ id: string }>(
+    const { rows } = await harness.db.sql.query<{ id: string }>(
       `WITH new_leads AS (
          INSERT INTO leads (telefone, grupo_piloto)
          SELECT '5511' || lpad((random() * 1e9)::bigint::text, 9, '0'), $1 FROM generate_series(1, $2)
@@ -69,30 +47,16 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
 
   /** opt-outs as the inbound service records them (plain UPDATE); the trigger dates them, we move them into the window */
   async function optOut(leadIds: string[], when = ago(HOUR)) {
-    await db.sql.query('UPDATE leads SET opted_out = true WHERE id = ANY($1)', [leadIds]);
-    await db.sql.query('UPDATE leads_opt_out_eventos SET created_at = $2 WHERE lead_id = ANY($1)', [
+    await harness.db.sql.query('UPDATE leads SET opted_out = true WHERE id = ANY($1)', [leadIds]);
+    await harness.db.sql.query('UPDATE leads_opt_out_eventos SET created_at = $2 WHERE lead_id = ANY($1)', [
       leadIds,
       when,
     ]);
   }
 
-  beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    db = await createTestDatabase('dw_pilot_mode');
-    slack = new FakeHttpServer();
-    slackUrl = await slack.start();
-  });
-
-  afterAll(async () => {
-    for (const module of modules) await module.close();
-    await slack?.stop();
-    await db?.drop();
-  });
-
   beforeEach(async () => {
     redisPrefix = testRedisPrefix('dw_pilot_mode');
-    slack.reset();
-    await db.sql.query(
+    await harness.db.sql.query(
       'TRUNCATE fila_mensagens, leads, leads_opt_out_eventos, piloto_snapshots, feature_flags CASCADE',
     );
   });
@@ -104,12 +68,12 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     await seed(3, 'bloqueada');
     await optOut(sent.slice(0, 2)); // 5 %: not above
     await seed(30, 'erro', false); // not in the pilot group
-    await db.sql.query('UPDATE leads SET last_inbound_at = $2 WHERE id = ANY($1)', [
+    await harness.db.sql.query('UPDATE leads SET last_inbound_at = $2 WHERE id = ANY($1)', [
       sent.slice(0, 7),
       ago(2 * HOUR),
     ]);
 
-    const result = await worker.run(context());
+    const result = await worker.run(harness.jobContext());
 
     expect(result.details).toMatchObject({
       enviadas: 38,
@@ -124,7 +88,7 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
       alert: 'none',
     });
     expect(await flags.mayRun('offers')).toMatchObject({ allowed: true, audience: 'pilot_group' });
-    const { rows } = await db.sql.query(
+    const { rows } = await harness.db.sql.query(
       'SELECT enviadas, opt_outs, taxa_opt_out::text, disparou FROM piloto_snapshots',
     );
     expect(rows).toEqual([{ enviadas: 38, opt_outs: 2, taxa_opt_out: '0.0500', disparou: false }]);
@@ -135,7 +99,7 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     const { worker } = await replica();
     const sent = await seed(30, 'enviada');
     await optOut(sent.slice(0, 10), ago(25 * HOUR));
-    expect((await worker.run(context())).details).toMatchObject({ optOuts: 0, tripped: false });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ optOuts: 0, tripped: false });
   });
 
   it('trips once over the threshold: features off with the reason, one alert, the other replica sees it at once', async () => {
@@ -144,7 +108,7 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     const sent = await seed(30, 'enviada');
     await optOut(sent.slice(0, 3)); // 10 % > 5 %
 
-    const first = await a.worker.run(context());
+    const first = await a.worker.run(harness.jobContext());
     expect(first.details).toMatchObject({
       tripped: true,
       alert: 'posted',
@@ -159,19 +123,19 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     });
 
     clock.set(new Date(NOW.getTime() + 15 * 60_000));
-    const again = await Promise.all([b.worker.run(context()), a.worker.run(context())]);
+    const again = await Promise.all([b.worker.run(harness.jobContext()), a.worker.run(harness.jobContext())]);
     expect(again.map((result) => result.details?.tripped)).toEqual([false, false]);
     clock.set(NOW);
 
     expect(slack.texts()).toHaveLength(1);
     expect(slack.texts()[0]).toContain('taxa de opt-out 10.0%');
-    const { rows } = await db.sql.query(
+    const { rows } = await harness.db.sql.query(
       `SELECT nome, ativo, motivo, atualizado_por FROM feature_flags WHERE nome = 'offers'`,
     );
     expect(rows).toEqual([
       { nome: 'offers', ativo: false, motivo: first.details?.tripReason, atualizado_por: 'pilot_mode' },
     ]);
-    const { rows: snapshots } = await db.sql.query(
+    const { rows: snapshots } = await harness.db.sql.query(
       'SELECT disparou FROM piloto_snapshots ORDER BY created_at',
     );
     expect(snapshots.map((row) => row.disparou).sort()).toEqual([false, false, true]);
@@ -181,7 +145,10 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     const { worker } = await replica();
     await seed(17, 'enviada');
     await seed(3, 'erro');
-    expect((await worker.run(context())).details).toMatchObject({ tripped: true, errorRate: 0.15 });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({
+      tripped: true,
+      errorRate: 0.15,
+    });
   });
 
   it('takes the start-up value from PILOT_MODE only until one is stored', async () => {

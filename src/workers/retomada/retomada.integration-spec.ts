@@ -1,12 +1,7 @@
-import { Logger } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
-import { domainTestGlobals } from '../../../test/domain-workers/domain-test-globals';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
-import { createTestDatabase, TestDatabase } from '../../../test/utils/test-database';
-import { JobLogger } from '../../scheduler/job-logger';
+import { useWorkerHarness } from '../../../test/utils/test-context';
 import { JobNames } from '../../scheduler/job-names';
-import type { JobContext } from '../../scheduler/job.types';
 import { RetomadaModule } from './retomada.module';
 import { RetomadaWorker } from './retomada.worker';
 
@@ -14,33 +9,16 @@ import { RetomadaWorker } from './retomada.worker';
 const OPENING = new Date('2026-03-10T11:00:00Z');
 
 describe('retomada_fora_horario (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let clock: FakeClock;
-  const modules: TestingModule[] = [];
+  const clock = new FakeClock(OPENING);
+  const harness = useWorkerHarness({ database: 'dw_retomada', jobName: JobNames.retomadaForaHorario, clock });
 
   async function compileWorker(): Promise<RetomadaWorker> {
     const config = testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo' });
-    const module = await Test.createTestingModule({
-      imports: [domainTestGlobals(db.url, config, clock), RetomadaModule],
-    }).compile();
-    await module.init();
-    modules.push(module);
-    return module.get(RetomadaWorker);
-  }
-
-  function context(): JobContext {
-    return {
-      jobName: JobNames.retomadaForaHorario,
-      executionId: 'test-exec',
-      trigger: 'manual',
-      signal: new AbortController().signal,
-      logger: new JobLogger(JobNames.retomadaForaHorario, 'test-exec'),
-      clock,
-    };
+    return (await harness.compile(config, [RetomadaModule])).get(RetomadaWorker);
   }
 
   async function lead(nome: string | null, telefone: string | null, optedOut = false): Promise<string> {
-    const { rows } = await db.sql.query<{ id: string }>(
+    const { rows } = await harness.db.sql.query<{ id: string }>(
       'INSERT INTO leads (nome, telefone, opted_out) VALUES ($1, $2, $3) RETURNING id',
       [nome, telefone, optedOut],
     );
@@ -49,7 +27,7 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
 
   /** as the inbound service does: only the required columns (plus when it arrived) */
   async function received(leadId: string, mensagem: string, recebidaEm: string): Promise<string> {
-    const { rows } = await db.sql.query<{ id: string }>(
+    const { rows } = await harness.db.sql.query<{ id: string }>(
       'INSERT INTO mensagens_fora_horario (lead_id, mensagem, recebida_em) VALUES ($1, $2, $3) RETURNING id',
       [leadId, mensagem, recebidaEm],
     );
@@ -57,7 +35,7 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
   }
 
   async function outcomes() {
-    const { rows } = await db.sql.query(
+    const { rows } = await harness.db.sql.query(
       `SELECT m.mensagem, m.processada, m.resultado, f.tipo, f.prioridade, f.conteudo
        FROM mensagens_fora_horario m LEFT JOIN fila_mensagens f ON f.id = m.fila_mensagem_id
        ORDER BY m.recebida_em`,
@@ -68,20 +46,12 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
   let worker: RetomadaWorker;
 
   beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    db = await createTestDatabase('dw_retomada');
-    clock = new FakeClock(OPENING);
     worker = await compileWorker();
-  });
-
-  afterAll(async () => {
-    for (const module of modules) await module.close();
-    await db?.drop();
   });
 
   beforeEach(async () => {
     clock.set(OPENING);
-    await db.sql.query('TRUNCATE mensagens_fora_horario, fila_mensagens, leads CASCADE');
+    await harness.db.sql.query('TRUNCATE mensagens_fora_horario, fila_mensagens, leads CASCADE');
   });
 
   it('answers each message with a greeting by name, records the result, and skips opted-out and phoneless leads', async () => {
@@ -91,7 +61,7 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
     await received(await lead('Sem Fone', null), 'Olá', '2026-03-10T02:00:00Z');
     await received(await lead(null, '5511911110003'), 'Oi', '2026-03-10T09:00:00Z');
 
-    const result = await worker.run(context());
+    const result = await worker.run(harness.jobContext());
 
     expect(result).toEqual({
       itemsProcessed: 4,
@@ -119,7 +89,7 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
   it('says Boa tarde in the afternoon', async () => {
     await received(await lead('Pedro', '5511911110004'), 'Oi', '2026-03-10T01:00:00Z');
     clock.set('2026-03-10T17:00:00Z'); // 14:00 local
-    await worker.run(context());
+    await worker.run(harness.jobContext());
     expect((await outcomes())[0].conteudo).toMatch(/^Boa tarde, Pedro!/);
   });
 
@@ -132,10 +102,10 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
         '2026-03-10T01:00:00Z',
       );
 
-    const results = await Promise.all([worker.run(context()), other.run(context())]);
+    const results = await Promise.all([worker.run(harness.jobContext()), other.run(harness.jobContext())]);
     expect(results[0].itemsProcessed + results[1].itemsProcessed).toBe(120);
-    expect((await worker.run(context())).itemsProcessed).toBe(0);
-    const { rows } = await db.sql.query(
+    expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0);
+    const { rows } = await harness.db.sql.query(
       `SELECT count(*)::int AS n, count(DISTINCT chave_idempotencia)::int AS keys FROM fila_mensagens`,
     );
     expect(rows[0]).toEqual({ n: 120, keys: 120 });
@@ -144,7 +114,7 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
   it('does nothing outside business hours and says so', async () => {
     await received(await lead('Ana', '5511911110005'), 'Oi', '2026-03-10T01:00:00Z');
     clock.set('2026-03-10T02:00:00Z'); // 23:00 on Monday
-    expect(await worker.run(context())).toEqual({
+    expect(await worker.run(harness.jobContext())).toEqual({
       itemsProcessed: 0,
       details: { skipped: 'outside business hours' },
     });

@@ -1,15 +1,8 @@
-import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { Test, TestingModule } from '@nestjs/testing';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { createTestDatabase, TestDatabase } from '../../../test/utils/test-database';
+import type { TestingModule } from '@nestjs/testing';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
-import { Clock } from '../../common/clock';
-import { AppConfig } from '../../config/app-config';
-import { PrismaService } from '../../database/prisma.service';
-import { JobLogger } from '../../scheduler/job-logger';
+import { useWorkerHarness } from '../../../test/utils/test-context';
 import { JobNames } from '../../scheduler/job-names';
-import type { JobContext } from '../../scheduler/job.types';
 import { DAY_MS, HOUR_MS, TEMPERATURE_DECAY_PAGE_SIZE } from './temperature-decay.constants';
 import { TemperatureDecayModule } from './temperature-decay.module';
 import { TemperatureDecayRepository } from './temperature-decay.repository';
@@ -19,51 +12,21 @@ import { TemperatureDecayWorker } from './temperature-decay.worker';
 const NOW = new Date('2026-03-10T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms);
 
-@Module({})
-class DecayTestGlobals {}
-
 describe('temperature_decay (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let clock: FakeClock;
-  const modules: TestingModule[] = [];
+  const clock = new FakeClock(NOW);
+  const harness = useWorkerHarness({ database: 'decay', jobName: JobNames.temperatureDecay, clock });
 
-  async function compile(pageSize?: number): Promise<TestingModule> {
-    const globals: DynamicModule = {
-      module: DecayTestGlobals,
-      global: true,
-      providers: [
-        {
-          provide: PrismaService,
-          useFactory: () => new PrismaService(new PrismaPg({ connectionString: db.url })),
-        },
-        { provide: AppConfig, useValue: testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo' }) },
-        { provide: Clock, useValue: clock },
-      ],
-      exports: [PrismaService, AppConfig, Clock],
-    };
-    const builder = Test.createTestingModule({ imports: [globals, TemperatureDecayModule] });
-    if (pageSize !== undefined) builder.overrideProvider(TEMPERATURE_DECAY_PAGE_SIZE).useValue(pageSize);
-    const module = await builder.compile();
-    await module.init();
-    modules.push(module);
-    return module;
-  }
-
-  function context(signal = new AbortController().signal): JobContext {
-    return {
-      jobName: JobNames.temperatureDecay,
-      executionId: 'test-exec',
-      trigger: 'manual',
-      signal,
-      logger: new JobLogger(JobNames.temperatureDecay, 'test-exec'),
-      clock,
-    };
+  function compile(pageSize?: number): Promise<TestingModule> {
+    const config = testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo' });
+    const pageSizeOverride =
+      pageSize === undefined ? [] : [{ provide: TEMPERATURE_DECAY_PAGE_SIZE, useValue: pageSize }];
+    return harness.compile(config, [TemperatureDecayModule], pageSizeOverride);
   }
 
   async function insertLead(fields: Record<string, unknown> = {}): Promise<string> {
     const row = { created_at: ago(HOUR_MS), ...fields };
     const columns = Object.keys(row);
-    const { rows } = await db.sql.query<{ id: string }>(
+    const { rows } = await harness.db.sql.query<{ id: string }>(
       `INSERT INTO leads (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
       Object.values(row),
     );
@@ -71,7 +34,7 @@ describe('temperature_decay (PostgreSQL)', () => {
   }
 
   async function lead(id: string) {
-    const { rows } = await db.sql.query<{
+    const { rows } = await harness.db.sql.query<{
       temperature: string;
       temperature_trend: string | null;
       last_decay_at: Date | null;
@@ -91,20 +54,12 @@ describe('temperature_decay (PostgreSQL)', () => {
   let worker: TemperatureDecayWorker;
 
   beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    db = await createTestDatabase('decay');
-    clock = new FakeClock(NOW);
     worker = (await compile()).get(TemperatureDecayWorker);
-  });
-
-  afterAll(async () => {
-    for (const module of modules) await module.close();
-    await db?.drop();
   });
 
   beforeEach(async () => {
     clock.set(NOW);
-    await db.sql.query('TRUNCATE leads CASCADE');
+    await harness.db.sql.query('TRUNCATE leads CASCADE');
   });
 
   describe('decay', () => {
@@ -123,7 +78,7 @@ describe('temperature_decay (PostgreSQL)', () => {
       });
       const neverSpoke = await insertLead({ temperature: 0.5, created_at: ago(2 * DAY_MS + HOUR_MS) });
 
-      const result = await worker.run(context());
+      const result = await worker.run(harness.jobContext());
 
       for (const id of [byInbound, byDecay, byInboundAfterDecay]) {
         expect(await lead(id)).toMatchObject({
@@ -142,7 +97,7 @@ describe('temperature_decay (PostgreSQL)', () => {
 
     it('leaves a lead alone until a whole day has passed', async () => {
       const id = await insertLead({ temperature: 0.5, last_inbound_at: ago(23 * HOUR_MS + 59 * 60_000) });
-      const result = await worker.run(context());
+      const result = await worker.run(harness.jobContext());
       expect(await lead(id)).toMatchObject({
         temperature: '0.50',
         temperature_trend: null,
@@ -153,7 +108,7 @@ describe('temperature_decay (PostgreSQL)', () => {
 
     it('never goes below 0', async () => {
       const id = await insertLead({ temperature: 0.1, last_inbound_at: ago(5 * DAY_MS) });
-      await worker.run(context());
+      await worker.run(harness.jobContext());
       expect(await lead(id)).toMatchObject({ temperature: '0.00', temperature_trend: 'cooling' });
     });
 
@@ -164,7 +119,7 @@ describe('temperature_decay (PostgreSQL)', () => {
         last_inbound_at: ago(5 * DAY_MS),
       });
       const cold = await insertLead({ temperature: 0, last_inbound_at: ago(5 * DAY_MS) });
-      const result = await worker.run(context());
+      const result = await worker.run(harness.jobContext());
       expect(await lead(optedOut)).toMatchObject({
         temperature: '0.80',
         temperature_trend: null,
@@ -184,7 +139,7 @@ describe('temperature_decay (PostgreSQL)', () => {
       let decayedRuns = 0;
       for (let hour = 1; hour <= 72; hour += 1) {
         clock.advance(HOUR_MS);
-        const result = await worker.run(context());
+        const result = await worker.run(harness.jobContext());
         decayedRuns += result.itemsProcessed;
         const days = Math.floor((clock.now().getTime() - inbound.getTime()) / DAY_MS);
         const row = await lead(id);
@@ -200,39 +155,39 @@ describe('temperature_decay (PostgreSQL)', () => {
     });
 
     it('reaches every lead, page after page', async () => {
-      await db.sql.query(
+      await harness.db.sql.query(
         `INSERT INTO leads (temperature, last_inbound_at, created_at)
          SELECT 0.5, $1, $1 FROM generate_series(1, 1200)`,
         [ago(2 * DAY_MS)],
       );
-      const result = await worker.run(context());
+      const result = await worker.run(harness.jobContext());
       expect(result.itemsProcessed).toBe(1200);
       expect(result.details).toMatchObject({ decayed: 1200, pages: 3 });
-      const { rows } = await db.sql.query(
+      const { rows } = await harness.db.sql.query(
         `SELECT temperature::text, count(*)::int AS n FROM leads GROUP BY 1`,
       );
       expect(rows).toEqual([{ temperature: '0.40', n: 1200 }]);
 
       // an hour later nothing is due again
       clock.advance(HOUR_MS);
-      expect((await worker.run(context())).itemsProcessed).toBe(0);
+      expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0);
     });
 
     it('does not decay a lead whose inbound message lands while the page is being updated', async () => {
       const id = await insertLead({ temperature: 0.8, last_inbound_at: ago(3 * DAY_MS) });
-      await db.sql.query('BEGIN');
-      await db.sql.query('UPDATE leads SET last_inbound_at = $2 WHERE id = $1', [id, ago(60_000)]);
-      const run = worker.run(context());
+      await harness.db.sql.query('BEGIN');
+      await harness.db.sql.query('UPDATE leads SET last_inbound_at = $2 WHERE id = $1', [id, ago(60_000)]);
+      const run = worker.run(harness.jobContext());
       // wait until the decay UPDATE is blocked on the row the "inbound" transaction holds
       for (let waited = 0; waited < 5_000; waited += 20) {
-        const { rows } = await db.sql.query(
+        const { rows } = await harness.db.sql.query(
           `SELECT count(*)::int AS n FROM pg_stat_activity
            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
         if (rows[0].n > 0) break;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      await db.sql.query('COMMIT');
+      await harness.db.sql.query('COMMIT');
       const result = await run;
       expect(result.itemsProcessed).toBe(0);
       expect(await lead(id)).toMatchObject({ temperature: '0.80', last_decay_at: null });
@@ -242,7 +197,7 @@ describe('temperature_decay (PostgreSQL)', () => {
       const module = await compile(100);
       const smallPages = module.get(TemperatureDecayWorker);
       const repository = module.get(TemperatureDecayRepository);
-      await db.sql.query(
+      await harness.db.sql.query(
         `INSERT INTO leads (temperature, last_inbound_at, created_at)
          SELECT 0.5, $1, $1 FROM generate_series(1, 350)`,
         [ago(2 * DAY_MS)],
@@ -255,12 +210,14 @@ describe('temperature_decay (PostgreSQL)', () => {
         return page;
       });
 
-      const result = await smallPages.run(context(controller.signal));
+      const result = await smallPages.run(harness.jobContext(controller.signal));
 
       expect(spy).toHaveBeenCalledTimes(1);
       expect(result.itemsProcessed).toBe(100);
       expect(result.details).toMatchObject({ decayed: 100, pages: 1, aborted: true });
-      const { rows } = await db.sql.query(`SELECT count(*)::int AS n FROM leads WHERE temperature = 0.4`);
+      const { rows } = await harness.db.sql.query(
+        `SELECT count(*)::int AS n FROM leads WHERE temperature = 0.4`,
+      );
       expect(rows[0].n).toBe(100);
     });
   });
@@ -272,7 +229,7 @@ describe('temperature_decay (PostgreSQL)', () => {
         estado: 'cooling_off',
         cooling_off_ate: new Date(NOW.getTime() + DAY_MS),
       });
-      const result = await worker.run(context());
+      const result = await worker.run(harness.jobContext());
       expect(await lead(over)).toMatchObject({ estado: 'active', cooling_off_ate: null });
       expect(await lead(ongoing)).toMatchObject({ estado: 'cooling_off' });
       expect(result.details).toMatchObject({ reactivated: 1 });
@@ -290,7 +247,7 @@ describe('temperature_decay (PostgreSQL)', () => {
         last_inbound_at: ago(95 * DAY_MS),
       });
 
-      const result = await worker.run(context());
+      const result = await worker.run(harness.jobContext());
 
       expect(await lead(silent)).toMatchObject({ estado: 'churned' });
       expect(await lead(recent)).toMatchObject({ estado: 'active' });
@@ -305,7 +262,7 @@ describe('temperature_decay (PostgreSQL)', () => {
   describe('weekly contact counter', () => {
     const mondayLocal = new Date('2026-03-09T03:05:00Z'); // Monday 00:05 in São Paulo
     const sql = (id: string, count: number) =>
-      db.sql.query('UPDATE leads SET contatos_semana = $2 WHERE id = $1', [id, count]);
+      harness.db.sql.query('UPDATE leads SET contatos_semana = $2 WHERE id = $1', [id, count]);
 
     it("resets on Monday's first run (local time) and only then", async () => {
       clock.set(mondayLocal);
@@ -313,7 +270,7 @@ describe('temperature_decay (PostgreSQL)', () => {
       const undated = await insertLead({ contatos_semana: 3 });
       const thisWeek = await insertLead({ contatos_semana: 2, contatos_semana_desde: '2026-03-09' });
 
-      const first = await worker.run(context());
+      const first = await worker.run(harness.jobContext());
       expect(first.details).toMatchObject({ weeklyReset: 2 });
       expect(await lead(lastWeek)).toMatchObject({ contatos_semana: 0, contatos_semana_desde: '2026-03-09' });
       expect(await lead(undated)).toMatchObject({ contatos_semana: 0, contatos_semana_desde: '2026-03-09' });
@@ -322,18 +279,18 @@ describe('temperature_decay (PostgreSQL)', () => {
       // messages sent during the week are counted and kept by the later runs of Monday and of Tuesday
       await sql(lastWeek, 2);
       clock.advance(HOUR_MS);
-      expect((await worker.run(context())).details).toMatchObject({ weeklyReset: 0 });
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ weeklyReset: 0 });
       clock.set('2026-03-10T12:00:00Z');
-      expect((await worker.run(context())).details).toMatchObject({ weeklyReset: 0 });
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ weeklyReset: 0 });
       expect(await lead(lastWeek)).toMatchObject({ contatos_semana: 2 });
 
       // Sunday 23:30 local is already Monday in UTC: not yet a new week
       clock.set('2026-03-16T02:30:00Z');
-      await worker.run(context());
+      await worker.run(harness.jobContext());
       expect(await lead(lastWeek)).toMatchObject({ contatos_semana: 2, contatos_semana_desde: '2026-03-09' });
 
       clock.set('2026-03-16T03:30:00Z'); // Monday 00:30 local
-      await worker.run(context());
+      await worker.run(harness.jobContext());
       expect(await lead(lastWeek)).toMatchObject({ contatos_semana: 0, contatos_semana_desde: '2026-03-16' });
     });
 
@@ -343,7 +300,7 @@ describe('temperature_decay (PostgreSQL)', () => {
       const resetMonday = await insertLead({ contatos_semana: 4, contatos_semana_desde: '2026-03-09' });
       const undated = await insertLead({ contatos_semana: 1 });
 
-      await worker.run(context());
+      await worker.run(harness.jobContext());
 
       expect(await lead(missed)).toMatchObject({ contatos_semana: 0, contatos_semana_desde: '2026-03-09' });
       expect(await lead(resetMonday)).toMatchObject({
