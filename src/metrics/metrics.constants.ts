@@ -6,3 +6,6 @@ export const JOB_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60
 
 /** circuit_state values: one number per state so a dashboard can graph and alert on it. */
 export const CIRCUIT_STATE_VALUES = { closed: 0, half_open: 1, open: 2 } as const;
+
+/** queue_claim_seconds buckets: a claim is one statement, a few ms when healthy, seconds when contended. */
+export const CLAIM_DURATION_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];

@@ -125,6 +125,12 @@ describe('GET /metrics (real PostgreSQL and Redis)', () => {
     expect(value(body, 'circuit_state{provider="console",number="console"}')).toBe(0);
   });
 
+  it('times each claim of a batch: one process_queue run with one short batch claims once', () => {
+    expect(value(body, 'queue_claim_seconds_count')).toBe(1);
+    expect(value(body, 'queue_claim_seconds_bucket{le="+Inf"}')).toBe(1);
+    expect(value(body, 'queue_claim_seconds_sum')).toBeGreaterThan(0);
+  });
+
   it('includes the process defaults, event-loop lag among them', () => {
     expect(body).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
     expect(body).toMatch(/^process_resident_memory_bytes \d/m);

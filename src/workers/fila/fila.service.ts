@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, STUCK_MARGIN_MS } from './fila.constants';
 import type { ClaimedMessage } from './claimed-message';
+import { ClaimObserver } from './claim-observer';
 import { FilaHealth } from './fila-health';
 import { FilaRepository } from './fila.repository';
 import { FilaSenderService } from './fila-sender.service';
@@ -17,11 +18,15 @@ export class FilaService {
     private readonly health: FilaHealth,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    @Optional() private readonly claimObserver?: ClaimObserver,
   ) {}
 
   private claim(limit: number): Promise<ClaimedMessage[]> {
+    const started = performance.now();
     const claimed = this.repository.claim(limit, this.clock.now());
-    claimed.catch(() => undefined); // awaited by the loop; not an unhandled rejection meanwhile
+    claimed
+      .then(() => this.claimObserver?.claimFinished((performance.now() - started) / 1000))
+      .catch(() => undefined); // awaited by the loop; not an unhandled rejection meanwhile
     return claimed;
   }
 
