@@ -1,16 +1,20 @@
 // A zero-latency Evolution API gateway in its own process (CONTRACT §6): answers every
 // `POST /message/sendText/{instance}` at once with `{"key":{"id":"..."}}`, over keep-alive.
 // `GET /__stats` says how many sends it answered, so the bench can check every system sent each message.
+// With BENCH_EVOLUTION_TRACK_DUPLICATES=1 (the soak, whose texts are unique) it also counts sends of a
+// number and text it had already answered: the same message sent twice.
 import { createServer } from 'node:http';
 
 const API_KEY = process.env.BENCH_EVOLUTION_KEY ?? 'bench-key';
 const SEND_TEXT = /^\/message\/sendText\/[^/?]+$/;
+const seen = process.env.BENCH_EVOLUTION_TRACK_DUPLICATES === '1' ? new Set() : null;
 let sends = 0;
+let duplicates = 0;
 
 const server = createServer((request, response) => {
   if (request.method === 'GET' && request.url === '/__stats') {
     response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ sends }));
+    response.end(JSON.stringify({ sends, duplicates }));
     return;
   }
   const chunks = [];
@@ -25,6 +29,12 @@ const server = createServer((request, response) => {
       return;
     }
     sends++;
+    if (seen) {
+      const { number, text } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const key = `${number}\u0000${text}`;
+      if (seen.has(key)) duplicates++;
+      else seen.add(key);
+    }
     const body = JSON.stringify({ key: { id: `3EB0${sends.toString(16).toUpperCase().padStart(16, '0')}` } });
     response.writeHead(200, {
       'content-type': 'application/json',
