@@ -6,6 +6,8 @@ export interface ClaimedMessage {
   readonly tipo: string;
   readonly tentativas: number;
   readonly maxTentativas: number;
+  /** when this replica claimed it (its `processando_desde`): the reaper's clock for it starts here */
+  readonly claimedAt: Date;
   readonly lead: {
     readonly telefone: string | null;
     readonly optedOut: boolean;

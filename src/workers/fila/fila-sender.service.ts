@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { localWeekStart } from '../../common/local-week';
 import { AppConfig } from '../../config/app-config';
+import { retryWrite } from '../../database/write-retry';
 import type { JobLogger } from '../../scheduler/job-logger';
 import { CircuitBreakerRegistry } from '../../whatsapp/circuit-breaker.registry';
 import { WhatsAppProvider, type SendResult } from '../../whatsapp/whatsapp-provider';
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import type { ClaimedMessage } from './claimed-message';
 import { FilaMetrics } from './fila-metrics';
+import { STUCK_MARGIN_MS } from './fila.constants';
 import { FilaRepository } from './fila.repository';
 import type { MessageOutcome } from './message-outcome';
 import { screenMessage, type ScreenRules } from './message-screen';
@@ -94,11 +96,11 @@ export class FilaSenderService {
         }
         continue;
       }
-      const waveOutcomes = await this.sendWave(wave, now, logger);
-      await this.write(waveOutcomes, now);
+      const waveOutcomes = await this.sendWave(wave, now, batch, logger);
+      await this.write(waveOutcomes, now, batch, logger);
       sent.push(...waveOutcomes);
     }
-    await this.write(outcomes, now);
+    await this.write(outcomes, now, batch, logger);
     return { outcomes: [...outcomes, ...sent], pausedBecause };
   }
 
@@ -107,18 +109,42 @@ export class FilaSenderService {
     await this.write(
       batch.map((message) => ({ kind: 'released', id: message.id, reason })),
       this.clock.now(),
+      batch,
     );
   }
 
   /** One statement for the final statuses of these messages and their leads' contact fields. */
-  private async write(outcomes: readonly MessageOutcome[], reservedAt: Date): Promise<void> {
+  private async write(
+    outcomes: readonly MessageOutcome[],
+    reservedAt: Date,
+    batch: readonly ClaimedMessage[],
+    logger?: JobLogger,
+  ): Promise<void> {
     if (!outcomes.length) return;
-    await this.repository.finish(
-      outcomes,
-      this.clock.now(),
-      localWeekStart(reservedAt, this.config.SCHEDULER_TIMEZONE),
-    );
+    const now = this.clock.now();
+    const weekStart = localWeekStart(reservedAt, this.config.SCHEDULER_TIMEZONE);
+    await this.whileDatabaseAway(batch, logger, () => this.repository.finish(outcomes, now, weekStart));
     this.metrics.recordOutcomes(this.provider.name, outcomes);
+  }
+
+  /**
+   * A write of what already happened (sends started, sends done) waits out a short database outage: left
+   * undone, the rows would sit in `processando` until the reaper, which can only requeue them with an
+   * attempt counted or call a delivered message's outcome unknown. It gives up halfway through the
+   * reaper's margin, so it never lands on a row the reaper has already handed to another replica.
+   */
+  private whileDatabaseAway<T>(
+    batch: readonly ClaimedMessage[],
+    logger: JobLogger | undefined,
+    write: () => Promise<T>,
+  ): Promise<T> {
+    const claimedAt = Math.min(...batch.map((message) => message.claimedAt.getTime()));
+    const reaperMayTakeAt = claimedAt + this.config.jobTimeoutMs + STUCK_MARGIN_MS;
+    return retryWrite(write, {
+      budgetMs: reaperMayTakeAt - STUCK_MARGIN_MS / 2 - this.clock.now().getTime(),
+      onRetry: (error, attempt) =>
+        logger?.warn('database write failed; retrying', { error: errorSummary(error), attempt }),
+    });
   }
 
   /** Rate limits for the whole batch in one Redis call. */
@@ -155,6 +181,7 @@ export class FilaSenderService {
   private async sendWave(
     wave: readonly ReadyToSend[],
     reservedAt: Date,
+    batch: readonly ClaimedMessage[],
     logger: JobLogger,
   ): Promise<MessageOutcome[]> {
     const now = this.clock.now();
@@ -174,9 +201,11 @@ export class FilaSenderService {
         attemptCounted: false,
       });
     }
-    await this.repository.markSendStarted(
-      sending.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
-      now,
+    await this.whileDatabaseAway(batch, logger, () =>
+      this.repository.markSendStarted(
+        sending.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
+        now,
+      ),
     );
     const results = await Promise.all(sending.map((send) => this.send(send, reservedAt, logger)));
     return [...outcomes, ...results];
@@ -225,4 +254,16 @@ export class FilaSenderService {
         );
     }
   }
+}
+
+/** Prisma puts the driver's message on the last line of a long text */
+function errorSummary(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return (
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .slice(-1)[0] ?? 'unknown error'
+  ).slice(0, 300);
 }

@@ -56,6 +56,7 @@ export class FilaRepository {
       tipo: row.tipo,
       tentativas: row.tentativas,
       maxTentativas: row.max_tentativas,
+      claimedAt: now,
       lead: row.lead_found
         ? { telefone: row.telefone, optedOut: row.opted_out ?? false, numeroEnvio: row.numero_envio }
         : null,

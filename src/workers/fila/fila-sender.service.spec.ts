@@ -1,0 +1,111 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
+import { SystemClock } from '../../common/clock';
+import { parseConfig } from '../../config/load-config';
+import { JobLogger } from '../../scheduler/job-logger';
+import { CircuitBreakerRegistry } from '../../whatsapp/circuit-breaker.registry';
+import { WhatsAppProvider, type OutboundMessage, type SendResult } from '../../whatsapp/whatsapp-provider';
+import type { ClaimedMessage } from './claimed-message';
+import { FilaMetrics } from './fila-metrics';
+import { FilaSenderService } from './fila-sender.service';
+import type { FilaRepository } from './fila.repository';
+import { InProcessOutboundRateLimiter } from './in-process-outbound-rate-limiter';
+import type { MessageOutcome } from './message-outcome';
+import { rateLimitSettings } from './rate-limit.settings';
+
+class CountingProvider extends WhatsAppProvider {
+  readonly name = 'fake';
+  readonly sent: string[] = [];
+  sendingNumbers(): readonly string[] {
+    return ['numero1'];
+  }
+  async send(message: OutboundMessage): Promise<SendResult> {
+    this.sent.push(message.text);
+    return { kind: 'sent', providerMessageId: `id-${this.sent.length}` };
+  }
+}
+
+/** The repository's writes fail while the database is away (the first calls of each, as many as given). */
+class FlakyRepository {
+  readonly marked: string[] = [];
+  readonly finished: MessageOutcome[] = [];
+  constructor(private readonly away: { mark: number; finish: number }) {}
+
+  async markSendStarted(sends: ReadonlyArray<{ id: string }>): Promise<void> {
+    this.failWhileAway('mark');
+    this.marked.push(...sends.map((send) => send.id));
+  }
+
+  async finish(outcomes: readonly MessageOutcome[]): Promise<number> {
+    this.failWhileAway('finish');
+    this.finished.push(...outcomes);
+    return outcomes.length;
+  }
+
+  private failWhileAway(write: 'mark' | 'finish'): void {
+    if (this.away[write]-- > 0) throw new Error('Connection terminated unexpectedly');
+  }
+}
+
+describe('FilaSenderService while the database is briefly away', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  const config = parseConfig({ APP_ENV: 'production', JOB_TIMEOUT: '5', RATE_LIMIT_PHONE_INTERVAL: '0' });
+
+  function senderWith(repository: FlakyRepository, provider: CountingProvider): FilaSenderService {
+    return new FilaSenderService(
+      repository as unknown as FilaRepository,
+      new InProcessOutboundRateLimiter(rateLimitSettings(config), ['numero1']),
+      provider,
+      new CircuitBreakerRegistry(),
+      new FilaMetrics(),
+      new SystemClock(),
+      config,
+      BusinessHoursCalendar.fromConfig(config),
+    );
+  }
+
+  function claimed(id: string, claimedAt = new Date()): ClaimedMessage {
+    return {
+      id,
+      leadId: `lead-${id}`,
+      conteudo: `texto ${id}`,
+      tipo: 'resposta',
+      tentativas: 0,
+      maxTentativas: 3,
+      claimedAt,
+      lead: { telefone: '5511900000001', optedOut: false, numeroEnvio: null },
+    };
+  }
+
+  it('a send is marked and its result written once the database answers again: sent once, recorded as sent', async () => {
+    const repository = new FlakyRepository({ mark: 2, finish: 2 });
+    const provider = new CountingProvider();
+    const sender = senderWith(repository, provider);
+
+    const report = await sender.process(
+      [claimed('a')],
+      new AbortController().signal,
+      new JobLogger('t', 'e'),
+    );
+
+    expect(provider.sent).toEqual(['texto a']);
+    expect(repository.marked).toEqual(['a']);
+    expect(repository.finished).toEqual([expect.objectContaining({ kind: 'sent', id: 'a' })]);
+    expect(report.outcomes).toEqual([expect.objectContaining({ kind: 'sent', id: 'a' })]);
+  });
+
+  it('gives up once the reaper may have taken the rows: nothing is sent and the error surfaces', async () => {
+    const repository = new FlakyRepository({ mark: 1, finish: 0 });
+    const provider = new CountingProvider();
+    const sender = senderWith(repository, provider);
+    // claimed JOB_TIMEOUT + half the reaper's margin ago: no time left to wait
+    const longAgo = new Date(Date.now() - config.jobTimeoutMs - 30_000);
+
+    await expect(
+      sender.process([claimed('b', longAgo)], new AbortController().signal, new JobLogger('t', 'e')),
+    ).rejects.toThrow(/Connection terminated/);
+    expect(provider.sent).toEqual([]);
+  });
+});
