@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { retryWrite } from '../database/write-retry';
 import { LockService, type LockHandle } from '../redis/lock.service';
 import { JobHistoryRepository } from './job-history.repository';
 import { JobLogger } from './job-logger';
@@ -27,6 +28,8 @@ const ERROR_TEXT_LIMIT = 500;
 export const JOB_LOCK_LEASE_MS = Symbol('JOB_LOCK_LEASE_MS');
 export const DEFAULT_LOCK_LEASE_MS = 30_000;
 const LOCK_POLL_MS = 250;
+// A run's result waits this long for the database to come back; the orphan reaper's margin is the same.
+const HISTORY_WRITE_RETRY_MS = 60_000;
 
 /**
  * The one place a job runs: lock → history row → handler with a deadline → final status → release.
@@ -81,7 +84,11 @@ export class JobRunner {
         await this.release(lock.handle);
         return null;
       }
-      if (claimed) await this.history.setFencingToken(executionId, lock.handle.fencingToken);
+      // within a third of the lease, so the lock is still ours when the handler starts
+      if (claimed) {
+        const { fencingToken } = lock.handle;
+        await this.persist(() => this.history.setFencingToken(executionId, fencingToken), this.leaseMs / 3);
+      }
       const outcome = await this.execute(job.name, executionId, lock.handle, base.trigger, base.dueAt);
       this.observe(outcome, base.dueAt, startedAt);
       return outcome;
@@ -101,7 +108,10 @@ export class JobRunner {
   ): Promise<JobRunOutcome | null> {
     const skippedAt = this.clock.now();
     const executionId = claimed
-      ? await this.history.markSkipped(claimed.executionId, reason, skippedAt)
+      ? await this.persist(
+          () => this.history.markSkipped(claimed.executionId, reason, skippedAt),
+          HISTORY_WRITE_RETRY_MS,
+        )
       : await this.history.recordSkipped({ ...base, startedAt: skippedAt }, reason);
     if (!executionId) return null;
     this.logger.warn({ msg: 'job skipped', job: jobName, execution_id: executionId, reason });
@@ -163,14 +173,15 @@ export class JobRunner {
     const settled = await Promise.race([handlerDone, abortedPromise(controller.signal)]);
     const durationMs = Math.round(performance.now() - started);
     const outcome = this.toOutcome(jobName, executionId, trigger, settled, durationMs);
-    await this.history.finish(executionId, {
+    const end = {
       status: outcome.status,
       finishedAt: this.clock.now(),
       durationMs,
       itemsProcessed: outcome.itemsProcessed,
       error: outcome.error,
       details: outcome.details,
-    });
+    };
+    await this.persist(() => this.history.finish(executionId, end), HISTORY_WRITE_RETRY_MS);
     const fields = {
       status: outcome.status,
       duration_ms: durationMs,
@@ -238,6 +249,19 @@ export class JobRunner {
     details: Record<string, unknown> | null,
   ): JobRunOutcome {
     return { jobName, executionId, trigger, status, durationMs, itemsProcessed, error, details };
+  }
+
+  /**
+   * A history write of a claimed tick waits out a short database outage: given up at once, it would leave
+   * a `running` row that the reaper later closes as a crashed process. The writes are keyed by execution
+   * id and guarded by status, so a retry never writes twice.
+   */
+  private persist<T>(write: () => Promise<T>, budgetMs: number): Promise<T> {
+    return retryWrite(write, {
+      budgetMs,
+      onRetry: (error, attempt) =>
+        this.logger.warn({ msg: 'job history write failed; retrying', error: errorText(error), attempt }),
+    });
   }
 
   private observe(outcome: JobRunOutcome, dueAt: Date | null, startedAt: Date): void {

@@ -1,0 +1,111 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { SystemClock } from '../common/clock';
+import { parseConfig } from '../config/load-config';
+import { InProcessLockService } from '../redis/in-process-lock.service';
+import type { ExecutionEnd, ExecutionStart, JobHistoryRepository } from './job-history.repository';
+import { IntervalSchedule } from './interval-schedule';
+import { JobRegistry } from './job-registry';
+import { JobRunner } from './job-runner';
+import type { JobStatus } from './job.types';
+
+/** job_executions in memory; each write fails while the "database" is away (its first N calls). */
+class FlakyHistory {
+  readonly rows = new Map<string, { status: JobStatus; fencingToken: number | null; error: string | null }>();
+  private nextId = 1;
+
+  constructor(
+    private readonly failures: Partial<Record<'setFencingToken' | 'finish' | 'markSkipped', number>>,
+  ) {}
+
+  async start(run: ExecutionStart): Promise<string | null> {
+    const id = `execution-${this.nextId++}`;
+    this.rows.set(id, { status: 'running', fencingToken: run.fencingToken, error: null });
+    return id;
+  }
+
+  async setFencingToken(id: string, fencingToken: number): Promise<void> {
+    this.failWhileAway('setFencingToken');
+    this.rows.get(id)!.fencingToken = fencingToken;
+  }
+
+  async finish(id: string, end: ExecutionEnd): Promise<boolean> {
+    this.failWhileAway('finish');
+    return this.close(id, end.status, end.error);
+  }
+
+  async markSkipped(id: string, reason: string): Promise<string | null> {
+    this.failWhileAway('markSkipped');
+    return this.close(id, 'skipped', reason) ? id : null;
+  }
+
+  private close(id: string, status: JobStatus, error: string | null): boolean {
+    const row = this.rows.get(id)!;
+    if (row.status !== 'running') return false;
+    Object.assign(row, { status, error });
+    return true;
+  }
+
+  private failWhileAway(write: keyof FlakyHistory['failures']): void {
+    const left = this.failures[write] ?? 0;
+    if (left <= 0) return;
+    this.failures[write] = left - 1;
+    // what Prisma throws while the server is down
+    throw Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
+  }
+}
+
+describe('JobRunner while the database is briefly away', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  const config = parseConfig({ JOB_TIMEOUT: '5' });
+  const dueAt = new Date('2026-03-02T13:00:00Z');
+
+  function runnerWith(history: FlakyHistory, locks = new InProcessLockService()) {
+    const registry = new JobRegistry();
+    let runs = 0;
+    registry.register({
+      name: 'test_job',
+      schedule: new IntervalSchedule(1000),
+      handler: async () => ({ itemsProcessed: ++runs }),
+      source: 'job-runner.spec',
+    });
+    const runner = new JobRunner(
+      registry,
+      locks,
+      history as unknown as JobHistoryRepository,
+      new SystemClock(),
+      config,
+      30_000,
+    );
+    return { runner, runs: () => runs };
+  }
+
+  it('a claimed tick still runs and its row gets the real result, not `running` for the reaper', async () => {
+    const history = new FlakyHistory({ setFencingToken: 2, finish: 2 });
+    const { runner, runs } = runnerWith(history);
+
+    const outcome = await runner.run('test_job', { trigger: 'schedule', dueAt });
+
+    expect(outcome).toMatchObject({ status: 'success', itemsProcessed: 1 });
+    expect(runs()).toBe(1);
+    expect([...history.rows.values()]).toEqual([
+      { status: 'success', fencingToken: expect.any(Number), error: null },
+    ]);
+  });
+
+  it('a claimed tick that finds its job running elsewhere is recorded as skipped', async () => {
+    const history = new FlakyHistory({ markSkipped: 2 });
+    const locks = new InProcessLockService();
+    await locks.acquire('job:test_job', 30_000);
+    const { runner, runs } = runnerWith(history, locks);
+
+    const outcome = await runner.run('test_job', { trigger: 'schedule', dueAt });
+
+    expect(outcome).toMatchObject({ status: 'skipped' });
+    expect(runs()).toBe(0);
+    expect([...history.rows.values()]).toEqual([
+      { status: 'skipped', fencingToken: null, error: expect.stringMatching(/^already running/) },
+    ]);
+  });
+});
