@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Clock } from '../common/clock';
 import { HEALTH_CHECK_TIMEOUT_MS } from './health.constants';
-import { shortMessage } from './health-message';
+import { plainFailure, shortMessage } from './health-message';
 import { HealthRepository, WorkersStats } from './health.repository';
 
 export interface DatabaseCheck {
@@ -30,7 +30,11 @@ export class DatabaseHealthIndicator {
     const { database } = await this.health
       .check('database')
       .attempt(async () => {
-        read.stats = await this.repository.workersStats(this.clock.now());
+        try {
+          read.stats = await this.repository.workersStats(this.clock.now());
+        } catch (error) {
+          throw plainFailure(error);
+        }
       })
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
     const up = database.status === 'up';

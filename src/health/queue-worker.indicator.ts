@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { HEALTH_CHECK_TIMEOUT_MS } from './health.constants';
-import { shortMessage } from './health-message';
+import { plainFailure, shortMessage } from './health-message';
 import { NotConfiguredQueueWorkerHealth, QueueWorkerHealth, QueueWorkerState } from './queue-worker-health';
 
 export interface QueueWorkerCheck {
@@ -37,7 +37,11 @@ export class QueueWorkerHealthIndicator implements OnModuleInit {
     const { fila_worker } = await this.health
       .check('fila_worker')
       .attempt(async () => {
-        read.state = await this.provider.state();
+        try {
+          read.state = await this.provider.state();
+        } catch (error) {
+          throw plainFailure(error);
+        }
         if (read.state === 'stale')
           throw new Error(this.provider.reason() ?? 'the queue worker has stopped polling');
       })
