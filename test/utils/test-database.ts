@@ -20,15 +20,23 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+export interface TestDatabaseOptions {
+  /** the server's maintenance database (default adminDatabaseUrl), e.g. a PrivatePostgres's adminUrl */
+  readonly adminUrl?: string;
+}
+
 /**
  * A fresh database named `whats_workers_test_<name>` with every migration applied, so each test
  * file runs in its own database and files can run in parallel.
  */
-export async function createTestDatabase(name: string): Promise<TestDatabase> {
+export async function createTestDatabase(
+  name: string,
+  { adminUrl = adminDatabaseUrl }: TestDatabaseOptions = {},
+): Promise<TestDatabase> {
   const database = `whats_workers_test_${name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}`;
-  await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  await adminQuery(`CREATE DATABASE "${database}"`);
-  const url = databaseUrl(database);
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await adminQuery(adminUrl, `CREATE DATABASE "${database}"`);
+  const url = databaseUrl(database, adminUrl);
   await run(process.execPath, ['scripts/prisma-wasm.mjs', 'deploy'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: url },
@@ -41,19 +49,19 @@ export async function createTestDatabase(name: string): Promise<TestDatabase> {
     sql,
     async drop() {
       await sql.end();
-      await adminQuery(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     },
   };
 }
 
-export function databaseUrl(database: string): string {
-  const url = new URL(adminDatabaseUrl);
+export function databaseUrl(database: string, adminUrl = adminDatabaseUrl): string {
+  const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   return url.toString();
 }
 
-async function adminQuery(statement: string): Promise<void> {
-  const admin = new Client({ connectionString: adminDatabaseUrl });
+async function adminQuery(adminUrl: string, statement: string): Promise<void> {
+  const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(statement);
