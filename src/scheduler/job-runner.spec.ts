@@ -2,6 +2,7 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { SystemClock } from '../common/clock';
 import { parseConfig } from '../config/load-config';
 import { InProcessLockService } from '../redis/in-process-lock.service';
+import { LockUnavailableError } from '../redis/lock-unavailable.error';
 import type { ExecutionEnd, ExecutionStart, JobHistoryRepository } from './job-history.repository';
 import { IntervalSchedule } from './interval-schedule';
 import { JobRegistry } from './job-registry';
@@ -106,6 +107,22 @@ describe('JobRunner while the database is briefly away', () => {
     expect(runs()).toBe(0);
     expect([...history.rows.values()]).toEqual([
       { status: 'skipped', fencingToken: null, error: expect.stringMatching(/^already running/) },
+    ]);
+  });
+
+  it('a tick that cannot reach the lock service is skipped with the reason said once', async () => {
+    const history = new FlakyHistory({});
+    const locks = new InProcessLockService();
+    locks.acquire = () =>
+      Promise.reject(new LockUnavailableError('acquire', 'job:test_job', new Error('connect ECONNREFUSED')));
+    const { runner, runs } = runnerWith(history, locks);
+
+    const outcome = await runner.run('test_job', { trigger: 'schedule', dueAt });
+
+    expect(outcome).toMatchObject({ status: 'skipped' });
+    expect(runs()).toBe(0);
+    expect([...history.rows.values()].map((row) => row.error)).toEqual([
+      'lock service unavailable: acquire lock:job:test_job failed: connect ECONNREFUSED',
     ]);
   });
 });

@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { retryWrite } from '../database/write-retry';
 import { LockService, type LockHandle } from '../redis/lock.service';
+import { LockUnavailableError } from '../redis/lock-unavailable.error';
 import { JobHistoryRepository } from './job-history.repository';
 import { JobLogger } from './job-logger';
 import { JobRegistry } from './job-registry';
@@ -310,7 +311,11 @@ export class JobRunner {
         const handle = await this.locks.acquire(`job:${jobName}`, ttl);
         if (handle) return { handle, reason: '' };
       } catch (error) {
-        return { handle: null, reason: `lock service unavailable: ${errorText(error)}` };
+        const reason =
+          error instanceof LockUnavailableError
+            ? error.message // it already says "lock service unavailable"
+            : `lock service unavailable: ${errorText(error)}`;
+        return { handle: null, reason };
       }
       if (Date.now() >= deadline) {
         const holder = await this.locks.currentHolder(`job:${jobName}`).catch(() => null);
