@@ -7,6 +7,14 @@ export const RETRY_JITTER_RATIO = 0.2;
 /** Rows in `processando` longer than JOB_TIMEOUT plus this margin lost their replica. */
 export const STUCK_MARGIN_MS = 60_000;
 
+/**
+ * A run starts no new wave after this share of JOB_TIMEOUT and puts the rest back untouched: a backlog
+ * larger than one run can send then ends each run as a success (the next tick carries on), not as a
+ * `timeout` that history, alerts and /health/workers read as a failing queue. The remaining share is
+ * for the wave in flight and the final writes.
+ */
+export const RUN_BUDGET_SHARE = 0.8;
+
 /** Campaign rows still pending after this long are cancelled (`expired`). */
 export const CAMPAIGN_EXPIRY_MS = 24 * 60 * 60_000;
 export const CAMPAIGN_TIPOS: readonly string[] = ['campanha'];

@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
-import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, STUCK_MARGIN_MS } from './fila.constants';
+import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, RUN_BUDGET_SHARE, STUCK_MARGIN_MS } from './fila.constants';
 import type { ClaimedMessage } from './claimed-message';
 import { ClaimObserver } from './claim-observer';
 import { FilaHealth } from './fila-health';
@@ -31,6 +31,8 @@ export class FilaService {
   }
 
   async processQueue(context: JobContext): Promise<JobResult> {
+    const budget = AbortSignal.timeout(Math.floor(this.config.jobTimeoutMs * RUN_BUDGET_SHARE));
+    const signal = AbortSignal.any([context.signal, budget]);
     const counts: Record<string, number> = {};
     const now = this.clock.now();
     const reclaimed = await this.repository.reclaimStuck(
@@ -55,12 +57,12 @@ export class FilaService {
       batches++;
       // The next batch is claimed while this one is sent. Claimed rows carry no send-started mark, so if
       // this replica dies they are simply requeued by the reaper; nothing can be sent twice.
-      const more = batch.length === batchSize && !context.signal.aborted;
+      const more = batch.length === batchSize && !signal.aborted;
       next = more ? this.claim(batchSize) : Promise.resolve([]);
-      const report = await this.sender.process(batch, context.signal, context.logger);
+      const report = await this.sender.process(batch, signal, context.logger);
       for (const outcome of report.outcomes) counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
       pausedBecause = report.pausedBecause;
-      if (pausedBecause || context.signal.aborted) {
+      if (pausedBecause || signal.aborted) {
         const unsent = await next;
         if (unsent.length)
           await this.sender.release(unsent, pausedBecause ? 'sending_paused' : 'interrupted');
@@ -77,6 +79,7 @@ export class FilaService {
         reclaimed,
         campaigns_expired: expired,
         ...(pausedBecause ? { paused: pausedBecause } : {}),
+        ...(budget.aborted && !context.signal.aborted ? { run_budget_spent: true } : {}),
       },
     };
   }
