@@ -1,7 +1,7 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import http, { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import { MAX_REPLY_BYTES } from './whatsapp.constants';
+import { MAX_REPLY_BYTES, PROVIDER_IDLE_SOCKET_MS } from './whatsapp.constants';
 
 /** What a POST came to: a reply of any status, or no reply at all. Never an exception. */
 export type HttpOutcome =
@@ -37,8 +37,10 @@ export class HttpJsonClient implements OnApplicationShutdown {
   private readonly httpsAgent: https.Agent;
 
   constructor(private readonly options: HttpJsonClientOptions) {
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: options.maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: options.maxSockets });
+    // the agent's timeout only closes sockets in its free pool; a request in flight has its own deadline
+    const pool = { keepAlive: true, maxSockets: options.maxSockets, timeout: PROVIDER_IDLE_SOCKET_MS };
+    this.httpAgent = new http.Agent(pool);
+    this.httpsAgent = new https.Agent(pool);
   }
 
   post(

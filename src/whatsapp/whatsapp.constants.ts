@@ -1,6 +1,14 @@
 /** Sockets kept per provider host: far above WORKER_CONCURRENCY × replicas' needs of one process. */
 export const PROVIDER_MAX_SOCKETS = 64;
 
+/**
+ * An idle keep-alive socket is closed after this long, before the server closes it: Node servers (the
+ * Evolution API is one) close idle connections after 5 s, and a send written on a socket the server is
+ * closing fails with ECONNRESET (a network error: retried minutes later, an attempt counted). Node's
+ * agent ignores the server's `Keep-Alive: timeout` hint while its own timeout is 0.
+ */
+export const PROVIDER_IDLE_SOCKET_MS = 4_000;
+
 /** A provider reply body is read up to this size; an error excerpt needs far less. */
 export const MAX_REPLY_BYTES = 64 * 1024;
 
