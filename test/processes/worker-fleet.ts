@@ -14,7 +14,13 @@ export interface Worker {
 
 /** Several replicas of the built service (`node dist/main`) on one database and one Redis prefix. */
 export class WorkerFleet {
-  private constructor(readonly workers: Worker[]) {}
+  /** processes that were replaced by `restart`, oldest first */
+  readonly retired: Worker[] = [];
+
+  private constructor(
+    readonly workers: Worker[],
+    private readonly env: Record<string, string>,
+  ) {}
 
   static async start(count: number, env: Record<string, string>): Promise<WorkerFleet> {
     const workers: Worker[] = [];
@@ -23,7 +29,7 @@ export class WorkerFleet {
       const process = new ServiceProcess({ ...env, PORT: String(port) });
       workers.push({ name: `worker${index + 1}`, port, process });
     }
-    const fleet = new WorkerFleet(workers);
+    const fleet = new WorkerFleet(workers, env);
     try {
       await Promise.all(workers.map((worker) => waitForHealthy(worker.port, 60_000)));
     } catch (error) {
@@ -32,6 +38,33 @@ export class WorkerFleet {
       throw new Error(`${(error as Error).message}\n${outputs.join('\n')}`, { cause: error });
     }
     return fleet;
+  }
+
+  /**
+   * A new process in place of an exited one (same port, same env), as an orchestrator starts after a
+   * crash or during a deploy; resolves once it answers /health/workers with 200.
+   */
+  async restart(worker: Worker, healthyWithinMs = 60_000): Promise<Worker> {
+    const index = this.workers.indexOf(worker);
+    if (index < 0) throw new Error(`${worker.name} is not a current worker of this fleet`);
+    if (worker.process.isRunning()) throw new Error(`${worker.name} is still running: stop it first`);
+    const generation = this.retired.filter((old) => old.port === worker.port).length + 2;
+    const replacement: Worker = {
+      name: `${worker.name.replace(/#\d+$/, '')}#${generation}`,
+      port: worker.port,
+      process: new ServiceProcess({ ...this.env, PORT: String(worker.port) }),
+    };
+    this.retired.push(worker);
+    this.workers[index] = replacement;
+    try {
+      await waitForHealthy(replacement.port, healthyWithinMs);
+    } catch (error) {
+      throw new Error(
+        `${(error as Error).message}\n--- ${replacement.name}\n${replacement.process.output.slice(-3000)}`,
+        { cause: error },
+      );
+    }
+    return replacement;
   }
 
   /** The worker in the middle of a process_queue run (its last `job started` has no end yet). */
@@ -57,7 +90,7 @@ export class WorkerFleet {
   /** How many process_queue runs each worker finished: who did the work. */
   finishedRuns(): Record<string, number> {
     return Object.fromEntries(
-      this.workers.map((worker) => [
+      [...this.retired, ...this.workers].map((worker) => [
         worker.name,
         worker.process.lines().filter((line) => line.msg === 'job finished' && line.job === 'process_queue')
           .length,
