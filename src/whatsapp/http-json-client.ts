@@ -1,6 +1,7 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import http, { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { MAX_REPLY_BYTES, PROVIDER_IDLE_SOCKET_MS } from './whatsapp.constants';
 
 /** What a POST came to: a reply of any status, or no reply at all. Never an exception. */
@@ -22,6 +23,14 @@ export type HttpOutcome =
       readonly aborted: boolean;
     };
 
+interface RequestTarget {
+  readonly module: typeof http | typeof https;
+  readonly options: http.RequestOptions;
+}
+
+// far more than the URLs one provider posts to (one per sending number)
+const MAX_CACHED_TARGETS = 256;
+
 export interface HttpJsonClientOptions {
   /** the whole request, from connecting to the last byte of the reply */
   readonly timeoutMs: number;
@@ -35,6 +44,7 @@ export interface HttpJsonClientOptions {
 export class HttpJsonClient implements OnApplicationShutdown {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
+  private readonly targets = new Map<string, RequestTarget>();
 
   constructor(private readonly options: HttpJsonClientOptions) {
     // the agent's timeout only closes sockets in its free pool; a request in flight has its own deadline
@@ -50,21 +60,22 @@ export class HttpJsonClient implements OnApplicationShutdown {
     signal?: AbortSignal,
   ): Promise<HttpOutcome> {
     if (signal?.aborted) return Promise.resolve({ kind: 'no_reply', reason: 'aborted', aborted: true });
-    const target = new URL(url);
+    const target = this.targetOf(url);
     const body = Buffer.from(JSON.stringify(payload));
-    const secure = target.protocol === 'https:';
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, this.options.timeoutMs);
-    const onCallerAbort = () => controller.abort();
-    signal?.addEventListener('abort', onCallerAbort, { once: true });
 
     return new Promise<HttpOutcome>((resolve) => {
+      let settled = false;
+      let timedOut = false;
+      let replied = false;
+      const settle = (outcome: HttpOutcome) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onCallerAbort);
+        resolve(outcome);
+      };
       const fail = (error: unknown) =>
-        resolve({
+        settle({
           kind: 'no_reply',
           reason: timedOut
             ? `timeout after ${this.options.timeoutMs} ms`
@@ -73,12 +84,10 @@ export class HttpJsonClient implements OnApplicationShutdown {
               : `network error: ${errorCode(error)}`,
           aborted: !timedOut && signal?.aborted === true,
         });
-      const request = (secure ? https : http).request(
-        target,
+      const request = target.module.request(
         {
+          ...target.options,
           method: 'POST',
-          agent: secure ? this.httpsAgent : this.httpAgent,
-          signal: controller.signal,
           headers: {
             ...headers,
             accept: 'application/json',
@@ -87,6 +96,7 @@ export class HttpJsonClient implements OnApplicationShutdown {
           },
         },
         (response) => {
+          replied = true;
           const chunks: Buffer[] = [];
           let size = 0;
           response.on('data', (chunk: Buffer) => {
@@ -100,7 +110,7 @@ export class HttpJsonClient implements OnApplicationShutdown {
           });
           response.on('end', () => {
             const text = Buffer.concat(chunks).subarray(0, MAX_REPLY_BYTES).toString('utf8');
-            resolve({
+            settle({
               kind: 'reply',
               status: response.statusCode ?? 0,
               headers: response.headers,
@@ -110,12 +120,36 @@ export class HttpJsonClient implements OnApplicationShutdown {
           });
         },
       );
+      // one timer and a destroy, not an AbortController per request: this runs for every message sent
+      const timer = setTimeout(() => {
+        timedOut = true;
+        request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+      }, this.options.timeoutMs);
+      const onCallerAbort = () => request.destroy(Object.assign(new Error('aborted'), { code: 'ABORT_ERR' }));
+      signal?.addEventListener('abort', onCallerAbort, { once: true });
       request.on('error', fail);
+      // closed before any reply without an 'error' (never expected; a promise left pending would hang a send)
+      request.on('close', () => {
+        if (!replied) fail(Object.assign(new Error('closed'), { code: 'ECONNRESET' }));
+      });
       request.end(body);
-    }).finally(() => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onCallerAbort);
     });
+  }
+
+  /** The request options of a URL, parsed once: providers post to a handful of URLs, again and again. */
+  private targetOf(url: string): RequestTarget {
+    let target = this.targets.get(url);
+    if (target === undefined) {
+      const parsed = new URL(url);
+      const secure = parsed.protocol === 'https:';
+      target = {
+        module: secure ? https : http,
+        options: { ...urlToHttpOptions(parsed), agent: secure ? this.httpsAgent : this.httpAgent },
+      };
+      if (this.targets.size >= MAX_CACHED_TARGETS) this.targets.clear();
+      this.targets.set(url, target);
+    }
+    return target;
   }
 
   // At application shutdown, after the scheduler has drained running jobs: sends in flight finish first.
