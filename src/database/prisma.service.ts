@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client';
+import { driverMessage } from './driver-message';
 
 export interface PrismaServiceOptions {
   /** where the database is, for messages (never carries credentials) */
@@ -26,7 +27,7 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       await this.$queryRaw`SELECT 1`;
     } catch (error) {
       const where = this.options.description ? ` at ${this.options.description}` : '';
-      throw new Error(`cannot reach the database${where}: ${firstLine(error)}`, { cause: error });
+      throw new Error(`cannot reach the database${where}: ${driverMessage(error)}`, { cause: error });
     }
   }
 
@@ -56,15 +57,4 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       clearTimeout(timer);
     }
   }
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (
-    message
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean)
-      .slice(-1)[0] ?? 'unknown error'
-  );
 }

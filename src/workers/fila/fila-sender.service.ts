@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { localWeekStart } from '../../common/local-week';
 import { AppConfig } from '../../config/app-config';
+import { driverMessage } from '../../database/driver-message';
 import { retryWrite } from '../../database/write-retry';
 import type { JobLogger } from '../../scheduler/job-logger';
 import { CircuitBreakerRegistry } from '../../whatsapp/circuit-breaker.registry';
@@ -143,7 +144,7 @@ export class FilaSenderService {
     return retryWrite(write, {
       budgetMs: reaperMayTakeAt - STUCK_MARGIN_MS / 2 - this.clock.now().getTime(),
       onRetry: (error, attempt) =>
-        logger?.warn('database write failed; retrying', { error: errorSummary(error), attempt }),
+        logger?.warn('database write failed; retrying', { error: driverMessage(error), attempt }),
     });
   }
 
@@ -254,16 +255,4 @@ export class FilaSenderService {
         );
     }
   }
-}
-
-/** Prisma puts the driver's message on the last line of a long text */
-function errorSummary(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return (
-    text
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean)
-      .slice(-1)[0] ?? 'unknown error'
-  ).slice(0, 300);
 }
