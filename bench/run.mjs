@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench [-- --rows 10000] [-- --systems ours,plain-loop]`: the queue benchmark (README.md here).
 // Prints figures; never fails on time. Exits 1 only when a system did not send every message.
-import { fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { countByStatus, createBenchDatabase, seedQueue } from './lib/bench-database.mjs';
+import { startFakeProvider } from './lib/fake-provider-process.mjs';
+import { deleteKeysWithPrefix } from './lib/redis-keys.mjs';
 import { printSummary } from './lib/summary-table.mjs';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
@@ -46,7 +47,7 @@ const systems = values.systems ? values.systems.split(',') : Object.keys(SYSTEMS
 for (const name of systems) if (!SYSTEMS[name]) usage(`unknown system ${name}`);
 if (sizes.some((size) => !Number.isInteger(size) || size < 1)) usage('--rows takes whole numbers');
 
-const provider = await startFakeProvider();
+const provider = await startFakeProvider(PROVIDER_KEY);
 const database = await createBenchDatabase('whats_workers_bench');
 const redisPrefix = `bench:${randomUUID().slice(0, 8)}:`;
 let measurements = 0;
@@ -70,7 +71,7 @@ try {
       `median of ${values.repeat} run(s)`,
   );
 } finally {
-  await cleanRedis(values['redis-url'], redisPrefix);
+  await deleteKeysWithPrefix(values['redis-url'], redisPrefix);
   if (values['keep-database']) await database.sql.end();
   else await database.drop();
   provider.stop();
@@ -80,7 +81,7 @@ process.exit(failed ? 1 : 0);
 async function measure(name, rows) {
   const system = SYSTEMS[name];
   if (system.queue) await seedQueue(database.sql, rows);
-  const sendsBefore = await provider.sends();
+  const sendsBefore = (await provider.stats()).sends;
   const result = await runSystem(system, {
     rows,
     databaseUrl: database.url,
@@ -98,7 +99,7 @@ async function measure(name, rows) {
     ...system.extra,
   });
   const problems = [];
-  const sendsSeen = (await provider.sends()) - sendsBefore;
+  const sendsSeen = (await provider.stats()).sends - sendsBefore;
   if (system.sends && sendsSeen !== rows) problems.push(`provider got ${sendsSeen} sends`);
   if (system.queue) {
     const statuses = await countByStatus(database.sql);
@@ -124,25 +125,6 @@ function usage(message) {
     `${message}\nusage: npm run bench -- [--rows 10000[,50000]] [--systems ${Object.keys(SYSTEMS).join(',')}] [--repeat N] [--concurrency 64] [--ours-concurrency 100] [--batch-size 200]\n`,
   );
   process.exit(2);
-}
-
-async function startFakeProvider() {
-  const child = fork(path.join(HERE, 'lib/fake-evolution-server.mjs'), [], {
-    env: { ...process.env, BENCH_EVOLUTION_KEY: PROVIDER_KEY },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    child.once('message', (message) => resolve(message.url));
-    child.once('exit', (code) => reject(new Error(`the fake provider exited with ${code}`)));
-  });
-  return {
-    url,
-    async sends() {
-      const response = await fetch(`${url}/__stats`);
-      return (await response.json()).sends;
-    },
-    stop: () => child.kill('SIGTERM'),
-  };
 }
 
 /** Each system runs in a child process of its own: a fresh heap, its own pools, nothing shared. */
@@ -172,21 +154,4 @@ function runSystem(system, options) {
       resolve(JSON.parse(last));
     });
   });
-}
-
-async function cleanRedis(url, prefix) {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } catch (error) {
-    process.stderr.write(`could not remove the bench's Redis keys (${prefix}*): ${error.message}\n`);
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -81,7 +81,7 @@ let database;
 let enqueuer;
 try {
   log(`setting up: ${settings}`);
-  children.provider = await startFakeProvider(PROVIDER_KEY);
+  children.provider = await startFakeProvider(PROVIDER_KEY, { trackDuplicates: true, detached: true });
   database = await createBenchDatabase(DATABASE_NAME);
   const leadIds = await seedLeads(database.sql, leadCount);
   if (values['log-dir']) mkdirSync(values['log-dir'], { recursive: true });

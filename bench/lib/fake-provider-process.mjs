@@ -1,14 +1,22 @@
-// The fake Evolution gateway (fake-evolution-server.mjs) in a process of its own, counting duplicates.
+// The fake Evolution gateway (fake-evolution-server.mjs) in a process of its own.
 import { fork } from 'node:child_process';
 import path from 'node:path';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 
-export async function startFakeProvider(apiKey) {
+/**
+ * `trackDuplicates`: also count sends of a number and text already answered (the soak: its texts are
+ * unique); `detached`: in a process group of its own, so a terminal's Ctrl-C reaches only the bench.
+ */
+export async function startFakeProvider(apiKey, { trackDuplicates = false, detached = false } = {}) {
   const child = fork(path.join(HERE, 'fake-evolution-server.mjs'), [], {
-    env: { ...process.env, BENCH_EVOLUTION_KEY: apiKey, BENCH_EVOLUTION_TRACK_DUPLICATES: '1' },
+    env: {
+      ...process.env,
+      BENCH_EVOLUTION_KEY: apiKey,
+      ...(trackDuplicates ? { BENCH_EVOLUTION_TRACK_DUPLICATES: '1' } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    detached: true,
+    detached,
   });
   const url = await new Promise((resolve, reject) => {
     child.once('message', (message) => resolve(message.url));
