@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { driverMessage } from '../database/driver-message';
 import { planCatchUp } from './catch-up-plan';
 import { CronSchedule } from './cron-schedule';
 import type { JobDefinition } from './job-definition';
@@ -8,6 +9,7 @@ import { JobRegistry } from './job-registry';
 import { JobRunner } from './job-runner';
 import { JobStateRepository } from './job-state.repository';
 import { OrphanReaper } from './orphan-reaper';
+import { TickFailureLog } from './tick-failure-log';
 
 // setTimeout cannot wait longer than ~24.8 days; long waits are re-armed in steps.
 const MAX_TIMER_MS = 60 * 60 * 1000;
@@ -23,6 +25,7 @@ const MIN_REPLAY_WINDOW_MS = 10_000;
 @Injectable()
 export class JobScheduler implements OnModuleDestroy {
   private readonly logger = new Logger('scheduler');
+  private readonly tickFailures = new TickFailureLog(this.logger);
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private reaperTimer: NodeJS.Timeout | undefined;
   private running = false;
@@ -99,13 +102,9 @@ export class JobScheduler implements OnModuleDestroy {
         return;
       }
       await this.runner.run(job.name, { trigger: 'schedule', dueAt });
+      this.tickFailures.succeeded(job.name);
     } catch (error) {
-      this.logger.error({
-        msg: 'tick failed',
-        job: job.name,
-        due_at: dueAt.toISOString(),
-        error: String(error),
-      });
+      this.tickFailures.failed(job.name, dueAt, driverMessage(error, 500));
     }
   }
 
