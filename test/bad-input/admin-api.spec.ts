@@ -409,6 +409,8 @@ describe('the admin API with bad input', () => {
     });
 
     it('answers unknown routes under /admin with a JSON 404, with or without the token', async () => {
+      const DOCS_MOUNT = /^\/admin\/docs\//i;
+      const REDIRECTS = [301, 302, 308];
       const patterns = routes.map(
         (route) => new RegExp(`^${route.path.replace(/:\w+/g, '[^/]+').replace(/\/$/, '')}/?$`, 'i'),
       );
@@ -433,6 +435,12 @@ describe('the admin API with bad input', () => {
           async (path, method, withToken) => {
             fc.pre(!patterns.some((pattern) => pattern.test(path)));
             const answer = await send('unknown route', { method, path, headers: withToken ? AUTH : {} });
+            // Swagger UI's files are mounted under /admin/docs (public, see README): a path that resolves to
+            // its folder is redirected there with a slash, which is neither an admin route nor an error
+            if (DOCS_MOUNT.test(path) && REDIRECTS.includes(answer.status)) {
+              expect(answer.headers.location).toMatch(DOCS_MOUNT);
+              return;
+            }
             expectJsonError(answer, [400, 404]);
           },
         ),
