@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Pool } from 'pg';
 import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
 import { fakeReply } from '../fakes/fake-reply';
-import { receivedTexts, waitForQuiet, waitUntil } from '../processes/queue-fixture';
+import { queueReplicaEnv, receivedTexts, waitForQuiet, waitUntil } from '../processes/queue-fixture';
 import { WorkerFleet } from '../processes/worker-fleet';
 import { PrivatePostgres } from '../utils/private-postgres';
 import { PrivateRedis } from '../utils/private-redis';
@@ -66,22 +66,18 @@ describe('Redis outage and PostgreSQL restart under a steady flow', () => {
   it('no replica exits, health turns 503 and back, sending resumes within 10 s, nothing lost or sent twice', async () => {
     const provider = evolution!;
     const testStart = Date.now();
-    fleet = await WorkerFleet.start(REPLICAS, {
-      DATABASE_URL: db!.url,
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: testRedisPrefix('faults-outage'),
-      APP_ENV: 'production',
-      WHATSAPP_PROVIDER: 'evolution',
-      EVOLUTION_API_URL: provider.url,
-      EVOLUTION_API_KEY: 'evo-key',
-      EVOLUTION_INSTANCE: 'numero1',
-      RATE_LIMIT_PER_HOUR: '100000',
-      RATE_LIMIT_PER_DAY: '1000000',
-      RATE_LIMIT_PHONE_INTERVAL: '0',
-      QUEUE_POLL_INTERVAL: '1',
-      JOB_TIMEOUT: '5',
-      JOB_SCHEDULE_OVERRIDES: 'temperature_decay=1s',
-    });
+    fleet = await WorkerFleet.start(
+      REPLICAS,
+      queueReplicaEnv(
+        {
+          databaseUrl: db!.url,
+          redisUrl: redis.url,
+          redisPrefix: testRedisPrefix('faults-outage'),
+          providerUrl: provider.url,
+        },
+        { EVOLUTION_INSTANCE: 'numero1', JOB_TIMEOUT: '5', JOB_SCHEDULE_OVERRIDES: 'temperature_decay=1s' },
+      ),
+    );
     const workers = fleet.workers;
     const at = (instant: number) => instant - testStart;
     const exits: string[] = [];

@@ -3,6 +3,7 @@ import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
 import { fakeReply } from '../fakes/fake-reply';
 import {
   enqueueReplies,
+  queueReplicaEnv,
   receivedTexts,
   rowsByText,
   statusCounts,
@@ -61,23 +62,13 @@ describe('fila_worker across three replicas under faults', () => {
     const prefix = testRedisPrefix('faults-queue');
     redis = new Redis(testRedisUrl, { keyPrefix: prefix, lazyConnect: true });
     await redis.connect();
-    return WorkerFleet.start(3, {
-      DATABASE_URL: db.url,
-      REDIS_URL: testRedisUrl,
-      REDIS_KEY_PREFIX: prefix,
-      APP_ENV: 'production',
-      WHATSAPP_PROVIDER: 'evolution',
-      EVOLUTION_API_URL: evolution.url,
-      EVOLUTION_API_KEY: 'evo-key',
-      EVOLUTION_INSTANCE: 'numero1,numero2',
-      RATE_LIMIT_PER_HOUR: '100000',
-      RATE_LIMIT_PER_DAY: '1000000',
-      RATE_LIMIT_PHONE_INTERVAL: '0',
-      QUEUE_POLL_INTERVAL: '1',
-      JOB_TIMEOUT: String(JOB_TIMEOUT_S),
-      WORKER_CONCURRENCY: String(CONCURRENCY),
-      ...extra,
-    });
+    return WorkerFleet.start(
+      3,
+      queueReplicaEnv(
+        { databaseUrl: db.url, redisUrl: testRedisUrl, redisPrefix: prefix, providerUrl: evolution.url },
+        { JOB_TIMEOUT: String(JOB_TIMEOUT_S), WORKER_CONCURRENCY: String(CONCURRENCY), ...extra },
+      ),
+    );
   }
 
   /** waits until no row is `pendente`/`processando`; on timeout the error lists what is left */

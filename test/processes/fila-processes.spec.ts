@@ -6,6 +6,7 @@ import { testRedisPrefix } from '../utils/test-context';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
 import {
   enqueueReplies,
+  queueReplicaEnv,
   receivedTexts,
   rowsByText,
   statusCounts,
@@ -47,24 +48,15 @@ describe('fila_worker as real processes', () => {
   });
 
   function workerEnv(redisUrl: string, extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      DATABASE_URL: db.url,
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: testRedisPrefix('fila-processes'),
-      APP_ENV: 'production',
-      WHATSAPP_PROVIDER: 'evolution',
-      EVOLUTION_API_URL: evolution.url,
-      EVOLUTION_API_KEY: 'evo-key',
-      EVOLUTION_INSTANCE: 'numero1,numero2',
-      RATE_LIMIT_PER_HOUR: '100000',
-      RATE_LIMIT_PER_DAY: '1000000',
-      RATE_LIMIT_PHONE_INTERVAL: '0',
-      // polls every second, and /health/workers calls a replica stale after 3 polls + JOB_TIMEOUT
-      QUEUE_POLL_INTERVAL: '1',
-      JOB_TIMEOUT: String(JOB_TIMEOUT_S),
-      WORKER_CONCURRENCY: String(CONCURRENCY),
-      ...extra,
-    };
+    return queueReplicaEnv(
+      {
+        databaseUrl: db.url,
+        redisUrl,
+        redisPrefix: testRedisPrefix('fila-processes'),
+        providerUrl: evolution.url,
+      },
+      { JOB_TIMEOUT: String(JOB_TIMEOUT_S), WORKER_CONCURRENCY: String(CONCURRENCY), ...extra },
+    );
   }
 
   const unfinished = async () => {

@@ -94,3 +94,29 @@ export async function waitForQuiet(
   );
   return last;
 }
+
+/**
+ * The environment of a `node dist/main` replica that sends the queue to a fake Evolution server with
+ * key `evo-key`: production rules, limits out of the way, a poll every second. `extra` adds or overrides.
+ */
+export function queueReplicaEnv(
+  where: { databaseUrl: string; redisUrl: string; redisPrefix: string; providerUrl: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_URL: where.databaseUrl,
+    REDIS_URL: where.redisUrl,
+    REDIS_KEY_PREFIX: where.redisPrefix,
+    APP_ENV: 'production',
+    WHATSAPP_PROVIDER: 'evolution',
+    EVOLUTION_API_URL: where.providerUrl,
+    EVOLUTION_API_KEY: 'evo-key',
+    EVOLUTION_INSTANCE: 'numero1,numero2',
+    RATE_LIMIT_PER_HOUR: '100000',
+    RATE_LIMIT_PER_DAY: '1000000',
+    RATE_LIMIT_PHONE_INTERVAL: '0',
+    // polls every second; /health/workers calls the queue stale after 3 polls + JOB_TIMEOUT
+    QUEUE_POLL_INTERVAL: '1',
+    ...extra,
+  };
+}
