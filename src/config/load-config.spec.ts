@@ -1,15 +1,5 @@
-import { InvalidConfigurationError } from './invalid-configuration.error';
+import { configProblemsOf } from '../../test/utils/config-problems';
 import { parseConfig } from './load-config';
-
-function problemsOf(env: Record<string, string>): Record<string, string> {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (!(error instanceof InvalidConfigurationError)) throw error;
-    return Object.fromEntries(error.problems.map(({ variable, message }) => [variable, message]));
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 describe('parseConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
@@ -48,7 +38,7 @@ describe('parseConfig', () => {
   });
 
   it('names every bad variable in one error', () => {
-    const problems = problemsOf({
+    const problems = configProblemsOf({
       PORT: 'eighty',
       WORKER_CONCURRENCY: '0',
       JOB_TIMEOUT: '-5',
@@ -76,12 +66,12 @@ describe('parseConfig', () => {
   });
 
   it('requires the chosen provider settings', () => {
-    expect(Object.keys(problemsOf({ WHATSAPP_PROVIDER: 'evolution' })).sort()).toEqual([
+    expect(Object.keys(configProblemsOf({ WHATSAPP_PROVIDER: 'evolution' })).sort()).toEqual([
       'EVOLUTION_API_KEY',
       'EVOLUTION_API_URL',
       'EVOLUTION_INSTANCE',
     ]);
-    expect(Object.keys(problemsOf({ WHATSAPP_PROVIDER: 'meta' })).sort()).toEqual([
+    expect(Object.keys(configProblemsOf({ WHATSAPP_PROVIDER: 'meta' })).sort()).toEqual([
       'META_ACCESS_TOKEN',
       'META_PHONE_NUMBER_ID',
     ]);

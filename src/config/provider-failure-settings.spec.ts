@@ -1,15 +1,5 @@
-import { InvalidConfigurationError } from './invalid-configuration.error';
+import { configProblemsOf } from '../../test/utils/config-problems';
 import { parseConfig } from './load-config';
-
-function problemsOf(env: Record<string, string>): Record<string, string> {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (!(error instanceof InvalidConfigurationError)) throw error;
-    return Object.fromEntries(error.problems.map(({ variable, message }) => [variable, message]));
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 describe('retry backoff, circuit and provider timeout settings', () => {
   it('default to the SPEC values: retries after 2, 4, 8 min; circuit open 5 min up to 30 min; 10 s per request', () => {
@@ -42,14 +32,14 @@ describe('retry backoff, circuit and provider timeout settings', () => {
   it.each([['2,,8'], ['2;4;8'], ['two'], ['0,4'], ['-2,4'], ['1.5'], ['86401'], ['1,2,3,4,5,6,7,8,9,10,11']])(
     'names RETRY_BACKOFF_SECONDS=%j as bad',
     (value) => {
-      expect(problemsOf({ RETRY_BACKOFF_SECONDS: value })).toEqual({
+      expect(configProblemsOf({ RETRY_BACKOFF_SECONDS: value })).toEqual({
         RETRY_BACKOFF_SECONDS: expect.stringMatching(/comma-separated whole seconds/),
       });
     },
   );
 
   it('names every bad variable in one error', () => {
-    const problems = problemsOf({
+    const problems = configProblemsOf({
       RETRY_BACKOFF_SECONDS: 'soon',
       CIRCUIT_OPEN_SECONDS: '0',
       CIRCUIT_MAX_OPEN_SECONDS: 'forever',
@@ -65,7 +55,7 @@ describe('retry backoff, circuit and provider timeout settings', () => {
   });
 
   it('rejects a longest open period shorter than the first one', () => {
-    expect(problemsOf({ CIRCUIT_OPEN_SECONDS: '60', CIRCUIT_MAX_OPEN_SECONDS: '30' })).toEqual({
+    expect(configProblemsOf({ CIRCUIT_OPEN_SECONDS: '60', CIRCUIT_MAX_OPEN_SECONDS: '30' })).toEqual({
       CIRCUIT_MAX_OPEN_SECONDS: 'must not be lower than CIRCUIT_OPEN_SECONDS',
     });
     // 30 min first, 30 min at most: the open period never grows, which is allowed
