@@ -17,6 +17,9 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 /** Nest logs in tests only with TEST_LOGS=1: expected failures would otherwise flood the output. */
 export const showTestLogs = Boolean(process.env.TEST_LOGS);
 
+/** GRUPOS_CORPUS_REPORT=1 prints the grupos corpus evaluation's per-message report. */
+export const showCorpusReport = Boolean(process.env.GRUPOS_CORPUS_REPORT);
+
 /** For test files that build services without a Nest context. */
 export function quietNestLogs(): void {
   if (!showTestLogs) Logger.overrideLogger(false);

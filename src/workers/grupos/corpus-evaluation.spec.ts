@@ -1,5 +1,6 @@
 import { GRUPOS_CORPUS } from '../../../test/fixtures/grupos/corpus';
 import type { ExpectedShift } from '../../../test/fixtures/grupos/corpus.types';
+import { showCorpusReport } from '../../../test/utils/test-context';
 import { EXTRACT_ABOVE } from './grupos.constants';
 import { scoreOffer } from './offer-classifier';
 import { extractShifts } from './shift-extractor';
@@ -72,7 +73,7 @@ describe('grupos corpus evaluation', () => {
         `recall ${recall.toFixed(3)}; extraction field accuracy ${fieldAccuracy.toFixed(3)} ` +
         `(${correctFields}/${totalFields} fields)\n`,
     );
-    if (process.env.GRUPOS_CORPUS_REPORT) process.stdout.write(`${report.join('\n')}\n`);
+    if (showCorpusReport) process.stdout.write(`${report.join('\n')}\n`);
 
     expect(precision).toBeGreaterThanOrEqual(0.95);
     expect(recall).toBeGreaterThanOrEqual(0.9);
