@@ -1,7 +1,8 @@
 // Our pipeline, in-process, as `npm run job -- process_queue` runs it: the whole application context
 // (no HTTP, scheduler not ticking) and one JobRunner.run, which claims and sends until the queue is empty.
 // Every safety step is on: screening, business hours, Redis rate limits (one call per batch), circuit
-// breakers, the send-started mark, the final batch write with the leads' contact fields.
+// breakers, the send-started mark of each wave written with the previous wave's final statuses and their
+// leads' contact fields.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { percentiles, report, round } from '../lib/samples.mjs';
@@ -43,12 +44,11 @@ const app = await NestFactory.createApplicationContext(
 // Time every claim (the service's FilaService calls this very instance), and the other serial steps of a
 // batch, to say where the time goes.
 const claimSamples = [];
-const phaseMs = { claim: 0, rateLimits: 0, sendStartedMark: 0, finalWrite: 0 };
+const phaseMs = { claim: 0, rateLimits: 0, waveWrites: 0 };
 const repository = app.get(FilaRepository, { strict: false });
 const limiter = app.get(OutboundRateLimiter, { strict: false });
 timeMethod(repository, 'claim', 'claim', claimSamples);
-timeMethod(repository, 'markSendStarted', 'sendStartedMark');
-timeMethod(repository, 'finish', 'finalWrite');
+timeMethod(repository, 'record', 'waveWrites');
 timeMethod(limiter, 'reserveBatch', 'rateLimits');
 
 function timeMethod(target, method, phase, samples) {

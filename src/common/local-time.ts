@@ -30,9 +30,20 @@ export interface LocalWindow {
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** the last answer per zone: the queue asks about the same second for every message of a batch */
+const lastParts = new Map<string, { readonly second: number; readonly parts: LocalParts }>();
 
 /** The wall-clock fields of `instant` in `timeZone`. */
 export function localParts(instant: Date, timeZone: string): LocalParts {
+  const second = Math.floor(instant.getTime() / 1000);
+  const last = lastParts.get(timeZone);
+  if (last?.second === second) return last.parts;
+  const parts = formatParts(instant, timeZone);
+  lastParts.set(timeZone, { second, parts });
+  return parts;
+}
+
+function formatParts(instant: Date, timeZone: string): LocalParts {
   const parts = formatterFor(timeZone).formatToParts(instant);
   const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   const year = field('year');

@@ -61,7 +61,8 @@ export class HttpJsonClient implements OnApplicationShutdown {
   ): Promise<HttpOutcome> {
     if (signal?.aborted) return Promise.resolve({ kind: 'no_reply', reason: 'aborted', aborted: true });
     const target = this.targetOf(url);
-    const body = Buffer.from(JSON.stringify(payload));
+    // a string body goes out in one write with the headers (a Buffer would be a second chunk)
+    const body = JSON.stringify(payload);
 
     return new Promise<HttpOutcome>((resolve) => {
       let settled = false;
@@ -92,7 +93,7 @@ export class HttpJsonClient implements OnApplicationShutdown {
             ...headers,
             accept: 'application/json',
             'content-type': 'application/json',
-            'content-length': body.length,
+            'content-length': Buffer.byteLength(body),
           },
         },
         (response) => {

@@ -11,6 +11,7 @@ import { FilaSenderService } from './fila-sender.service';
 import type { FilaRepository } from './fila.repository';
 import { InProcessOutboundRateLimiter } from './in-process-outbound-rate-limiter';
 import type { MessageOutcome } from './message-outcome';
+import type { OutcomeWriter } from './outcome.writer';
 import { rateLimitSettings } from './rate-limit.settings';
 
 class CountingProvider extends WhatsAppProvider {
@@ -25,21 +26,23 @@ class CountingProvider extends WhatsAppProvider {
   }
 }
 
-/** The repository's writes fail while the database is away (the first calls of each, as many as given). */
+/**
+ * The repository's writes fail while the database is away: the first calls that mark sends as started,
+ * and the first that only write final statuses, as many of each as given.
+ */
 class FlakyRepository {
   readonly marked: string[] = [];
   readonly finished: MessageOutcome[] = [];
   constructor(private readonly away: { mark: number; finish: number }) {}
 
-  async markSendStarted(sends: ReadonlyArray<{ id: string }>): Promise<void> {
-    this.failWhileAway('mark');
+  async record(
+    outcomes: readonly MessageOutcome[],
+    sends: ReadonlyArray<{ id: string }>,
+  ): Promise<{ written: number; marked: number }> {
+    this.failWhileAway(sends.length ? 'mark' : 'finish');
     this.marked.push(...sends.map((send) => send.id));
-  }
-
-  async finish(outcomes: readonly MessageOutcome[]): Promise<number> {
-    this.failWhileAway('finish');
     this.finished.push(...outcomes);
-    return outcomes.length;
+    return { written: outcomes.length, marked: sends.length };
   }
 
   private failWhileAway(write: 'mark' | 'finish'): void {
@@ -66,6 +69,15 @@ describe('FilaSenderService while the database is briefly away', () => {
     );
   }
 
+  /** One batch through the pipeline as a run takes it: prepared, sent in waves, outcomes flushed. */
+  async function sendBatch(sender: FilaSenderService, batch: ClaimedMessage[]): Promise<OutcomeWriter> {
+    const logger = new JobLogger('t', 'e');
+    const writer = sender.openWriter(logger);
+    await sender.send(await sender.prepare(batch, logger), writer, new AbortController().signal, logger);
+    await writer.flush();
+    return writer;
+  }
+
   function claimed(id: string, claimedAt = new Date()): ClaimedMessage {
     return {
       id,
@@ -84,16 +96,12 @@ describe('FilaSenderService while the database is briefly away', () => {
     const provider = new CountingProvider();
     const sender = senderWith(repository, provider);
 
-    const report = await sender.process(
-      [claimed('a')],
-      new AbortController().signal,
-      new JobLogger('t', 'e'),
-    );
+    const writer = await sendBatch(sender, [claimed('a')]);
 
     expect(provider.sent).toEqual(['texto a']);
     expect(repository.marked).toEqual(['a']);
     expect(repository.finished).toEqual([expect.objectContaining({ kind: 'sent', id: 'a' })]);
-    expect(report.outcomes).toEqual([expect.objectContaining({ kind: 'sent', id: 'a' })]);
+    expect(writer.counts()).toEqual({ sent: 1 });
   });
 
   it('gives up once the reaper may have taken the rows: nothing is sent and the error surfaces', async () => {
@@ -103,9 +111,7 @@ describe('FilaSenderService while the database is briefly away', () => {
     // claimed JOB_TIMEOUT + half the reaper's margin ago: no time left to wait
     const longAgo = new Date(Date.now() - config.jobTimeoutMs - 30_000);
 
-    await expect(
-      sender.process([claimed('b', longAgo)], new AbortController().signal, new JobLogger('t', 'e')),
-    ).rejects.toThrow(/Connection terminated/);
+    await expect(sendBatch(sender, [claimed('b', longAgo)])).rejects.toThrow(/Connection terminated/);
     expect(provider.sent).toEqual([]);
   });
 });

@@ -1,38 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { localWeekStart } from '../../common/local-week';
 import { AppConfig } from '../../config/app-config';
-import { driverMessage } from '../../database/driver-message';
-import { retryWrite } from '../../database/write-retry';
 import type { JobLogger } from '../../scheduler/job-logger';
 import { CircuitBreakerRegistry } from '../../whatsapp/circuit-breaker.registry';
 import { WhatsAppProvider, type SendResult } from '../../whatsapp/whatsapp-provider';
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import type { ClaimedMessage } from './claimed-message';
 import { FilaMetrics } from './fila-metrics';
-import { STUCK_MARGIN_MS } from './fila.constants';
 import { FilaRepository } from './fila.repository';
 import type { MessageOutcome } from './message-outcome';
 import { screenMessage, type ScreenRules } from './message-screen';
 import { OutboundRateLimiter, type RateRequest } from './outbound-rate-limiter';
+import { OutcomeWriter } from './outcome.writer';
+import type { PreparedBatch, ReadyToSend } from './prepared-batch';
 import { RateLimiterUnavailableError } from './rate-limiter-unavailable.error';
 import { retryOrDeadLetter } from './retry-policy';
 
-export interface BatchReport {
-  outcomes: MessageOutcome[];
-  /** set when sending had to stop (Redis unreachable): the rest went back untouched */
-  pausedBecause: string | null;
-}
-
-interface ReadyToSend {
-  message: ClaimedMessage;
-  request: RateRequest;
-  sendingNumber: string;
-}
-
 /**
- * Takes a claimed batch through the pipeline in SPEC order (screening, rate limits, circuit, send) and
- * writes every message's final status in one statement.
+ * Takes claimed batches through the pipeline in SPEC order: screening and rate limits when a batch is
+ * prepared (while the batch before it is still being sent), then the circuit and the send, wave by wave.
  */
 @Injectable()
 export class FilaSenderService {
@@ -55,13 +41,23 @@ export class FilaSenderService {
     };
   }
 
-  async process(
-    batch: readonly ClaimedMessage[],
-    signal: AbortSignal,
-    logger: JobLogger,
-  ): Promise<BatchReport> {
+  /** The writer of one run's outcomes: every outcome goes through it, then its `flush`. */
+  openWriter(logger?: JobLogger): OutcomeWriter {
+    return new OutcomeWriter(
+      this.repository,
+      this.metrics,
+      this.provider.name,
+      this.clock,
+      this.config,
+      logger,
+    );
+  }
+
+  /** Screens a claimed batch and reserves its rate limits (one Redis call); nothing is written yet. */
+  async prepare(batch: readonly ClaimedMessage[], logger: JobLogger): Promise<PreparedBatch> {
     const now = this.clock.now();
-    const outcomes: MessageOutcome[] = [];
+    const claimedAt = new Date(Math.min(...batch.map((message) => message.claimedAt.getTime())));
+    const settled: MessageOutcome[] = [];
     const screened: Array<{ message: ClaimedMessage; request: RateRequest }> = [];
     for (const message of batch) {
       const result = screenMessage(message, this.rules, now);
@@ -70,82 +66,66 @@ export class FilaSenderService {
           message,
           request: { phone: result.phone, preferredNumber: message.lead?.numeroEnvio ?? null },
         });
-      else outcomes.push(result);
+      else settled.push(result);
     }
-
-    let ready: ReadyToSend[] = [];
-    let pausedBecause: string | null = null;
+    const prepared = { size: batch.length, claimedAt, reservedAt: now, settled, pausedBecause: null };
     try {
-      ready = await this.reserve(screened, now, outcomes);
+      return { ...prepared, ready: await this.reserve(screened, now, settled) };
     } catch (error) {
       if (!(error instanceof RateLimiterUnavailableError)) throw error;
-      pausedBecause = `rate limiter unavailable: ${error.message}`;
       logger.warn('sending paused: rate limits cannot be checked', { reason: error.message });
       for (const { message } of screened)
-        outcomes.push({ kind: 'released', id: message.id, reason: 'rate_limiter_unavailable' });
+        settled.push({ kind: 'released', id: message.id, reason: 'rate_limiter_unavailable' });
+      return { ...prepared, ready: [], pausedBecause: `rate limiter unavailable: ${error.message}` };
     }
-
-    // Sends go out in waves of WORKER_CONCURRENCY, each wave's final statuses written before the next
-    // wave is marked: a replica that dies leaves at most one wave with an unknown outcome.
-    const sent: MessageOutcome[] = [];
-    for (let start = 0; start < ready.length; start += this.config.WORKER_CONCURRENCY) {
-      const wave = ready.slice(start, start + this.config.WORKER_CONCURRENCY);
-      if (signal.aborted) {
-        for (const send of wave) {
-          outcomes.push({ kind: 'released', id: send.message.id, reason: 'interrupted' });
-          await this.limiter.release(send.request, send.sendingNumber, now).catch(() => undefined);
-        }
-        continue;
-      }
-      const waveOutcomes = await this.sendWave(wave, now, batch, logger);
-      await this.write(waveOutcomes, now, batch, logger);
-      sent.push(...waveOutcomes);
-    }
-    await this.write(outcomes, now, batch, logger);
-    return { outcomes: [...outcomes, ...sent], pausedBecause };
-  }
-
-  /** Puts claimed messages back as they were (`pendente`, no attempt counted): shutdown or a pause. */
-  async release(batch: readonly ClaimedMessage[], reason: string): Promise<void> {
-    await this.write(
-      batch.map((message) => ({ kind: 'released', id: message.id, reason })),
-      this.clock.now(),
-      batch,
-    );
-  }
-
-  /** One statement for the final statuses of these messages and their leads' contact fields. */
-  private async write(
-    outcomes: readonly MessageOutcome[],
-    reservedAt: Date,
-    batch: readonly ClaimedMessage[],
-    logger?: JobLogger,
-  ): Promise<void> {
-    if (!outcomes.length) return;
-    const now = this.clock.now();
-    const weekStart = localWeekStart(reservedAt, this.config.SCHEDULER_TIMEZONE);
-    await this.whileDatabaseAway(batch, logger, () => this.repository.finish(outcomes, now, weekStart));
-    this.metrics.recordOutcomes(this.provider.name, outcomes);
   }
 
   /**
-   * A write of what already happened (sends started, sends done) waits out a short database outage: left
-   * undone, the rows would sit in `processando` until the reaper, which can only requeue them with an
-   * attempt counted or call a delivered message's outcome unknown. It gives up halfway through the
-   * reaper's margin, so it never lands on a row the reaper has already handed to another replica.
+   * Sends a prepared batch in waves of WORKER_CONCURRENCY. Each wave is marked as started in the same
+   * statement that writes the previous wave's outcomes, so a replica that dies leaves at most one wave
+   * with an unknown outcome. The last wave's outcomes stay with the writer until its next statement.
    */
-  private whileDatabaseAway<T>(
-    batch: readonly ClaimedMessage[],
-    logger: JobLogger | undefined,
-    write: () => Promise<T>,
-  ): Promise<T> {
-    const claimedAt = Math.min(...batch.map((message) => message.claimedAt.getTime()));
-    const reaperMayTakeAt = claimedAt + this.config.jobTimeoutMs + STUCK_MARGIN_MS;
-    return retryWrite(write, {
-      budgetMs: reaperMayTakeAt - STUCK_MARGIN_MS / 2 - this.clock.now().getTime(),
-      onRetry: (error, attempt) =>
-        logger?.warn('database write failed; retrying', { error: driverMessage(error), attempt }),
-    });
+  async send(
+    batch: PreparedBatch,
+    writer: OutcomeWriter,
+    signal: AbortSignal,
+    logger: JobLogger,
+  ): Promise<void> {
+    writer.add(batch.settled, batch.claimedAt);
+    for (let start = 0; start < batch.ready.length; start += this.config.WORKER_CONCURRENCY) {
+      const wave = batch.ready.slice(start, start + this.config.WORKER_CONCURRENCY);
+      if (signal.aborted) {
+        await this.giveBack(wave, batch, writer, 'interrupted');
+        continue;
+      }
+      const sending = await this.throughOpenCircuits(wave, batch, writer);
+      await writer.startSends(
+        sending.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
+        batch.claimedAt,
+      );
+      const results = await Promise.all(sending.map((send) => this.sendOne(send, batch.reservedAt, logger)));
+      writer.add(results, batch.claimedAt);
+    }
+  }
+
+  /** Puts a prepared batch back as it was (`pendente`, no attempt counted, reservations given back). */
+  async abandon(batch: PreparedBatch, writer: OutcomeWriter, reason: string): Promise<void> {
+    writer.add(batch.settled, batch.claimedAt);
+    await this.giveBack(batch.ready, batch, writer, reason);
+  }
+
+  private async giveBack(
+    sends: readonly ReadyToSend[],
+    batch: PreparedBatch,
+    writer: OutcomeWriter,
+    reason: string,
+  ): Promise<void> {
+    for (const send of sends)
+      await this.limiter.release(send.request, send.sendingNumber, batch.reservedAt).catch(() => undefined);
+    writer.add(
+      sends.map((send) => ({ kind: 'released', id: send.message.id, reason })),
+      batch.claimedAt,
+    );
   }
 
   /** Rate limits for the whole batch in one Redis call. */
@@ -179,40 +159,36 @@ export class FilaSenderService {
   }
 
   /** The circuit of each chosen number is asked right before its send, so failures in this batch count. */
-  private async sendWave(
+  private async throughOpenCircuits(
     wave: readonly ReadyToSend[],
-    reservedAt: Date,
-    batch: readonly ClaimedMessage[],
-    logger: JobLogger,
-  ): Promise<MessageOutcome[]> {
+    batch: PreparedBatch,
+    writer: OutcomeWriter,
+  ): Promise<ReadyToSend[]> {
     const now = this.clock.now();
-    const outcomes: MessageOutcome[] = [];
     const sending: ReadyToSend[] = [];
     for (const send of wave) {
       if (this.breakers.breakerFor(this.provider.name, send.sendingNumber).tryAcquire(now)) {
         sending.push(send);
         continue;
       }
-      await this.limiter.release(send.request, send.sendingNumber, reservedAt).catch(() => undefined);
-      outcomes.push({
-        kind: 'deferred',
-        id: send.message.id,
-        until: new Date(now.getTime() + this.config.circuitOpenMs),
-        reason: 'circuit_open',
-        attemptCounted: false,
-      });
+      await this.limiter.release(send.request, send.sendingNumber, batch.reservedAt).catch(() => undefined);
+      writer.add(
+        [
+          {
+            kind: 'deferred',
+            id: send.message.id,
+            until: new Date(now.getTime() + this.config.circuitOpenMs),
+            reason: 'circuit_open',
+            attemptCounted: false,
+          },
+        ],
+        batch.claimedAt,
+      );
     }
-    await this.whileDatabaseAway(batch, logger, () =>
-      this.repository.markSendStarted(
-        sending.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
-        now,
-      ),
-    );
-    const results = await Promise.all(sending.map((send) => this.send(send, reservedAt, logger)));
-    return [...outcomes, ...results];
+    return sending;
   }
 
-  private async send(send: ReadyToSend, reservedAt: Date, logger: JobLogger): Promise<MessageOutcome> {
+  private async sendOne(send: ReadyToSend, reservedAt: Date, logger: JobLogger): Promise<MessageOutcome> {
     const started = performance.now();
     // no abort signal here: a send in flight is finished and recorded, never abandoned half-way
     const result = await this.provider.send({

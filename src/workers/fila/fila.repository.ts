@@ -17,6 +17,12 @@ interface ClaimedRow {
   numero_envio: string | null;
 }
 
+/** A send about to go out, and the number it goes through. */
+export interface StartedSend {
+  readonly id: string;
+  readonly sendingNumber: string;
+}
+
 export interface QueueStats {
   /** due `pendente` rows */
   size: number;
@@ -64,30 +70,22 @@ export class FilaRepository {
   }
 
   /**
-   * The "send started" mark, written before the provider is called: if this replica dies before the
-   * final write, the reaper knows the message may have gone out and does not send it again blindly.
+   * One statement, so one transaction: the final status of each outcome, with the contacted leads'
+   * last-contact fields, and the "send started" mark of the sends about to go out. The mark is written
+   * before the provider is called: if this replica dies before the final write, the reaper knows the
+   * message may have gone out and does not send it again blindly. Only rows still `processando` are
+   * written: no later write can undo a final status.
    */
-  async markSendStarted(
-    sends: ReadonlyArray<{ id: string; sendingNumber: string }>,
+  async record(
+    outcomes: readonly MessageOutcome[],
+    startedSends: readonly StartedSend[],
     now: Date,
-  ): Promise<void> {
-    if (!sends.length) return;
-    await this.prisma.$executeRaw`
-      UPDATE fila_mensagens f SET envio_iniciado_em = ${now}, numero_envio = v.numero, updated_at = ${now}
-        FROM unnest(${sends.map((s) => s.id)}::uuid[], ${sends.map((s) => s.sendingNumber)}::text[]) AS v(id, numero)
-       WHERE f.id = v.id AND f.status = 'processando'`;
-  }
-
-  /**
-   * Writes the final status of a batch in one statement, with the contacted leads' last-contact fields
-   * in the same statement (so the same transaction). Only rows still `processando` are written: no
-   * later write can undo a final status.
-   */
-  async finish(outcomes: readonly MessageOutcome[], now: Date, weekStart: string): Promise<number> {
-    if (!outcomes.length) return 0;
+    weekStart: string,
+  ): Promise<{ written: number; marked: number }> {
+    if (!outcomes.length && !startedSends.length) return { written: 0, marked: 0 };
     const columns = outcomes.map(toColumns);
     const pick = <K extends keyof Columns>(key: K) => columns.map((column) => column[key]);
-    const rows = await this.prisma.$queryRaw<Array<{ written: number }>>`
+    const [row] = await this.prisma.$queryRaw<Array<{ written: number; marked: number }>>`
       WITH v AS (
         SELECT * FROM unnest(
           ${pick('id')}::uuid[], ${pick('status')}::text[], ${pick('agendarPara')}::timestamptz[],
@@ -119,9 +117,15 @@ export class FilaRepository {
                 FROM done WHERE status = 'enviada' GROUP BY lead_id) d
         WHERE l.id = d.lead_id
         RETURNING l.id
+      ), marked AS (
+        UPDATE fila_mensagens f SET envio_iniciado_em = ${now}, numero_envio = m.numero, updated_at = ${now}
+          FROM unnest(${startedSends.map((s) => s.id)}::uuid[], ${startedSends.map((s) => s.sendingNumber)}::text[])
+               AS m(id, numero)
+         WHERE f.id = m.id AND f.status = 'processando'
+        RETURNING f.id
       )
-      SELECT (SELECT count(*) FROM done)::int AS written`;
-    return rows[0]?.written ?? 0;
+      SELECT (SELECT count(*) FROM done)::int AS written, (SELECT count(*) FROM marked)::int AS marked`;
+    return { written: row?.written ?? 0, marked: row?.marked ?? 0 };
   }
 
   /**

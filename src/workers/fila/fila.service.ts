@@ -1,13 +1,23 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import type { JobLogger } from '../../scheduler/job-logger';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, RUN_BUDGET_SHARE, STUCK_MARGIN_MS } from './fila.constants';
-import type { ClaimedMessage } from './claimed-message';
 import { ClaimObserver } from './claim-observer';
 import { FilaHealth } from './fila-health';
 import { FilaRepository } from './fila.repository';
 import { FilaSenderService } from './fila-sender.service';
+import type { PreparedBatch } from './prepared-batch';
+
+const NOTHING_CLAIMED: PreparedBatch = {
+  size: 0,
+  claimedAt: new Date(0),
+  reservedAt: new Date(0),
+  settled: [],
+  ready: [],
+  pausedBecause: null,
+};
 
 /** One poll of the queue: housekeeping, then claim and send while batches come back full. */
 @Injectable()
@@ -21,19 +31,17 @@ export class FilaService {
     @Optional() private readonly claimObserver?: ClaimObserver,
   ) {}
 
-  private claim(limit: number): Promise<ClaimedMessage[]> {
+  /** Claims the next batch, screens it and reserves its rate limits (while the one before is being sent). */
+  private async claimAndPrepare(limit: number, logger: JobLogger): Promise<PreparedBatch> {
     const started = performance.now();
-    const claimed = this.repository.claim(limit, this.clock.now());
-    claimed
-      .then(() => this.claimObserver?.claimFinished((performance.now() - started) / 1000))
-      .catch(() => undefined); // awaited by the loop; not an unhandled rejection meanwhile
-    return claimed;
+    const claimed = await this.repository.claim(limit, this.clock.now());
+    this.claimObserver?.claimFinished((performance.now() - started) / 1000);
+    return this.sender.prepare(claimed, logger);
   }
 
   async processQueue(context: JobContext): Promise<JobResult> {
     const budget = AbortSignal.timeout(Math.floor(this.config.jobTimeoutMs * RUN_BUDGET_SHARE));
     const signal = AbortSignal.any([context.signal, budget]);
-    const counts: Record<string, number> = {};
     const now = this.clock.now();
     const reclaimed = await this.repository.reclaimStuck(
       new Date(now.getTime() - this.config.jobTimeoutMs - STUCK_MARGIN_MS),
@@ -48,28 +56,35 @@ export class FilaService {
     );
 
     const batchSize = this.config.QUEUE_BATCH_SIZE;
+    const writer = this.sender.openWriter(context.logger);
     let batches = 0;
     let pausedBecause: string | null = null;
-    let next = this.claim(batchSize);
-    for (;;) {
-      const batch = await next;
-      if (!batch.length) break;
-      batches++;
-      // The next batch is claimed while this one is sent. Claimed rows carry no send-started mark, so if
-      // this replica dies they are simply requeued by the reaper; nothing can be sent twice.
-      const more = batch.length === batchSize && !signal.aborted;
-      next = more ? this.claim(batchSize) : Promise.resolve([]);
-      const report = await this.sender.process(batch, signal, context.logger);
-      for (const outcome of report.outcomes) counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
-      pausedBecause = report.pausedBecause;
-      if (pausedBecause || signal.aborted) {
-        const unsent = await next;
-        if (unsent.length)
-          await this.sender.release(unsent, pausedBecause ? 'sending_paused' : 'interrupted');
-        counts.released = (counts.released ?? 0) + unsent.length;
-        break;
+    let next = this.claimAndPrepare(batchSize, context.logger);
+    try {
+      for (;;) {
+        const batch = await next;
+        if (!batch.size) break;
+        batches++;
+        pausedBecause = batch.pausedBecause;
+        // The next batch is claimed and reserved while this one is sent. Its rows carry no send-started
+        // mark, so if this replica dies they are simply requeued by the reaper; nothing can be sent twice.
+        const more = batch.size === batchSize && !signal.aborted && !pausedBecause;
+        next = more ? this.claimAndPrepare(batchSize, context.logger) : Promise.resolve(NOTHING_CLAIMED);
+        await this.sender.send(batch, writer, signal, context.logger);
+        if (pausedBecause) break;
+        if (signal.aborted) {
+          await this.sender.abandon(await next, writer, 'interrupted');
+          break;
+        }
       }
+      await writer.flush();
+    } catch (error) {
+      // Best effort, the run has failed: what was decided is written, a batch claimed ahead goes back.
+      await next.then((unsent) => this.sender.abandon(unsent, writer, 'interrupted')).catch(() => undefined);
+      await writer.flush().catch(() => undefined);
+      throw error;
     }
+    const counts = writer.counts();
     this.health.recordPoll(pausedBecause);
     return {
       itemsProcessed: counts.sent ?? 0,
