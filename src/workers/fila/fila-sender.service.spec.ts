@@ -33,7 +33,9 @@ class CountingProvider extends WhatsAppProvider {
 class FlakyRepository {
   readonly marked: string[] = [];
   readonly finished: MessageOutcome[] = [];
-  constructor(private readonly away: { mark: number; finish: number }) {}
+  /** every statement that landed: the ids whose outcome it wrote, and the ids it marked as started */
+  readonly statements: Array<{ outcomes: string[]; marks: string[] }> = [];
+  constructor(private readonly away: { mark: number; finish: number } = { mark: 0, finish: 0 }) {}
 
   async record(
     outcomes: readonly MessageOutcome[],
@@ -42,6 +44,10 @@ class FlakyRepository {
     this.failWhileAway(sends.length ? 'mark' : 'finish');
     this.marked.push(...sends.map((send) => send.id));
     this.finished.push(...outcomes);
+    this.statements.push({
+      outcomes: outcomes.map((outcome) => outcome.id),
+      marks: sends.map((send) => send.id),
+    });
     return { written: outcomes.length, marked: sends.length };
   }
 
@@ -50,46 +56,54 @@ class FlakyRepository {
   }
 }
 
+const defaultConfig = parseConfig({
+  APP_ENV: 'production',
+  JOB_TIMEOUT: '5',
+  RATE_LIMIT_PHONE_INTERVAL: '0',
+});
+
+function senderWith(
+  repository: FlakyRepository,
+  provider: CountingProvider,
+  config = defaultConfig,
+): FilaSenderService {
+  return new FilaSenderService(
+    repository as unknown as FilaRepository,
+    new InProcessOutboundRateLimiter(rateLimitSettings(config), ['numero1']),
+    provider,
+    new CircuitBreakerRegistry(),
+    new FilaMetrics(),
+    new SystemClock(),
+    config,
+    BusinessHoursCalendar.fromConfig(config),
+  );
+}
+
+/** One batch through the pipeline as a run takes it: prepared, sent in waves, outcomes flushed. */
+async function sendBatch(sender: FilaSenderService, batch: ClaimedMessage[]): Promise<OutcomeWriter> {
+  const logger = new JobLogger('t', 'e');
+  const writer = sender.openWriter(logger);
+  await sender.send(await sender.prepare(batch, logger), writer, new AbortController().signal, logger);
+  await writer.flush();
+  return writer;
+}
+
+function claimed(id: string, claimedAt = new Date()): ClaimedMessage {
+  return {
+    id,
+    leadId: `lead-${id}`,
+    conteudo: `texto ${id}`,
+    tipo: 'resposta',
+    tentativas: 0,
+    maxTentativas: 3,
+    claimedAt,
+    lead: { telefone: '5511900000001', optedOut: false, numeroEnvio: null },
+  };
+}
+
 describe('FilaSenderService while the database is briefly away', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
-
-  const config = parseConfig({ APP_ENV: 'production', JOB_TIMEOUT: '5', RATE_LIMIT_PHONE_INTERVAL: '0' });
-
-  function senderWith(repository: FlakyRepository, provider: CountingProvider): FilaSenderService {
-    return new FilaSenderService(
-      repository as unknown as FilaRepository,
-      new InProcessOutboundRateLimiter(rateLimitSettings(config), ['numero1']),
-      provider,
-      new CircuitBreakerRegistry(),
-      new FilaMetrics(),
-      new SystemClock(),
-      config,
-      BusinessHoursCalendar.fromConfig(config),
-    );
-  }
-
-  /** One batch through the pipeline as a run takes it: prepared, sent in waves, outcomes flushed. */
-  async function sendBatch(sender: FilaSenderService, batch: ClaimedMessage[]): Promise<OutcomeWriter> {
-    const logger = new JobLogger('t', 'e');
-    const writer = sender.openWriter(logger);
-    await sender.send(await sender.prepare(batch, logger), writer, new AbortController().signal, logger);
-    await writer.flush();
-    return writer;
-  }
-
-  function claimed(id: string, claimedAt = new Date()): ClaimedMessage {
-    return {
-      id,
-      leadId: `lead-${id}`,
-      conteudo: `texto ${id}`,
-      tipo: 'resposta',
-      tentativas: 0,
-      maxTentativas: 3,
-      claimedAt,
-      lead: { telefone: '5511900000001', optedOut: false, numeroEnvio: null },
-    };
-  }
 
   it('a send is marked and its result written once the database answers again: sent once, recorded as sent', async () => {
     const repository = new FlakyRepository({ mark: 2, finish: 2 });
@@ -109,9 +123,45 @@ describe('FilaSenderService while the database is briefly away', () => {
     const provider = new CountingProvider();
     const sender = senderWith(repository, provider);
     // claimed JOB_TIMEOUT + half the reaper's margin ago: no time left to wait
-    const longAgo = new Date(Date.now() - config.jobTimeoutMs - 30_000);
+    const longAgo = new Date(Date.now() - defaultConfig.jobTimeoutMs - 30_000);
 
     await expect(sendBatch(sender, [claimed('b', longAgo)])).rejects.toThrow(/Connection terminated/);
     expect(provider.sent).toEqual([]);
+  });
+});
+
+describe('FilaSenderService waves', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('marks each wave in the statement that writes the previous wave: one statement per wave, one wave in doubt', async () => {
+    const repository = new FlakyRepository();
+    const provider = new CountingProvider();
+    const config = parseConfig({
+      APP_ENV: 'production',
+      WORKER_CONCURRENCY: '2',
+      RATE_LIMIT_PHONE_INTERVAL: '0',
+    });
+    const sender = senderWith(repository, provider, config);
+    const markedWhenSent: boolean[] = [];
+    const send = provider.send.bind(provider);
+    provider.send = (message) => {
+      markedWhenSent.push(repository.marked.includes(message.text.replace('texto ', '')));
+      return send(message);
+    };
+
+    const writer = await sendBatch(
+      sender,
+      ['a', 'b', 'c', 'd', 'e'].map((id) => claimed(id)),
+    );
+
+    expect(repository.statements).toEqual([
+      { outcomes: [], marks: ['a', 'b'] },
+      { outcomes: ['a', 'b'], marks: ['c', 'd'] },
+      { outcomes: ['c', 'd'], marks: ['e'] },
+      { outcomes: ['e'], marks: [] },
+    ]);
+    expect(markedWhenSent).toEqual([true, true, true, true, true]);
+    expect(writer.counts()).toEqual({ sent: 5 });
   });
 });
