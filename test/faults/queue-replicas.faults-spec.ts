@@ -52,7 +52,9 @@ describe('fila_worker across three replicas under faults', () => {
     redis?.disconnect();
     redis = undefined;
     await evolution.close();
-    await db.sql.query('TRUNCATE fila_mensagens, job_executions, jobs_agendados, leads CASCADE');
+    await db.sql.query(
+      'TRUNCATE fila_mensagens, fila_envios_iniciados, job_executions, jobs_agendados, leads CASCADE',
+    );
   });
   afterAll(async () => {
     await db?.drop();
@@ -171,9 +173,12 @@ describe('fila_worker across three replicas under faults', () => {
       60_000,
       20,
     ).then(() => Date.now() - killedAt);
-    // the dead replica's wave: marked send-started, outcome never written
+    // the dead replica's wave: named by a send-started mark made since its claim, outcome never written
     const { rows: doubtRows } = await db.sql.query<{ conteudo: string }>(
-      `SELECT conteudo FROM fila_mensagens WHERE status = 'processando' AND envio_iniciado_em IS NOT NULL`,
+      `SELECT f.conteudo FROM fila_mensagens f
+        WHERE f.status = 'processando'
+          AND EXISTS (SELECT 1 FROM fila_envios_iniciados m
+                       WHERE f.id = ANY(m.fila_ids) AND m.iniciado_em >= f.processando_desde)`,
     );
     const inDoubt = new Set(doubtRows.map((row) => row.conteudo));
     const statusesAtKill = await statusCounts(db.sql);

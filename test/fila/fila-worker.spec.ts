@@ -221,7 +221,7 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(leads[0].contatos_semana).toBe(10);
   });
 
-  it('a final write that fails fails the run; its rows stay processando, send started, for the reaper', async () => {
+  it('a final write that fails fails the run; its rows stay processando, named by a send-started mark, for the reaper', async () => {
     const leadId = await lead(PHONE_A);
     const ids = [await enqueue(leadId, 'um'), await enqueue(leadId, 'dois')];
     await fila.db.sql.query(`
@@ -236,7 +236,8 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
       await fila.db.sql.query('DROP TRIGGER reject_sent ON fila_mensagens; DROP FUNCTION reject_sent_rows()');
     }
     const { rows } = await fila.db.sql.query(
-      `SELECT status, envio_iniciado_em IS NOT NULL AS started FROM fila_mensagens WHERE id = ANY($1::uuid[])`,
+      `SELECT status, EXISTS (SELECT 1 FROM fila_envios_iniciados m WHERE f.id = ANY(m.fila_ids)) AS started
+         FROM fila_mensagens f WHERE id = ANY($1::uuid[])`,
       [ids],
     );
     expect(rows).toEqual([
@@ -266,6 +267,48 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(flagged.erro).toMatch(/^send_outcome_unknown/);
     expect((await fila.message(atLimit)).status).toBe('erro');
     expect(fila.evolution.requests.map((request) => request.recipient)).toEqual([PHONE_A]);
+  });
+
+  it('reclaim reads the send-started marks: named since its claim → flagged with the mark; named only before → requeued', async () => {
+    const markedSinceClaim = await enqueue(await lead(PHONE_A));
+    const markedBeforeClaim = await enqueue(await lead(PHONE_B));
+    const claimedAt = '2026-03-02T12:50:00Z'; // older than JOB_TIMEOUT (300 s) + 60 s
+    await fila.db.sql.query(`UPDATE fila_mensagens SET status = 'processando', processando_desde = $1`, [
+      claimedAt,
+    ]);
+    await fila.db.sql.query(
+      `INSERT INTO fila_envios_iniciados (iniciado_em, fila_ids, numeros_envio)
+       VALUES ('2026-03-02T12:50:05Z', ARRAY[$1]::uuid[], ARRAY['numero2']),
+              ('2026-03-02T12:40:00Z', ARRAY[$2]::uuid[], ARRAY['numero1'])`,
+      [markedSinceClaim, markedBeforeClaim],
+    );
+
+    const outcome = await (await fila.worker()).run();
+
+    expect(outcome.details).toMatchObject({ reclaimed: { requeued: 1, deadLettered: 0, unknown: 1 } });
+    const flagged = await fila.message(markedSinceClaim);
+    expect(flagged).toMatchObject({
+      status: 'erro',
+      tentativas: 1,
+      envio_iniciado_em: new Date('2026-03-02T12:50:05Z'),
+      numero_envio: 'numero2',
+    });
+    expect(flagged.erro).toMatch(/^send_outcome_unknown/);
+    // a mark from an earlier claim of the row says nothing about this one: requeued, then sent
+    expect(await fila.message(markedBeforeClaim)).toMatchObject({ status: 'enviada', tentativas: 1 });
+    expect(fila.evolution.requests.map((request) => request.recipient)).toEqual([PHONE_B]);
+    // the dead replica's marks are used, then deleted; the run's own marks end with their waves
+    const { rows } = await fila.db.sql.query(`SELECT count(*)::int AS n FROM fila_envios_iniciados`);
+    expect(rows).toEqual([{ n: 0 }]);
+  });
+
+  it('a sent message keeps when its send started and the number it went through', async () => {
+    const id = await enqueue(await lead(PHONE_A));
+    const worker = await fila.worker();
+    await worker.run();
+    const sent = await fila.message(id);
+    expect(sent).toMatchObject({ status: 'enviada', envio_iniciado_em: worker.clock.now() });
+    expect(sent.numero_envio).toEqual(expect.any(String));
   });
 
   it('cancels campaign rows pending for more than 24 h', async () => {

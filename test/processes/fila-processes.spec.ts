@@ -41,7 +41,9 @@ describe('fila_worker as real processes', () => {
     await fleet?.stopAll();
     fleet = undefined;
     await evolution.close();
-    await db.sql.query('TRUNCATE fila_mensagens, job_executions, jobs_agendados, leads CASCADE');
+    await db.sql.query(
+      'TRUNCATE fila_mensagens, fila_envios_iniciados, job_executions, jobs_agendados, leads CASCADE',
+    );
   });
   afterAll(async () => {
     await db.drop();

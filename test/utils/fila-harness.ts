@@ -122,7 +122,9 @@ export class FilaHarness {
   async reset(): Promise<void> {
     await Promise.all(this.contexts.splice(0).map((context) => context.close()));
     await this.evolution.close();
-    await this.db.sql.query('TRUNCATE fila_mensagens, job_executions, jobs_agendados, leads CASCADE');
+    await this.db.sql.query(
+      'TRUNCATE fila_mensagens, fila_envios_iniciados, job_executions, jobs_agendados, leads CASCADE',
+    );
   }
 
   async close(): Promise<void> {

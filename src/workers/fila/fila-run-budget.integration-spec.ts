@@ -27,7 +27,9 @@ describe('process_queue with a backlog larger than one run can send', () => {
     await context?.close();
     context = undefined;
     await evolution.close();
-    await db.sql.query('TRUNCATE fila_mensagens, job_executions, jobs_agendados, leads CASCADE');
+    await db.sql.query(
+      'TRUNCATE fila_mensagens, fila_envios_iniciados, job_executions, jobs_agendados, leads CASCADE',
+    );
   });
   afterAll(async () => {
     await db?.drop();

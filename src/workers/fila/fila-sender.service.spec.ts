@@ -33,22 +33,34 @@ class CountingProvider extends WhatsAppProvider {
 class FlakyRepository {
   readonly marked: string[] = [];
   readonly finished: MessageOutcome[] = [];
-  /** every statement that landed: the ids whose outcome it wrote, and the ids it marked as started */
-  readonly statements: Array<{ outcomes: string[]; marks: string[] }> = [];
+  /**
+   * every statement that landed: the ids whose outcome it wrote, the marks it ended, the ids it marked
+   * as started and the name of that mark
+   */
+  readonly statements: Array<{
+    outcomes: string[];
+    settles: string[];
+    marks: string[];
+    mark: string | null;
+  }> = [];
   constructor(private readonly away: { mark: number; finish: number } = { mark: 0, finish: 0 }) {}
 
   async record(
     outcomes: readonly MessageOutcome[],
+    settledMarks: readonly string[],
     sends: ReadonlyArray<{ id: string }>,
-  ): Promise<{ written: number; marked: number }> {
+  ): Promise<{ written: number; mark: string | null }> {
     this.failWhileAway(sends.length ? 'mark' : 'finish');
     this.marked.push(...sends.map((send) => send.id));
     this.finished.push(...outcomes);
+    const mark = sends.length ? `mark-${this.statements.length}` : null;
     this.statements.push({
       outcomes: outcomes.map((outcome) => outcome.id),
+      settles: [...settledMarks],
       marks: sends.map((send) => send.id),
+      mark,
     });
-    return { written: outcomes.length, marked: sends.length };
+    return { written: outcomes.length, mark };
   }
 
   private failWhileAway(write: 'mark' | 'finish'): void {
@@ -134,7 +146,7 @@ describe('FilaSenderService waves', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
-  it('marks each wave in the statement that writes the previous wave: one statement per wave, one wave in doubt', async () => {
+  it('marks each wave in the statement that writes and unmarks the previous wave: one statement per wave, one wave in doubt', async () => {
     const repository = new FlakyRepository();
     const provider = new CountingProvider();
     const config = parseConfig({
@@ -156,10 +168,10 @@ describe('FilaSenderService waves', () => {
     );
 
     expect(repository.statements).toEqual([
-      { outcomes: [], marks: ['a', 'b'] },
-      { outcomes: ['a', 'b'], marks: ['c', 'd'] },
-      { outcomes: ['c', 'd'], marks: ['e'] },
-      { outcomes: ['e'], marks: [] },
+      { outcomes: [], settles: [], marks: ['a', 'b'], mark: 'mark-0' },
+      { outcomes: ['a', 'b'], settles: ['mark-0'], marks: ['c', 'd'], mark: 'mark-1' },
+      { outcomes: ['c', 'd'], settles: ['mark-1'], marks: ['e'], mark: 'mark-2' },
+      { outcomes: ['e'], settles: ['mark-2'], marks: [], mark: null },
     ]);
     expect(markedWhenSent).toEqual([true, true, true, true, true]);
     expect(writer.counts()).toEqual({ sent: 5 });

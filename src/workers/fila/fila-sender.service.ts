@@ -8,7 +8,7 @@ import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import type { ClaimedMessage } from './claimed-message';
 import { FilaMetrics } from './fila-metrics';
 import { FilaRepository } from './fila.repository';
-import type { MessageOutcome } from './message-outcome';
+import type { MessageOutcome, SendOutcome } from './message-outcome';
 import { screenMessage, type ScreenRules } from './message-screen';
 import { OutboundRateLimiter, type RateRequest } from './outbound-rate-limiter';
 import { OutcomeWriter } from './outcome.writer';
@@ -99,11 +99,13 @@ export class FilaSenderService {
         continue;
       }
       const sending = await this.throughOpenCircuits(wave, batch, writer);
-      await writer.startSends(
+      const startedAt = await writer.startSends(
         sending.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
         batch.claimedAt,
       );
-      const results = await Promise.all(sending.map((send) => this.sendOne(send, batch.reservedAt, logger)));
+      const results = await Promise.all(
+        sending.map((send) => this.sendOne(send, batch.reservedAt, startedAt, logger)),
+      );
       writer.add(results, batch.claimedAt);
     }
   }
@@ -188,7 +190,12 @@ export class FilaSenderService {
     return sending;
   }
 
-  private async sendOne(send: ReadyToSend, reservedAt: Date, logger: JobLogger): Promise<MessageOutcome> {
+  private async sendOne(
+    send: ReadyToSend,
+    reservedAt: Date,
+    startedAt: Date,
+    logger: JobLogger,
+  ): Promise<MessageOutcome> {
     const started = performance.now();
     // no abort signal here: a send in flight is finished and recorded, never abandoned half-way
     const result = await this.provider.send({
@@ -202,10 +209,14 @@ export class FilaSenderService {
     if (result.kind !== 'sent')
       await this.limiter.release(send.request, send.sendingNumber, reservedAt).catch(() => undefined);
     logger.debug('send result', { fila_id: send.message.id, outcome: result.kind });
-    return this.outcomeOf(send, result, now);
+    return {
+      ...this.outcomeOf(send, result, now),
+      sendingNumber: send.sendingNumber,
+      sendStartedAt: startedAt,
+    };
   }
 
-  private outcomeOf(send: ReadyToSend, result: SendResult, now: Date): MessageOutcome {
+  private outcomeOf(send: ReadyToSend, result: SendResult, now: Date): SendOutcome {
     switch (result.kind) {
       case 'sent':
         return {

@@ -71,27 +71,35 @@ export class FilaRepository {
 
   /**
    * One statement, so one transaction: the final status of each outcome, with the contacted leads'
-   * last-contact fields, and the "send started" mark of the sends about to go out. The mark is written
-   * before the provider is called: if this replica dies before the final write, the reaper knows the
-   * message may have gone out and does not send it again blindly. Only rows still `processando` are
-   * written: no later write can undo a final status.
+   * last-contact fields; the end of the send-started marks of the waves those outcomes close
+   * (`settledMarks`); and a new mark for the sends about to go out, returned as `mark`.
+   *
+   * A mark is one row of `fila_envios_iniciados` naming its wave's messages, written before the provider
+   * is called: if this replica dies before the wave's outcomes are written, the reaper knows those
+   * messages may have gone out and does not send them again blindly. One row per wave rather than an
+   * update of each message: a third of the cost of this statement. An outcome of a send carries its
+   * mark's time and its number onto the row (`envio_iniciado_em`, `numero_envio`). Only rows still
+   * `processando` are written: no later write can undo a final status.
    */
   async record(
     outcomes: readonly MessageOutcome[],
+    settledMarks: readonly string[],
     startedSends: readonly StartedSend[],
     now: Date,
     weekStart: string,
-  ): Promise<{ written: number; marked: number }> {
-    if (!outcomes.length && !startedSends.length) return { written: 0, marked: 0 };
+  ): Promise<{ written: number; mark: string | null }> {
+    if (!outcomes.length && !settledMarks.length && !startedSends.length) return { written: 0, mark: null };
     const columns = outcomes.map(toColumns);
     const pick = <K extends keyof Columns>(key: K) => columns.map((column) => column[key]);
-    const [row] = await this.prisma.$queryRaw<Array<{ written: number; marked: number }>>`
+    const [row] = await this.prisma.$queryRaw<Array<{ written: number; mark: string | null }>>`
       WITH v AS (
         SELECT * FROM unnest(
           ${pick('id')}::uuid[], ${pick('status')}::text[], ${pick('agendarPara')}::timestamptz[],
           ${pick('erro')}::text[], ${pick('attempt')}::int[], ${pick('providerMessageId')}::text[],
-          ${pick('sendingNumber')}::text[]
-        ) AS v(id, status, agendar_para, erro, attempt, provider_message_id, numero_envio)
+          ${pick('sendingNumber')}::text[], ${pick('sendStartedAt')}::timestamptz[]
+        ) AS v(id, status, agendar_para, erro, attempt, provider_message_id, numero_envio, envio_iniciado_em)
+      ), unmarked AS (
+        DELETE FROM fila_envios_iniciados WHERE id = ANY(${settledMarks}::bigint[])
       ), done AS (
         UPDATE fila_mensagens f SET
           status = v.status,
@@ -101,7 +109,8 @@ export class FilaRepository {
           enviada_em = CASE WHEN v.status = 'enviada' THEN ${now}::timestamptz ELSE f.enviada_em END,
           provider_message_id = COALESCE(v.provider_message_id, f.provider_message_id),
           numero_envio = COALESCE(v.numero_envio, f.numero_envio),
-          envio_iniciado_em = CASE WHEN v.status = 'pendente' THEN NULL ELSE f.envio_iniciado_em END,
+          envio_iniciado_em = CASE WHEN v.status = 'pendente' THEN NULL
+                                   ELSE COALESCE(v.envio_iniciado_em, f.envio_iniciado_em) END,
           processando_desde = NULL,
           updated_at = ${now}
         FROM v WHERE f.id = v.id AND f.status = 'processando'
@@ -118,21 +127,23 @@ export class FilaRepository {
         WHERE l.id = d.lead_id
         RETURNING l.id
       ), marked AS (
-        UPDATE fila_mensagens f SET envio_iniciado_em = ${now}, numero_envio = m.numero, updated_at = ${now}
-          FROM unnest(${startedSends.map((s) => s.id)}::uuid[], ${startedSends.map((s) => s.sendingNumber)}::text[])
-               AS m(id, numero)
-         WHERE f.id = m.id AND f.status = 'processando'
-        RETURNING f.id
+        INSERT INTO fila_envios_iniciados (iniciado_em, fila_ids, numeros_envio)
+        SELECT ${now}, ${startedSends.map((send) => send.id)}::uuid[],
+               ${startedSends.map((send) => send.sendingNumber)}::text[]
+         WHERE ${startedSends.length}::int > 0
+        RETURNING id
       )
-      SELECT (SELECT count(*) FROM done)::int AS written, (SELECT count(*) FROM marked)::int AS marked`;
-    return { written: row?.written ?? 0, marked: row?.marked ?? 0 };
+      SELECT (SELECT count(*) FROM done)::int AS written, (SELECT id::text FROM marked) AS mark`;
+    return { written: row?.written ?? 0, mark: row?.mark ?? null };
   }
 
   /**
    * Rows left in `processando` by a replica that died. Never sent → back to `pendente` (an attempt
-   * counted) or `erro` at the limit. Send started → `erro` with send_outcome_unknown: it may have reached
-   * the provider, so it is not re-sent blindly; the operator checks and re-drives it. A row with no
-   * `processando_desde` was not claimed by a replica (written by hand): it would never age, so it counts as stuck.
+   * counted) or `erro` at the limit. Send started (named by a mark made since the row was claimed, or
+   * marked the older way, `envio_iniciado_em` on the row) → `erro` with send_outcome_unknown: it may
+   * have reached the provider, so it is not re-sent blindly; the operator checks and re-drives it. A row
+   * with no `processando_desde` was not claimed by a replica (written by hand): it would never age, so it
+   * counts as stuck. Marks older than `cutoff` belong to no live run: they are used here, then deleted.
    */
   async reclaimStuck(
     cutoff: Date,
@@ -140,25 +151,36 @@ export class FilaRepository {
   ): Promise<{ requeued: number; deadLettered: number; unknown: number }> {
     const rows = await this.prisma.$queryRaw<Array<{ outcome: string; n: number }>>`
       WITH stuck AS (
-        SELECT id FROM fila_mensagens
+        SELECT id, processando_desde FROM fila_mensagens
          WHERE status = 'processando' AND (processando_desde < ${cutoff} OR processando_desde IS NULL)
          FOR UPDATE SKIP LOCKED
+      ), started AS (
+        SELECT DISTINCT ON (s.id) s.id, s.numero, m.iniciado_em
+          FROM fila_envios_iniciados m, unnest(m.fila_ids, m.numeros_envio) AS s(id, numero), stuck
+         WHERE stuck.id = s.id
+           AND (stuck.processando_desde IS NULL OR m.iniciado_em >= stuck.processando_desde)
+         ORDER BY s.id, m.iniciado_em DESC
       ), reclaimed AS (
         UPDATE fila_mensagens f SET
-          status = CASE WHEN f.envio_iniciado_em IS NULL AND f.tentativas + 1 < f.max_tentativas
+          status = CASE WHEN s.id IS NULL AND f.envio_iniciado_em IS NULL AND f.tentativas + 1 < f.max_tentativas
                         THEN 'pendente' ELSE 'erro' END,
           erro = CASE
-            WHEN f.envio_iniciado_em IS NOT NULL THEN ${Reasons.sendOutcomeUnknown}
+            WHEN s.id IS NOT NULL OR f.envio_iniciado_em IS NOT NULL THEN ${Reasons.sendOutcomeUnknown}
             WHEN f.tentativas + 1 >= f.max_tentativas
               THEN 'dead_letter after ' || (f.tentativas + 1) || ' attempts: the replica processing it died'
             ELSE 'reclaimed: the replica processing it died' END,
           tentativas = f.tentativas + 1,
-          agendar_para = CASE WHEN f.envio_iniciado_em IS NULL THEN ${now} ELSE f.agendar_para END,
+          agendar_para = CASE WHEN s.id IS NULL AND f.envio_iniciado_em IS NULL THEN ${now} ELSE f.agendar_para END,
+          envio_iniciado_em = COALESCE(s.iniciado_em, f.envio_iniciado_em),
+          numero_envio = COALESCE(s.numero, f.numero_envio),
           processando_desde = NULL,
           updated_at = ${now}
-        FROM stuck WHERE f.id = stuck.id
+        FROM stuck LEFT JOIN started s ON s.id = stuck.id
+        WHERE f.id = stuck.id
         RETURNING CASE WHEN f.envio_iniciado_em IS NOT NULL THEN 'unknown'
                        WHEN f.status = 'erro' THEN 'dead' ELSE 'requeued' END AS outcome
+      ), forgotten AS (
+        DELETE FROM fila_envios_iniciados WHERE iniciado_em < ${cutoff}
       )
       SELECT outcome, count(*)::int AS n FROM reclaimed GROUP BY outcome`;
     const count = (outcome: string) => rows.find((row) => row.outcome === outcome)?.n ?? 0;
@@ -204,6 +226,7 @@ interface Columns {
   attempt: number;
   providerMessageId: string | null;
   sendingNumber: string | null;
+  sendStartedAt: Date | null;
 }
 
 function toColumns(outcome: MessageOutcome): Columns {
@@ -213,7 +236,8 @@ function toColumns(outcome: MessageOutcome): Columns {
     erro: null,
     attempt: 0,
     providerMessageId: null,
-    sendingNumber: null,
+    sendingNumber: 'sendingNumber' in outcome ? (outcome.sendingNumber ?? null) : null,
+    sendStartedAt: 'sendStartedAt' in outcome ? (outcome.sendStartedAt ?? null) : null,
   };
   switch (outcome.kind) {
     case 'sent':
@@ -221,7 +245,6 @@ function toColumns(outcome: MessageOutcome): Columns {
         ...base,
         status: 'enviada',
         providerMessageId: outcome.providerMessageId,
-        sendingNumber: outcome.sendingNumber,
       };
     case 'blocked':
       return { ...base, status: 'bloqueada', erro: outcome.reason };

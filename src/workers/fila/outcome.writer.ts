@@ -16,6 +16,8 @@ import type { MessageOutcome } from './message-outcome';
  */
 export class OutcomeWriter {
   private pending: MessageOutcome[] = [];
+  /** marks of waves whose outcomes are all pending: they end with the next statement */
+  private openMarks: string[] = [];
   /** the earliest claim among the rows of the pending outcomes */
   private pendingClaimedAt = Number.POSITIVE_INFINITY;
   private readonly written: Record<string, number> = {};
@@ -36,13 +38,16 @@ export class OutcomeWriter {
     this.pendingClaimedAt = Math.min(this.pendingClaimedAt, claimedAt.getTime());
   }
 
-  /** Writes what is pending and the send-started mark of `sends`, in one statement, before they go out. */
-  startSends(sends: readonly StartedSend[], claimedAt: Date): Promise<void> {
+  /**
+   * Writes what is pending and the send-started mark of `sends`, in one statement, before they go out;
+   * resolves to the mark's time, which their outcomes carry.
+   */
+  startSends(sends: readonly StartedSend[], claimedAt: Date): Promise<Date> {
     return this.write(sends, Math.min(this.pendingClaimedAt, claimedAt.getTime()));
   }
 
-  flush(): Promise<void> {
-    return this.write([], this.pendingClaimedAt);
+  async flush(): Promise<void> {
+    await this.write([], this.pendingClaimedAt);
   }
 
   /** how many messages came to each outcome, of those written so far */
@@ -50,18 +55,21 @@ export class OutcomeWriter {
     return this.written;
   }
 
-  private async write(sends: readonly StartedSend[], earliestClaim: number): Promise<void> {
+  private async write(sends: readonly StartedSend[], earliestClaim: number): Promise<Date> {
     const outcomes = this.pending;
-    if (!outcomes.length && !sends.length) return;
+    const settledMarks = this.openMarks;
     const now = this.clock.now();
+    if (!outcomes.length && !settledMarks.length && !sends.length) return now;
     const weekStart = localWeekStart(now, this.config.SCHEDULER_TIMEZONE);
-    await this.whileDatabaseAway(earliestClaim, () =>
-      this.repository.record(outcomes, sends, now, weekStart),
+    const { mark } = await this.whileDatabaseAway(earliestClaim, () =>
+      this.repository.record(outcomes, settledMarks, sends, now, weekStart),
     );
     this.pending = [];
     this.pendingClaimedAt = Number.POSITIVE_INFINITY;
+    this.openMarks = mark === null ? [] : [mark];
     for (const outcome of outcomes) this.written[outcome.kind] = (this.written[outcome.kind] ?? 0) + 1;
     this.metrics.recordOutcomes(this.providerName, outcomes);
+    return now;
   }
 
   /**

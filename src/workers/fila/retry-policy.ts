@@ -1,6 +1,6 @@
 import { RETRY_JITTER_RATIO } from './fila.constants';
 import type { ClaimedMessage } from './claimed-message';
-import type { MessageOutcome } from './message-outcome';
+import type { SendOutcome } from './message-outcome';
 
 /**
  * A temporary failure (429, 5xx, network) costs one attempt: back to `pendente` after `backoffMs` for
@@ -15,7 +15,7 @@ export function retryOrDeadLetter(
   backoffMs: readonly number[],
   retryAfterMs = 0,
   random: () => number = Math.random,
-): MessageOutcome {
+): Extract<SendOutcome, { kind: 'failed' | 'deferred' }> {
   const attempts = message.tentativas + 1;
   if (attempts >= message.maxTentativas)
     return {
