@@ -11,7 +11,12 @@ import {
 } from '../processes/queue-fixture';
 import { WorkerFleet, type Worker } from '../processes/worker-fleet';
 import { testRedisPrefix } from '../utils/test-context';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
+import {
+  createTestDatabase,
+  emptyQueueTables,
+  testRedisUrl,
+  type TestDatabase,
+} from '../utils/test-database';
 import { HealthSampler } from './health-sampler';
 import { queueLockHolder } from './queue-lock-holder';
 import { auditTicks, tickRows } from './tick-audit';
@@ -52,9 +57,7 @@ describe('fila_worker across three replicas under faults', () => {
     redis?.disconnect();
     redis = undefined;
     await evolution.close();
-    await db.sql.query(
-      'TRUNCATE fila_mensagens, fila_envios_iniciados, job_executions, jobs_agendados, leads CASCADE',
-    );
+    await emptyQueueTables(db.sql);
   });
   afterAll(async () => {
     await db?.drop();

@@ -3,7 +3,12 @@ import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
 import { fakeReply } from '../fakes/fake-reply';
 import { PrivateRedis } from '../utils/private-redis';
 import { testRedisPrefix } from '../utils/test-context';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
+import {
+  createTestDatabase,
+  emptyQueueTables,
+  testRedisUrl,
+  type TestDatabase,
+} from '../utils/test-database';
 import {
   enqueueReplies,
   queueReplicaEnv,
@@ -41,9 +46,7 @@ describe('fila_worker as real processes', () => {
     await fleet?.stopAll();
     fleet = undefined;
     await evolution.close();
-    await db.sql.query(
-      'TRUNCATE fila_mensagens, fila_envios_iniciados, job_executions, jobs_agendados, leads CASCADE',
-    );
+    await emptyQueueTables(db.sql);
   });
   afterAll(async () => {
     await db.drop();

@@ -6,7 +6,7 @@ import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
 import { FakeClock } from './fake-clock';
 import { testConfig } from './test-config';
 import { createSchedulerContext, testRedisPrefix } from './test-context';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from './test-database';
+import { createTestDatabase, emptyQueueTables, testRedisUrl, type TestDatabase } from './test-database';
 
 /** Monday 2026-03-02 10:00 in São Paulo (13:00 UTC): inside the default business hours. */
 export const MONDAY_10H = '2026-03-02T13:00:00Z';
@@ -122,9 +122,7 @@ export class FilaHarness {
   async reset(): Promise<void> {
     await Promise.all(this.contexts.splice(0).map((context) => context.close()));
     await this.evolution.close();
-    await this.db.sql.query(
-      'TRUNCATE fila_mensagens, fila_envios_iniciados, job_executions, jobs_agendados, leads CASCADE',
-    );
+    await emptyQueueTables(this.db.sql);
   }
 
   async close(): Promise<void> {

@@ -69,3 +69,10 @@ async function adminQuery(adminUrl: string, statement: string): Promise<void> {
     await admin.end();
   }
 }
+
+/** Empties the queue's tables between tests: messages, send-started marks, run history and leads. */
+export async function emptyQueueTables(sql: Client): Promise<void> {
+  await sql.query(
+    'TRUNCATE fila_mensagens, fila_envios_iniciados, job_executions, jobs_agendados, leads CASCADE',
+  );
+}

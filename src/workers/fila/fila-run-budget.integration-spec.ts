@@ -4,7 +4,12 @@ import { fakeReply } from '../../../test/fakes/fake-reply';
 import { enqueueReplies, statusCounts } from '../../../test/processes/queue-fixture';
 import { testConfig } from '../../../test/utils/test-config';
 import { createSchedulerContext, testRedisPrefix } from '../../../test/utils/test-context';
-import { createTestDatabase, testRedisUrl, type TestDatabase } from '../../../test/utils/test-database';
+import {
+  createTestDatabase,
+  emptyQueueTables,
+  testRedisUrl,
+  type TestDatabase,
+} from '../../../test/utils/test-database';
 import { JobRunner } from '../../scheduler/job-runner';
 import { FilaModule } from './fila.module';
 
@@ -27,9 +32,7 @@ describe('process_queue with a backlog larger than one run can send', () => {
     await context?.close();
     context = undefined;
     await evolution.close();
-    await db.sql.query(
-      'TRUNCATE fila_mensagens, fila_envios_iniciados, job_executions, jobs_agendados, leads CASCADE',
-    );
+    await emptyQueueTables(db.sql);
   });
   afterAll(async () => {
     await db?.drop();
