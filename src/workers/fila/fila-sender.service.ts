@@ -12,7 +12,7 @@ import type { MessageOutcome, SendOutcome } from './message-outcome';
 import { screenMessage, type ScreenRules } from './message-screen';
 import { OutboundRateLimiter, type RateRequest } from './outbound-rate-limiter';
 import { OutcomeWriter } from './outcome.writer';
-import type { PreparedBatch, ReadyToSend } from './prepared-batch';
+import { NOTHING_CLAIMED, type PreparedBatch, type ReadyToSend } from './prepared-batch';
 import { RateLimiterUnavailableError } from './rate-limiter-unavailable.error';
 import { retryOrDeadLetter } from './retry-policy';
 
@@ -55,6 +55,7 @@ export class FilaSenderService {
 
   /** Screens a claimed batch and reserves its rate limits (one Redis call); nothing is written yet. */
   async prepare(batch: readonly ClaimedMessage[], logger: JobLogger): Promise<PreparedBatch> {
+    if (!batch.length) return NOTHING_CLAIMED;
     const now = this.clock.now();
     const claimedAt = new Date(Math.min(...batch.map((message) => message.claimedAt.getTime())));
     const settled: MessageOutcome[] = [];

@@ -8,16 +8,7 @@ import { ClaimObserver } from './claim-observer';
 import { FilaHealth } from './fila-health';
 import { FilaRepository } from './fila.repository';
 import { FilaSenderService } from './fila-sender.service';
-import type { PreparedBatch } from './prepared-batch';
-
-const NOTHING_CLAIMED: PreparedBatch = {
-  size: 0,
-  claimedAt: new Date(0),
-  reservedAt: new Date(0),
-  settled: [],
-  ready: [],
-  pausedBecause: null,
-};
+import { NOTHING_CLAIMED, type PreparedBatch } from './prepared-batch';
 
 /** One poll of the queue: housekeeping, then claim and send while batches come back full. */
 @Injectable()

@@ -22,3 +22,13 @@ export interface PreparedBatch {
   /** set when the rate limits could not be checked (Redis unreachable): nothing is ready */
   readonly pausedBecause: string | null;
 }
+
+/** what a claim that found no due row prepares */
+export const NOTHING_CLAIMED: PreparedBatch = {
+  size: 0,
+  claimedAt: new Date(0),
+  reservedAt: new Date(0),
+  settled: [],
+  ready: [],
+  pausedBecause: null,
+};
