@@ -1,4 +1,6 @@
-// The figures, one table per size, with ours ÷ each system and the issue's targets beside them.
+// The figures, one table per size, with ours ÷ each system and the issue's targets beside them. CPU is per
+// 1 000 messages: of the system's own process (its timed section), and of every PostgreSQL process while
+// the system ran.
 
 const TARGETS = { 'pg-boss': 1.5, 'graphile-worker': 1.2, 'plain-loop': 0.85 };
 
@@ -8,7 +10,19 @@ export function printSummary(results, settings) {
   for (const rows of sizes) {
     const ofSize = results.filter((result) => result.rows === rows);
     const ours = ofSize.find((result) => result.system === 'ours');
-    const table = [['rows', 'system', 'msg/s', 'claim p50 ms', 'claim p99 ms', 'ours ÷ system', 'target']];
+    const table = [
+      [
+        'rows',
+        'system',
+        'msg/s',
+        'claim p50 ms',
+        'claim p99 ms',
+        'CPU ms/1k own',
+        'CPU ms/1k postgres',
+        'ours ÷ system',
+        'target',
+      ],
+    ];
     for (const result of ofSize) {
       const ratio = ours && result.system !== 'ours' ? ours.msgPerSec / result.msgPerSec : null;
       const target = TARGETS[result.system];
@@ -18,6 +32,8 @@ export function printSummary(results, settings) {
         String(result.msgPerSec),
         result.claim?.p50 == null ? '—' : String(result.claim.p50),
         result.claim?.p99 == null ? '—' : String(result.claim.p99),
+        result.cpuMsPer1000 == null ? '—' : String(Math.round(result.cpuMsPer1000)),
+        result.serverCpuMsPer1000 == null ? '—' : String(result.serverCpuMsPer1000.postgres),
         ratio === null ? '—' : `${ratio.toFixed(2)}×`,
         target === undefined || ratio === null ? '' : `≥ ${target}× ${ratio >= target ? 'met' : 'MISSED'}`,
       ]);
@@ -33,7 +49,7 @@ function formatTable(rows) {
   const render = (row) =>
     row
       .map((cell, column) =>
-        column >= 2 && column <= 5 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+        column >= 2 && column <= 7 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
       )
       .join('  ');
   return [

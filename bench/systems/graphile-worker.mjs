@@ -4,7 +4,7 @@
 import { Logger, makeWorkerUtils, run } from 'graphile-worker';
 import pg from 'pg';
 import { createJsonPoster } from '../lib/post-json.mjs';
-import { report, round } from '../lib/samples.mjs';
+import { report, startClock, throughput } from '../lib/samples.mjs';
 import { waitUntil } from '../lib/wait-until.mjs';
 
 const options = JSON.parse(process.env.BENCH_OPTIONS);
@@ -36,7 +36,7 @@ let succeeded = 0;
 const remaining = async () =>
   (await sql.query('SELECT count(*)::int AS n FROM graphile_worker._private_jobs')).rows[0].n;
 
-const started = performance.now();
+const clock = startClock();
 const runner = await run({
   connectionString: options.databaseUrl,
   concurrency: options.concurrency,
@@ -53,14 +53,12 @@ const runner = await run({
   preset: { worker: { localQueue: { size: localQueueSize }, completeJobBatchDelay } },
 });
 await waitUntil(async () => succeeded === options.rows && (await remaining()) === 0);
-const elapsedMs = performance.now() - started;
+const figures = throughput(succeeded, clock);
 await runner.stop();
 poster.close();
 await sql.end();
 report({
-  sent: succeeded,
-  elapsedMs: round(elapsedMs),
-  msgPerSec: Math.round(succeeded / (elapsedMs / 1000)),
+  ...figures,
   claim: null,
   settings: { concurrency: options.concurrency, localQueueSize, completeJobBatchDelay },
 });

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createJsonPoster, mapWithLimit } from '../lib/post-json.mjs';
-import { report, round } from '../lib/samples.mjs';
+import { report, startClock, throughput } from '../lib/samples.mjs';
 
 const options = JSON.parse(process.env.BENCH_OPTIONS);
 const url = `${options.providerUrl}/message/sendText/numero1`;
@@ -15,14 +15,12 @@ const items = Array.from({ length: options.rows }, (_, n) => ({
   text: 'Olá, temos um plantão de UTI no sábado 19h. Tem interesse?',
 }));
 
-const started = performance.now();
+const clock = startClock();
 await mapWithLimit(items, options.concurrency, (payload) => client.post(url, headers, payload));
-const elapsedMs = performance.now() - started;
+const figures = throughput(items.length, clock);
 client.close();
 report({
-  sent: items.length,
-  elapsedMs: round(elapsedMs),
-  msgPerSec: Math.round(items.length / (elapsedMs / 1000)),
+  ...figures,
 });
 
 function createClient(kind) {

@@ -5,7 +5,7 @@
 // leads' contact fields.
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { percentiles, report, round } from '../lib/samples.mjs';
+import { percentiles, report, startClock, throughput } from '../lib/samples.mjs';
 
 const require = createRequire(import.meta.url);
 const dist = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../dist');
@@ -66,16 +66,13 @@ function timeMethod(target, method, phase, samples) {
 }
 
 const runner = app.get(JobRunner, { strict: false });
-const started = performance.now();
+const clock = startClock();
 const outcome = await runner.run('process_queue', { trigger: 'manual' });
-const elapsedMs = performance.now() - started;
+const figures = throughput(outcome.itemsProcessed, clock);
 await app.close();
 
-const sent = outcome.itemsProcessed;
 report({
-  sent,
-  elapsedMs: round(elapsedMs),
-  msgPerSec: Math.round(sent / (elapsedMs / 1000)),
+  ...figures,
   claim: percentiles(claimSamples),
   status: outcome.status,
   details: outcome.details,

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { createJsonPoster, mapWithLimit } from '../lib/post-json.mjs';
-import { percentiles, report, round } from '../lib/samples.mjs';
+import { percentiles, report, startClock, throughput } from '../lib/samples.mjs';
 import { waitUntil } from '../lib/wait-until.mjs';
 
 const QUEUE = 'bench_send';
@@ -62,13 +62,14 @@ const completed = async () =>
     ])
   ).rows[0].n;
 
-const started = performance.now();
+const clock = startClock();
 for (let i = 0; i < workers; i++)
   await boss.work(QUEUE, { batchSize, pollingIntervalSeconds: 0.5 }, (batch) =>
     mapWithLimit(batch, options.concurrency, (job) => poster.post(url, headers, job.data)),
   );
 await waitUntil(async () => (await completed()) === options.rows);
-const elapsedMs = performance.now() - started;
+// every job is complete here (waitUntil), so the rows are the messages sent
+const figures = throughput(options.rows, clock);
 
 await boss.stop({ graceful: false, wait: true });
 poster.close();
@@ -76,9 +77,8 @@ const sent = await completed();
 await sql.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
 await sql.end();
 report({
+  ...figures,
   sent,
-  elapsedMs: round(elapsedMs),
-  msgPerSec: Math.round(sent / (elapsedMs / 1000)),
   claim: percentiles(claimSamples),
   settings: { workers, batchSize, pollingIntervalSeconds: 0.5 },
 });

@@ -1,7 +1,7 @@
 // Baseline: the plain loop (claim 200 with SKIP LOCKED, 64 concurrent POSTs, one UPDATE per batch).
 import { drainWithPlainLoop } from '../lib/plain-loop.mjs';
 import { createJsonPoster, mapWithLimit } from '../lib/post-json.mjs';
-import { percentiles, report, round } from '../lib/samples.mjs';
+import { percentiles, report, startClock, throughput } from '../lib/samples.mjs';
 
 const options = JSON.parse(process.env.BENCH_OPTIONS);
 const poster = createJsonPoster({ maxSockets: options.concurrency });
@@ -9,7 +9,7 @@ const url = `${options.providerUrl}/message/sendText/numero1`;
 const headers = { apikey: options.providerKey };
 
 const claimSamples = [];
-const started = performance.now();
+const clock = startClock();
 const sent = await drainWithPlainLoop({
   databaseUrl: options.databaseUrl,
   batchSize: options.plainBatchSize,
@@ -20,11 +20,9 @@ const sent = await drainWithPlainLoop({
       return reply.key.id;
     }),
 });
-const elapsedMs = performance.now() - started;
+const figures = throughput(sent, clock);
 poster.close();
 report({
-  sent,
-  elapsedMs: round(elapsedMs),
-  msgPerSec: Math.round(sent / (elapsedMs / 1000)),
+  ...figures,
   claim: percentiles(claimSamples),
 });
