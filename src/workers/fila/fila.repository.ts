@@ -53,7 +53,12 @@ export class FilaRepository {
       )
       SELECT c.id::text, c.lead_id::text, c.conteudo, c.tipo, c.tentativas, c.max_tentativas,
              (l.id IS NOT NULL) AS lead_found, l.telefone, l.opted_out, l.numero_envio
-        FROM claimed c LEFT JOIN leads l ON l.id = c.lead_id
+        FROM claimed c
+        -- one primary-key lookup per claimed row: as a plain join the planner hashes the whole leads
+        -- table on every claim (a sequential scan, most of the claim's cost); OFFSET 0 keeps it a lookup
+        LEFT JOIN LATERAL (
+          SELECT id, telefone, opted_out, numero_envio FROM leads WHERE leads.id = c.lead_id OFFSET 0
+        ) l ON true
        ORDER BY c.prioridade DESC, c.agendar_para, c.created_at`;
     return rows.map((row) => ({
       id: row.id,
