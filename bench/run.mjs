@@ -33,8 +33,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     // ours as an operator would tune it: more sends queued than sockets (PROVIDER_MAX_SOCKETS = 64) keeps
     // every socket busy across a wave's end; bigger batches mean fewer claims and rate-limit calls
-    'ours-concurrency': { type: 'string', default: '100' },
-    'batch-size': { type: 'string', default: '200' },
+    'ours-concurrency': { type: 'string', default: '300' },
+    'batch-size': { type: 'string', default: '600' },
     repeat: { type: 'string', default: '1' },
     'redis-url': { type: 'string', default: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
     'keep-database': { type: 'boolean', default: false },
@@ -125,7 +125,7 @@ function median(measured) {
 
 function usage(message) {
   process.stderr.write(
-    `${message}\nusage: npm run bench -- [--rows 10000[,50000]] [--systems ${Object.keys(SYSTEMS).join(',')}] [--repeat N] [--concurrency 64] [--ours-concurrency 100] [--batch-size 200]\n`,
+    `${message}\nusage: npm run bench -- [--rows 10000[,50000]] [--systems ${Object.keys(SYSTEMS).join(',')}] [--repeat N] [--concurrency 64] [--ours-concurrency 300] [--batch-size 600]\n`,
   );
   process.exit(2);
 }

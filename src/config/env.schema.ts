@@ -149,7 +149,7 @@ export const envSchema = z
         .default(''),
     ),
     PORT: integer(8000, 1, 65535),
-    WORKER_CONCURRENCY: integer(4, 1, 100),
+    WORKER_CONCURRENCY: integer(4, 1, 1000),
     QUEUE_POLL_INTERVAL: integer(30, 1, 3600),
     QUEUE_BATCH_SIZE: integer(100, 1, 1000),
     JOB_TIMEOUT: integer(300, 1, 86_400),

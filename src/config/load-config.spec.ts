@@ -65,6 +65,11 @@ describe('parseConfig', () => {
     expect(problems.BUSINESS_HOURS).toMatch(/wraps/);
   });
 
+  it('takes WORKER_CONCURRENCY up to 1000, a wave as large as the largest batch', () => {
+    expect(parseConfig({ WORKER_CONCURRENCY: '1000' }).WORKER_CONCURRENCY).toBe(1000);
+    expect(configProblemsOf({ WORKER_CONCURRENCY: '1001' }).WORKER_CONCURRENCY).toMatch(/at most 1000/);
+  });
+
   it('requires the chosen provider settings', () => {
     expect(Object.keys(configProblemsOf({ WHATSAPP_PROVIDER: 'evolution' })).sort()).toEqual([
       'EVOLUTION_API_KEY',
