@@ -94,15 +94,15 @@ export class FilaRepository {
     weekStart: string,
   ): Promise<{ written: number; mark: string | null }> {
     if (!outcomes.length && !settledMarks.length && !startedSends.length) return { written: 0, mark: null };
-    const columns = outcomes.map(toColumns);
-    const pick = <K extends keyof Columns>(key: K) => columns.map((column) => column[key]);
+    // Rows travel as one JSON text each: built natively by JSON.stringify, where an array parameter per
+    // column would be converted element by element by the client and the driver (the hot path's CPU).
+    const rows = JSON.stringify(outcomes.map(toRow));
+    const sends = JSON.stringify(startedSends.map((send) => ({ id: send.id, numero: send.sendingNumber })));
     const [row] = await this.prisma.$queryRaw<Array<{ written: number; mark: string | null }>>`
       WITH v AS (
-        SELECT * FROM unnest(
-          ${pick('id')}::uuid[], ${pick('status')}::text[], ${pick('agendarPara')}::timestamptz[],
-          ${pick('erro')}::text[], ${pick('attempt')}::int[], ${pick('providerMessageId')}::text[],
-          ${pick('sendingNumber')}::text[], ${pick('sendStartedAt')}::timestamptz[]
-        ) AS v(id, status, agendar_para, erro, attempt, provider_message_id, numero_envio, envio_iniciado_em)
+        SELECT * FROM json_to_recordset(${rows}::json) AS v(
+          id uuid, status text, agendar_para timestamptz, erro text, attempt int, provider_message_id text,
+          numero_envio text, envio_iniciado_em timestamptz)
       ), unmarked AS (
         DELETE FROM fila_envios_iniciados WHERE id = ANY(${settledMarks}::bigint[])
       ), done AS (
@@ -132,10 +132,11 @@ export class FilaRepository {
         WHERE l.id = d.lead_id
         RETURNING l.id
       ), marked AS (
+        -- both arrays are aggregated over the same rows in one pass, so they stay in step
         INSERT INTO fila_envios_iniciados (iniciado_em, fila_ids, numeros_envio)
-        SELECT ${now}, ${startedSends.map((send) => send.id)}::uuid[],
-               ${startedSends.map((send) => send.sendingNumber)}::text[]
-         WHERE ${startedSends.length}::int > 0
+        SELECT ${now}, array_agg(s.id), array_agg(s.numero)
+          FROM json_to_recordset(${sends}::json) AS s(id uuid, numero text)
+        HAVING count(*) > 0
         RETURNING id
       )
       SELECT (SELECT count(*) FROM done)::int AS written, (SELECT id::text FROM marked) AS mark`;
@@ -223,47 +224,41 @@ export class FilaRepository {
   }
 }
 
-interface Columns {
+/** One outcome as a row of the final write: the columns of `json_to_recordset` in `record`. */
+interface OutcomeRow {
   id: string;
   status: string;
-  agendarPara: Date | null;
+  agendar_para: Date | null;
   erro: string | null;
   attempt: number;
-  providerMessageId: string | null;
-  sendingNumber: string | null;
-  sendStartedAt: Date | null;
+  provider_message_id: string | null;
+  numero_envio: string | null;
+  envio_iniciado_em: Date | null;
 }
 
-function toColumns(outcome: MessageOutcome): Columns {
-  const base = {
+function toRow(outcome: MessageOutcome): OutcomeRow {
+  const sendingNumber = 'sendingNumber' in outcome ? (outcome.sendingNumber ?? null) : null;
+  const sendStartedAt = 'sendStartedAt' in outcome ? (outcome.sendStartedAt ?? null) : null;
+  const row = (status: string, erro: string | null, attempt = 0, agendarPara: Date | null = null) => ({
     id: outcome.id,
-    agendarPara: null,
-    erro: null,
-    attempt: 0,
-    providerMessageId: null,
-    sendingNumber: 'sendingNumber' in outcome ? (outcome.sendingNumber ?? null) : null,
-    sendStartedAt: 'sendStartedAt' in outcome ? (outcome.sendStartedAt ?? null) : null,
-  };
+    status,
+    agendar_para: agendarPara,
+    erro,
+    attempt,
+    provider_message_id: outcome.kind === 'sent' ? outcome.providerMessageId : null,
+    numero_envio: sendingNumber,
+    envio_iniciado_em: sendStartedAt,
+  });
   switch (outcome.kind) {
     case 'sent':
-      return {
-        ...base,
-        status: 'enviada',
-        providerMessageId: outcome.providerMessageId,
-      };
+      return row('enviada', null);
     case 'blocked':
-      return { ...base, status: 'bloqueada', erro: outcome.reason };
+      return row('bloqueada', outcome.reason);
     case 'failed':
-      return { ...base, status: 'erro', erro: outcome.reason, attempt: outcome.attemptCounted ? 1 : 0 };
+      return row('erro', outcome.reason, outcome.attemptCounted ? 1 : 0);
     case 'deferred':
-      return {
-        ...base,
-        status: 'pendente',
-        agendarPara: outcome.until,
-        erro: outcome.reason,
-        attempt: outcome.attemptCounted ? 1 : 0,
-      };
+      return row('pendente', outcome.reason, outcome.attemptCounted ? 1 : 0, outcome.until);
     case 'released':
-      return { ...base, status: 'pendente', erro: null };
+      return row('pendente', null);
   }
 }
