@@ -44,6 +44,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # RUN_MIGRATIONS=true applies prisma/migrations to DATABASE_URL first (wasm schema engine, no binary
 # download; the embedded database, used when DATABASE_URL is unset, migrates itself at start-up). Its
 # output goes to stderr: stdout carries only JSON log lines.
-# --max-semi-space-size=32: a larger young generation, as every start command gives it (README, Operations).
 # `exec` makes node PID 1, so `docker stop`'s SIGTERM reaches it and running jobs drain.
-CMD ["sh", "-c", "case \"$RUN_MIGRATIONS\" in true|1|yes) if [ -n \"$DATABASE_URL\" ]; then node scripts/prisma-wasm.mjs deploy 1>&2 || exit 1; fi;; esac; exec node --max-semi-space-size=32 dist/main"]
+CMD ["sh", "-c", "case \"$RUN_MIGRATIONS\" in true|1|yes) if [ -n \"$DATABASE_URL\" ]; then node scripts/prisma-wasm.mjs deploy 1>&2 || exit 1; fi;; esac; exec node dist/main"]

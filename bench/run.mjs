@@ -14,10 +14,6 @@ import { printSummary } from './lib/summary-table.mjs';
 const HERE = path.dirname(new URL(import.meta.url).pathname);
 const PROVIDER_KEY = 'bench-key';
 
-// The Node flags every start command of the service uses (package.json, nest-cli.json, Dockerfile); every
-// system gets them, so all run on the same runtime.
-const SERVICE_NODE_FLAGS = ['--max-semi-space-size=32'];
-
 /** name → how to run it; `queue: true` systems drain fila_mensagens, which is seeded before each run. */
 const SYSTEMS = {
   'database-only': { file: 'database-only.mjs', queue: true, sends: false },
@@ -139,7 +135,6 @@ function runSystem(system, options) {
   const child = spawn(
     process.execPath,
     [
-      ...SERVICE_NODE_FLAGS,
       ...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean),
       path.join(HERE, 'systems', system.file),
     ],
