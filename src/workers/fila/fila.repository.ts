@@ -54,8 +54,9 @@ export class FilaRepository {
       SELECT c.id::text, c.lead_id::text, c.conteudo, c.tipo, c.tentativas, c.max_tentativas,
              (l.id IS NOT NULL) AS lead_found, l.telefone, l.opted_out, l.numero_envio
         FROM claimed c
-        -- one primary-key lookup per claimed row: as a plain join the planner hashes the whole leads
-        -- table on every claim (a sequential scan, most of the claim's cost); OFFSET 0 keeps it a lookup
+        -- one primary-key lookup per claimed row: as a plain join the planner may hash the whole leads
+        -- table on every claim (a sequential scan: half the claim's time with 10 000 leads); OFFSET 0
+        -- keeps it a lookup whatever the table's size
         LEFT JOIN LATERAL (
           SELECT id, telefone, opted_out, numero_envio FROM leads WHERE leads.id = c.lead_id OFFSET 0
         ) l ON true
