@@ -31,8 +31,9 @@ const { values } = parseArgs({
     rows: { type: 'string', multiple: true },
     systems: { type: 'string' },
     concurrency: { type: 'string', default: '64' },
-    // ours as an operator would tune it: more sends queued than sockets (PROVIDER_MAX_SOCKETS = 64) keeps
-    // every socket busy across a wave's end; bigger batches mean fewer claims and rate-limit calls
+    // ours as an operator would tune it: waves of 300 mean one wave write per 300 sends, and more sends
+    // queued than sockets (PROVIDER_MAX_SOCKETS = 64) keep every socket busy across a wave's end; batches
+    // of two waves mean fewer claims and rate-limit calls (bench/README.md has the settings compared)
     'ours-concurrency': { type: 'string', default: '300' },
     'batch-size': { type: 'string', default: '600' },
     repeat: { type: 'string', default: '1' },

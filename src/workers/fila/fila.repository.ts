@@ -238,28 +238,37 @@ interface OutcomeRow {
 }
 
 function toRow(outcome: MessageOutcome): OutcomeRow {
-  const sendingNumber = 'sendingNumber' in outcome ? (outcome.sendingNumber ?? null) : null;
-  const sendStartedAt = 'sendStartedAt' in outcome ? (outcome.sendStartedAt ?? null) : null;
-  const row = (status: string, erro: string | null, attempt = 0, agendarPara: Date | null = null) => ({
+  const row: OutcomeRow = {
     id: outcome.id,
-    status,
-    agendar_para: agendarPara,
-    erro,
-    attempt,
-    provider_message_id: outcome.kind === 'sent' ? outcome.providerMessageId : null,
-    numero_envio: sendingNumber,
-    envio_iniciado_em: sendStartedAt,
-  });
+    status: 'pendente',
+    agendar_para: null,
+    erro: null,
+    attempt: 0,
+    provider_message_id: null,
+    numero_envio: 'sendingNumber' in outcome ? (outcome.sendingNumber ?? null) : null,
+    envio_iniciado_em: 'sendStartedAt' in outcome ? (outcome.sendStartedAt ?? null) : null,
+  };
   switch (outcome.kind) {
     case 'sent':
-      return row('enviada', null);
+      row.status = 'enviada';
+      row.provider_message_id = outcome.providerMessageId;
+      break;
     case 'blocked':
-      return row('bloqueada', outcome.reason);
+      row.status = 'bloqueada';
+      row.erro = outcome.reason;
+      break;
     case 'failed':
-      return row('erro', outcome.reason, outcome.attemptCounted ? 1 : 0);
+      row.status = 'erro';
+      row.erro = outcome.reason;
+      row.attempt = outcome.attemptCounted ? 1 : 0;
+      break;
     case 'deferred':
-      return row('pendente', outcome.reason, outcome.attemptCounted ? 1 : 0, outcome.until);
+      row.erro = outcome.reason;
+      row.attempt = outcome.attemptCounted ? 1 : 0;
+      row.agendar_para = outcome.until;
+      break;
     case 'released':
-      return row('pendente', null);
+      break;
   }
+  return row;
 }
