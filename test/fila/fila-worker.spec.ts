@@ -50,6 +50,23 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(rows[0].last_contact_at.toISOString()).toBe('2026-03-02T13:00:00.000Z');
   });
 
+  it('counts a send in the local week: a counter of an earlier week starts over, this week adds up', async () => {
+    // MONDAY_10H is in the week of Monday 2026-03-02 (São Paulo)
+    const lastWeek = await lead(PHONE_A, { contatos_semana: 7, contatos_semana_desde: '2026-02-23' });
+    const thisWeek = await lead(PHONE_B, { contatos_semana: 2, contatos_semana_desde: '2026-03-02' });
+    const undated = await lead('5511900000003', { contatos_semana: 1 });
+    for (const leadId of [lastWeek, thisWeek, undated]) await enqueue(leadId);
+    expect(await (await fila.worker()).run()).toMatchObject({ status: 'success', itemsProcessed: 3 });
+    const { rows } = await fila.db.sql.query(
+      `SELECT id, contatos_semana, to_char(contatos_semana_desde, 'YYYY-MM-DD') AS desde FROM leads`,
+    );
+    const counter = (id: string) => rows.find((row) => row.id === id);
+    expect(counter(lastWeek)).toMatchObject({ contatos_semana: 1, desde: '2026-03-02' });
+    expect(counter(thisWeek)).toMatchObject({ contatos_semana: 3, desde: '2026-03-02' });
+    // an undated counter is taken as this week's, as temperature_decay does mid-week
+    expect(counter(undated)).toMatchObject({ contatos_semana: 2, desde: '2026-03-02' });
+  });
+
   it('sends through the WhatsApp Cloud API with the bearer token and the documented body', async () => {
     const meta = await new FakeMetaServer({ accessToken: 'meta-token', phoneNumberId: '123456' }).start();
     try {
@@ -137,6 +154,29 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(fila.evolution.requests).toHaveLength(4);
   });
 
+  it('keeps RATE_LIMIT_PHONE_INTERVAL between two messages to one phone, without spending an attempt', async () => {
+    const leadId = await lead(PHONE_A);
+    const first = await enqueue(leadId, 'primeira', { prioridade: 9 });
+    const second = await enqueue(leadId, 'segunda');
+    const { run, clock } = await fila.worker({ RATE_LIMIT_PHONE_INTERVAL: '45' });
+    await run();
+    expect(await fila.message(first)).toMatchObject({ status: 'enviada' });
+    const waiting = await fila.message(second);
+    expect(waiting).toMatchObject({ status: 'pendente', tentativas: 0, erro: 'phone_interval' });
+    expect(waiting.agendar_para.getTime()).toBe(clock.now().getTime() + 45_000);
+
+    clock.advance(44_000);
+    await run();
+    expect(await fila.message(second)).toMatchObject({ status: 'pendente', tentativas: 0 });
+    clock.advance(1_000);
+    await run();
+    expect(await fila.message(second)).toMatchObject({ status: 'enviada', tentativas: 0 });
+    expect(fila.evolution.requests.map((request) => (request.body as { text: string }).text)).toEqual([
+      'primeira',
+      'segunda',
+    ]);
+  });
+
   it('retries 429 and 5xx with backoff, then dead-letters at max_tentativas; a 400 is erro at once', async () => {
     const retried = await enqueue(await lead(PHONE_A));
     const rejected = await enqueue(await lead(PHONE_B), 'texto', { prioridade: 1 });
@@ -156,7 +196,9 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     await run();
     row = await fila.message(retried);
     expect(row).toMatchObject({ status: 'pendente', tentativas: 2 });
-    expect(row.agendar_para.getTime() - clock.now().getTime()).toBeGreaterThanOrEqual(4 * 60_000);
+    const secondDelay = row.agendar_para.getTime() - clock.now().getTime();
+    expect(secondDelay).toBeGreaterThanOrEqual(4 * 60_000);
+    expect(secondDelay).toBeLessThanOrEqual(4.8 * 60_000);
 
     fila.evolution.respondWith(fakeReply.serverError(500));
     clock.set(row.agendar_para);
@@ -258,9 +300,16 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
       stuckSince,
       maybeSent,
     ]);
+    // past JOB_TIMEOUT but not its 60 s margin: its replica may still be finishing it
+    const recent = await enqueue(await lead('5511900000004'));
+    await fila.db.sql.query(
+      `UPDATE fila_mensagens SET status = 'processando', processando_desde = '2026-03-02T12:54:30Z' WHERE id = $1`,
+      [recent],
+    );
     const { run } = await fila.worker();
     const outcome = await run();
     expect(outcome.details).toMatchObject({ reclaimed: { requeued: 1, deadLettered: 1, unknown: 1 } });
+    expect(await fila.message(recent)).toMatchObject({ status: 'processando', tentativas: 0 });
     expect(await fila.message(neverSent)).toMatchObject({ status: 'enviada', tentativas: 1 });
     const flagged = await fila.message(maybeSent);
     expect(flagged).toMatchObject({ status: 'erro', tentativas: 1 });
@@ -311,18 +360,23 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(sent.numero_envio).toEqual(expect.any(String));
   });
 
-  it('cancels campaign rows pending for more than 24 h', async () => {
+  it('cancels campaign rows pending for more than 24 h; younger ones and other kinds are sent', async () => {
+    // now is MONDAY_10H, 2026-03-02T13:00Z
     const old = await enqueue(await lead(PHONE_A), 'promo', {
       tipo: 'campanha',
-      created_at: '2026-03-01T12:00:00Z',
+      created_at: '2026-03-01T12:30:00Z',
     });
     const fresh = await enqueue(await lead(PHONE_B), 'promo', {
       tipo: 'campanha',
-      created_at: '2026-03-02T12:00:00Z',
+      created_at: '2026-03-01T13:30:00Z',
+    });
+    const oldOffer = await enqueue(await lead('5511900000003'), 'plantão', {
+      created_at: '2026-02-27T12:00:00Z',
     });
     await (await fila.worker()).run();
     expect(await fila.message(old)).toMatchObject({ status: 'cancelada', erro: 'expired' });
     expect(await fila.message(fresh)).toMatchObject({ status: 'enviada' });
+    expect(await fila.message(oldOffer)).toMatchObject({ status: 'enviada' });
   });
 
   it('with Redis unreachable sends nothing, loses nothing, reports stale, and sends once it is back', async () => {

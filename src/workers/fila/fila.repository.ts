@@ -124,8 +124,10 @@ export class FilaRepository {
       ), contacted AS (
         UPDATE leads l SET
           last_contact_at = ${now},
-          contatos_semana = l.contatos_semana + d.sent,
-          contatos_semana_desde = COALESCE(l.contatos_semana_desde, ${weekStart}::date),
+          -- a counter of an earlier week starts over here, whether or not temperature_decay reset it yet
+          contatos_semana = CASE WHEN l.contatos_semana_desde < ${weekStart}::date THEN d.sent
+                                 ELSE l.contatos_semana + d.sent END,
+          contatos_semana_desde = GREATEST(l.contatos_semana_desde, ${weekStart}::date),
           numero_envio = d.numero_envio,
           updated_at = ${now}
         FROM (SELECT lead_id, count(*)::int AS sent, max(numero_envio) AS numero_envio
