@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
 import { fakeReply } from '../fakes/fake-reply';
 import { PrivateRedis } from '../utils/private-redis';
+import { runCommand, summaryOf } from '../utils/run-command';
 import { testRedisPrefix } from '../utils/test-context';
 import {
   createTestDatabase,
@@ -91,6 +92,56 @@ describe('fila_worker as real processes', () => {
     expect(received).toMatchObject({ total: 500, distinct: 500, duplicates: 0 });
     expect(counts).toEqual({ enviada: 500 });
   }, 120_000);
+
+  it('three job processes whose claims race (each its own job lock) send each of 500 rows exactly once', async () => {
+    // The fleet above shares one process_queue lock, so its replicas take turns: the lock, not the claim,
+    // keeps them apart. Here each process has a Redis prefix (so a lock) of its own, and slow sends keep
+    // all three claiming from the same rows at once: only FOR UPDATE SKIP LOCKED keeps them apart.
+    evolution.respondAlways(fakeReply.ok(undefined, 100));
+    await enqueueReplies(db.sql, 'race', 500);
+    const launchedAt = new Date();
+    const runs = await Promise.all(
+      [1, 2, 3].map(() =>
+        runCommand(
+          process.execPath,
+          ['dist/job', 'process_queue'],
+          queueReplicaEnv(
+            {
+              databaseUrl: db.url,
+              redisUrl: testRedisUrl,
+              redisPrefix: testRedisPrefix('fila-processes-race'),
+              providerUrl: evolution.url,
+            },
+            { WORKER_CONCURRENCY: '5', QUEUE_BATCH_SIZE: '10', LOG_LEVEL: 'warn' },
+          ),
+          120_000,
+        ),
+      ),
+    );
+    const summaries = runs.map((run) => ({ code: run.code, ...summaryOf(run) }));
+    const { rows: windows } = await db.sql.query<{ started_at: Date; finished_at: Date }>(
+      `SELECT started_at, finished_at FROM job_executions
+        WHERE job_name = 'process_queue' AND started_at >= $1 ORDER BY started_at`,
+      [launchedAt],
+    );
+    const overlapping = windows.filter((run) => run.started_at < windows[0].finished_at).length;
+    const received = receivedTexts(evolution);
+    console.log('three racing job processes, 500 rows', {
+      sent_by_process: summaries.map((summary) => summary.items_processed),
+      runs_overlapping_the_first: overlapping,
+      requests: received.total,
+      duplicates: received.duplicates,
+    });
+    for (const summary of summaries) expect(summary).toMatchObject({ code: 0, status: 'success' });
+    // the claims did race: at least two runs were sending at the same time, and both sent rows
+    expect(overlapping).toBeGreaterThanOrEqual(2);
+    expect(summaries.filter((summary) => Number(summary.items_processed) > 0).length).toBeGreaterThanOrEqual(
+      2,
+    );
+    expect(summaries.reduce((sum, summary) => sum + Number(summary.items_processed), 0)).toBe(500);
+    expect(received).toMatchObject({ total: 500, distinct: 500, duplicates: 0 });
+    expect(await statusCounts(db.sql)).toEqual({ enviada: 500 });
+  }, 150_000);
 
   it('kill -9 of the replica mid-batch: after the reaper no row is lost and none is sent twice', async () => {
     const rows = 300;
