@@ -32,7 +32,7 @@ interface RequestTarget {
 const MAX_CACHED_TARGETS = 256;
 
 export interface HttpJsonClientOptions {
-  /** the whole request, from connecting to the last byte of the reply */
+  /** the whole request, from getting a connection (connecting included) to the last byte of the reply */
   readonly timeoutMs: number;
   readonly maxSockets: number;
 }
@@ -121,11 +121,17 @@ export class HttpJsonClient implements OnApplicationShutdown {
           });
         },
       );
-      // one timer and a destroy, not an AbortController per request: this runs for every message sent
-      const timer = setTimeout(() => {
-        timedOut = true;
-        request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
-      }, this.options.timeoutMs);
+      // One timer and a destroy, not an AbortController per request: this runs for every message sent.
+      // It starts once the request has a connection: a request queued for one of maxSockets has not
+      // reached the provider, so waiting there must not time it out (nor cost its message an attempt).
+      let timer: NodeJS.Timeout | undefined;
+      request.once('socket', () => {
+        if (settled) return;
+        timer = setTimeout(() => {
+          timedOut = true;
+          request.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }));
+        }, this.options.timeoutMs);
+      });
       const onCallerAbort = () => request.destroy(Object.assign(new Error('aborted'), { code: 'ABORT_ERR' }));
       signal?.addEventListener('abort', onCallerAbort, { once: true });
       request.on('error', fail);

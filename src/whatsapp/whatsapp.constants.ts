@@ -1,4 +1,7 @@
-/** Sockets kept per provider host: far above WORKER_CONCURRENCY × replicas' needs of one process. */
+/**
+ * Connections per provider host. A WORKER_CONCURRENCY above it queues sends for a free connection (their
+ * timeout starts once they have one); in the bench, more sockets than this were slower, not faster.
+ */
 export const PROVIDER_MAX_SOCKETS = 64;
 
 /**

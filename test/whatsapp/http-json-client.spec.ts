@@ -80,6 +80,18 @@ describe('HttpJsonClient', () => {
     expect(new Set(server.requests.map((request) => request.remotePort)).size).toBe(2);
   });
 
+  it('starts the timeout when a request gets a connection, not while it waits for one', async () => {
+    // two sockets, six requests of 200 ms each: the last two wait 400 ms for a socket, more than the
+    // 300 ms timeout, and still get their reply
+    server.respondAlways(fakeReply.ok(undefined, 200));
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () => client.post(sendUrl, {}, { number: '1' })),
+    );
+    expect(outcomes.map((outcome) => (outcome.kind === 'reply' ? outcome.status : outcome.reason))).toEqual(
+      Array(6).fill(200),
+    );
+  });
+
   it('reads a non-JSON body as text', async () => {
     server.respondWith(fakeReply.status(502, '<html>Bad Gateway</html>'));
     await expect(client.post(sendUrl, {}, {})).resolves.toMatchObject({
