@@ -118,7 +118,7 @@ describe('fila_worker as real processes', () => {
         ),
       ),
     );
-    const summaries = runs.map((run) => ({ code: run.code, ...summaryOf(run) }));
+    const summaries = runs.map((run): Record<string, unknown> => ({ code: run.code, ...summaryOf(run) }));
     const { rows: windows } = await db.sql.query<{ started_at: Date; finished_at: Date }>(
       `SELECT started_at, finished_at FROM job_executions
         WHERE job_name = 'process_queue' AND started_at >= $1 ORDER BY started_at`,
