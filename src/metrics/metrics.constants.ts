@@ -9,3 +9,6 @@ export const CIRCUIT_STATE_VALUES = { closed: 0, half_open: 1, open: 2 } as cons
 
 /** queue_claim_seconds buckets: a claim is one statement, a few ms when healthy, seconds when contended. */
 export const CLAIM_DURATION_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5];
+
+/** provider_send_seconds buckets: tens of ms for a healthy gateway, up to PROVIDER_TIMEOUT_SECONDS (≤ 60). */
+export const SEND_DURATION_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

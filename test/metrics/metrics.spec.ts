@@ -131,6 +131,11 @@ describe('GET /metrics (real PostgreSQL and Redis)', () => {
     expect(value(body, 'queue_claim_seconds_sum')).toBeGreaterThan(0);
   });
 
+  it('times each provider call by provider and result', () => {
+    expect(value(body, 'provider_send_seconds_count{provider="console",result="sent"}')).toBe(1);
+    expect(value(body, 'provider_send_seconds_bucket{le="+Inf",provider="console",result="sent"}')).toBe(1);
+  });
+
   it('includes the process defaults, event-loop lag among them', () => {
     expect(body).toMatch(/^nodejs_eventloop_lag_seconds \d/m);
     expect(body).toMatch(/^process_resident_memory_bytes \d/m);

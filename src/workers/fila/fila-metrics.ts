@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageOutcome } from './message-outcome';
 
-const LATENCY_SAMPLES = 1024;
-
 /** How many messages of one provider and sending number came to one outcome, since start. */
 export interface SendCount {
   readonly provider: string;
@@ -14,18 +12,18 @@ export interface SendCount {
 
 /**
  * Counters the queue worker keeps for the metrics endpoint (sends by provider, number and outcome,
- * rate-limit deferrals, send latency). Queue size and the oldest due age are read from the database on
+ * rate-limit deferrals; send latency goes to the SendObserver). Queue size and the oldest due age are read from the database on
  * demand (FilaRepository.stats). Exported by prom-client in src/metrics.
  */
 @Injectable()
 export class FilaMetrics {
   private readonly counts = new Map<string, SendCount>();
   rateLimitDeferrals = 0;
-  private readonly latencies: number[] = [];
 
   recordOutcomes(provider: string, outcomes: readonly MessageOutcome[]): void {
     for (const outcome of outcomes) {
-      const number = outcome.kind === 'sent' ? outcome.sendingNumber : 'none';
+      // every outcome of a provider call carries its number, failures too: which number fails is the question
+      const number = ('sendingNumber' in outcome ? outcome.sendingNumber : undefined) ?? 'none';
       const key = `${provider}\u0000${number}\u0000${outcome.kind}`;
       const count = this.counts.get(key)?.count ?? 0;
       this.counts.set(key, { provider, number, outcome: outcome.kind, count: count + 1 });
@@ -34,15 +32,5 @@ export class FilaMetrics {
 
   sendCounts(): SendCount[] {
     return [...this.counts.values()];
-  }
-
-  observeSendLatency(milliseconds: number): void {
-    if (this.latencies.length >= LATENCY_SAMPLES) this.latencies.shift();
-    this.latencies.push(milliseconds);
-  }
-
-  /** recent send latencies in ms, oldest first */
-  recentLatencies(): readonly number[] {
-    return this.latencies;
   }
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import type { JobLogger } from '../../scheduler/job-logger';
@@ -14,6 +14,7 @@ import { OutboundRateLimiter, type RateRequest } from './outbound-rate-limiter';
 import { OutcomeWriter } from './outcome.writer';
 import { NOTHING_CLAIMED, type PreparedBatch, type ReadyToSend } from './prepared-batch';
 import { RateLimiterUnavailableError } from './rate-limiter-unavailable.error';
+import { SendObserver } from './send-observer';
 import { retryOrDeadLetter } from './retry-policy';
 
 /**
@@ -33,6 +34,7 @@ export class FilaSenderService {
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
     calendar: BusinessHoursCalendar,
+    @Optional() private readonly sendObserver?: SendObserver,
   ) {
     this.rules = {
       isProduction: config.isProduction,
@@ -204,7 +206,7 @@ export class FilaSenderService {
       text: send.message.conteudo,
       instance: send.sendingNumber,
     });
-    this.metrics.observeSendLatency(performance.now() - started);
+    this.sendObserver?.sendFinished((performance.now() - started) / 1000, this.provider.name, result.kind);
     const now = this.clock.now();
     this.breakers.breakerFor(this.provider.name, send.sendingNumber).recordResult(result, now);
     if (result.kind !== 'sent')

@@ -1,0 +1,9 @@
+import type { SendResult } from '../../whatsapp/whatsapp-provider';
+
+/**
+ * Optional listener told how long each provider call took and how it came out (metrics implement it), so
+ * the queue worker knows nothing about Prometheus.
+ */
+export abstract class SendObserver {
+  abstract sendFinished(seconds: number, provider: string, result: SendResult['kind']): void;
+}
