@@ -40,6 +40,7 @@ const HISTORY_WRITE_RETRY_MS = 60_000;
 export class JobRunner {
   private readonly logger = new Logger('scheduler');
   private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly registry: JobRegistry,
@@ -133,6 +134,14 @@ export class JobRunner {
     return finished;
   }
 
+  /**
+   * Shutdown has begun: every run in progress, and any started from now on, sees `stopping` fire and may
+   * wrap up early. Nothing is aborted (that is `abortAll`, after the grace period).
+   */
+  requestStop(): void {
+    this.stopping.abort();
+  }
+
   /** Aborts every run in progress in this process (shutdown after the grace period). */
   abortAll(): void {
     for (const run of this.inFlight.values()) run.controller.abort(new JobInterruptedError());
@@ -155,7 +164,15 @@ export class JobRunner {
     const deadline = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
     const handlerDone = Promise.resolve()
       .then(() =>
-        job.handler({ jobName, executionId, trigger, signal: controller.signal, logger, clock: this.clock }),
+        job.handler({
+          jobName,
+          executionId,
+          trigger,
+          signal: controller.signal,
+          stopping: this.stopping.signal,
+          logger,
+          clock: this.clock,
+        }),
       )
       .then(
         (result): Settled => ({ kind: 'result', result }),

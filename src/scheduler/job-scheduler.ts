@@ -75,11 +75,13 @@ export class JobScheduler implements OnModuleDestroy {
   }
 
   /**
-   * Runs on app.close() (SIGTERM) before Prisma and Redis are closed: stop ticking, let running jobs
-   * finish within the grace period, then abort them and wait briefly for their final status.
+   * Runs on app.close() (SIGTERM) before Prisma and Redis are closed: stop ticking, tell running jobs to
+   * wrap up (`stopping`), let them finish within the grace period, then abort them and wait briefly for
+   * their final status.
    */
   async onModuleDestroy(): Promise<void> {
     this.stop();
+    this.runner.requestStop();
     const running = this.runner.runningJobs();
     if (!running.length) return;
     this.logger.log({

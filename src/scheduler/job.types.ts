@@ -10,8 +10,13 @@ export interface JobContext {
   readonly jobName: string;
   readonly executionId: string;
   readonly trigger: JobTrigger;
-  /** fires at JOB_TIMEOUT and on shutdown: stop between items and return */
+  /** fires at JOB_TIMEOUT and when the shutdown grace period is over: stop between items and return */
   readonly signal: AbortSignal;
+  /**
+   * fires as soon as the service starts shutting down, a grace period before `signal`: a job that loops
+   * over units of work (batches, pages) finishes the one in hand and returns instead of starting another
+   */
+  readonly stopping: AbortSignal;
   readonly logger: JobLogger;
   readonly clock: Clock;
 }

@@ -5,6 +5,7 @@ import { FilaService } from '../../src/workers/fila/fila.service';
 import { FakeMetaServer } from '../fakes/fake-meta-server';
 import { fakeReply } from '../fakes/fake-reply';
 import { FakeClock } from '../utils/fake-clock';
+import { waitUntil } from '../processes/queue-fixture';
 import { MONDAY_10H, useFilaHarness } from '../utils/fila-harness';
 
 const PHONE_A = '5511900000001';
@@ -391,6 +392,7 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
       executionId: 'test',
       trigger: 'manual',
       signal: new AbortController().signal,
+      stopping: new AbortController().signal,
       logger: new JobLogger('process_queue', 'test'),
       clock: down.clock,
     });
@@ -416,6 +418,37 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(idle.context.get(FilaHealth).reason()).toMatch(/^no queue poll succeeded since /);
     await polling.run();
     expect(await idle.context.get(FilaHealth).state()).toBe('healthy');
+  });
+
+  it('on shutdown finishes the wave in flight, puts the rest back untouched and ends as a success', async () => {
+    for (let i = 0; i < 30; i++) await enqueue(await lead(`55119000001${String(i).padStart(2, '0')}`));
+    fila.evolution.respondAlways(fakeReply.ok(undefined, 100));
+    const worker = await fila.worker({ WORKER_CONCURRENCY: '5', QUEUE_BATCH_SIZE: '10' });
+    const stopping = new AbortController();
+    const running = worker.context.get(FilaService).processQueue({
+      jobName: 'process_queue',
+      executionId: 'test',
+      trigger: 'manual',
+      signal: new AbortController().signal,
+      stopping: stopping.signal,
+      logger: new JobLogger('process_queue', 'test'),
+      clock: worker.clock,
+    });
+    await waitUntil('the first wave under way', () => fila.evolution.requests.length > 0, 10_000, 5);
+    stopping.abort();
+    const result = await running;
+
+    expect(result.details).toMatchObject({ stopped_for_shutdown: true, sent: 5 });
+    expect(fila.evolution.requests).toHaveLength(5);
+    const { rows } = await fila.db.sql.query(
+      `SELECT status, tentativas, erro, count(*)::int AS n FROM fila_mensagens GROUP BY 1, 2, 3 ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { status: 'enviada', tentativas: 0, erro: null, n: 5 },
+      { status: 'pendente', tentativas: 0, erro: null, n: 25 },
+    ]);
+    const { rows: marks } = await fila.db.sql.query(`SELECT count(*)::int AS n FROM fila_envios_iniciados`);
+    expect(marks).toEqual([{ n: 0 }]);
   });
 
   it('re-drives chosen dead letters with their attempts reset', async () => {

@@ -303,6 +303,20 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     expect((await run).status).toBe('success');
   });
 
+  it('on shutdown tells running jobs to wrap up: one that listens ends at once, a success, long before the grace period', async () => {
+    const a = await replica({ SHUTDOWN_GRACE_PERIOD: '25' });
+    const run = a.runner.run('test_batches', { trigger: 'manual' });
+    await waitFor(() => a.jobs.countOf('test_batches') === 1);
+    await sleep(120);
+    const closing = Date.now();
+    await a.context.close();
+    contexts.splice(contexts.indexOf(a.context), 1);
+    expect(Date.now() - closing).toBeLessThan(2_000);
+    const outcome = await run;
+    expect(outcome).toMatchObject({ status: 'success', details: { aborted: false } });
+    expect(outcome.itemsProcessed).toBeGreaterThanOrEqual(1);
+  });
+
   it('on shutdown aborts a job still running after the grace period and records why', async () => {
     const a = await replica({ SHUTDOWN_GRACE_PERIOD: '0' });
     const run = a.runner.run('test_gated', { trigger: 'manual' });

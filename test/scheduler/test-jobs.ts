@@ -41,6 +41,18 @@ export class TestJobs {
     return { itemsProcessed: context.signal.aborted ? 0 : 2 };
   }
 
+  /** works in units of 50 ms until told the service is stopping, then returns what it did */
+  @Interval('test_batches', 3_600_000)
+  async batches(context: JobContext): Promise<JobResult> {
+    this.calls.push({ job: context.jobName, trigger: context.trigger, executionId: context.executionId });
+    let units = 0;
+    while (!context.stopping.aborted && units < 1_000) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      units++;
+    }
+    return { itemsProcessed: units, details: { aborted: context.signal.aborted } };
+  }
+
   /** ignores its abort signal: only the gate ends it */
   @Interval('test_stubborn', 3_600_000)
   async stubborn(context: JobContext): Promise<JobResult> {

@@ -97,12 +97,13 @@ export class WorkerHarness {
   }
 
   /** what the runner hands the worker on a manual run */
-  jobContext(signal = new AbortController().signal): JobContext {
+  jobContext(signal = new AbortController().signal, stopping = new AbortController().signal): JobContext {
     return {
       jobName: this.options.jobName,
       executionId: 'test-exec',
       trigger: 'manual',
       signal,
+      stopping,
       logger: new JobLogger(this.options.jobName, 'test-exec'),
       clock: this.options.clock,
     };

@@ -32,7 +32,8 @@ export class FilaService {
 
   async processQueue(context: JobContext): Promise<JobResult> {
     const budget = AbortSignal.timeout(Math.floor(this.config.jobTimeoutMs * RUN_BUDGET_SHARE));
-    const signal = AbortSignal.any([context.signal, budget]);
+    // shutdown: the wave in flight finishes and is recorded, the rest goes back to pendente untouched
+    const signal = AbortSignal.any([context.signal, context.stopping, budget]);
     const now = this.clock.now();
     const reclaimed = await this.repository.reclaimStuck(
       new Date(now.getTime() - this.config.jobTimeoutMs - STUCK_MARGIN_MS),
@@ -86,6 +87,7 @@ export class FilaService {
         campaigns_expired: expired,
         ...(pausedBecause ? { paused: pausedBecause } : {}),
         ...(budget.aborted && !context.signal.aborted ? { run_budget_spent: true } : {}),
+        ...(context.stopping.aborted && !context.signal.aborted ? { stopped_for_shutdown: true } : {}),
       },
     };
   }
