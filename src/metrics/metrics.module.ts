@@ -15,7 +15,8 @@ import { SendMetrics } from './send-metrics';
 
 /**
  * GET /metrics. Global so JobRunner (SchedulerModule), FilaService and FilaSenderService find the
- * JobRunObserver, ClaimObserver and SendObserver they optionally inject; without this module (npm run job) nothing is observed.
+ * JobRunObserver, ClaimObserver and SendObserver they optionally inject; without this module (npm run
+ * job) nothing is observed.
  */
 @Global()
 @Module({

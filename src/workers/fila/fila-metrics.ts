@@ -12,8 +12,8 @@ export interface SendCount {
 
 /**
  * Counters the queue worker keeps for the metrics endpoint (sends by provider, number and outcome,
- * rate-limit deferrals; send latency goes to the SendObserver). Queue size and the oldest due age are read from the database on
- * demand (FilaRepository.stats). Exported by prom-client in src/metrics.
+ * rate-limit deferrals; send latency goes to the SendObserver). Queue size and the oldest due age are
+ * read from the database on demand (FilaRepository.stats). Exported by prom-client in src/metrics.
  */
 @Injectable()
 export class FilaMetrics {
