@@ -327,6 +327,41 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     expect(outcome.status).toBe('error');
     expect(outcome.error).toMatch(/shutting down/);
   });
+
+  describe('prune_job_history', () => {
+    async function seedHistory() {
+      await db.sql.query(
+        `INSERT INTO job_executions (job_name, status, started_at, finished_at)
+         VALUES ('old_a', 'success', now() - interval '31 days', now() - interval '31 days'),
+                ('old_b', 'error', now() - interval '40 days', now() - interval '40 days'),
+                ('old_running', 'running', now() - interval '31 days', NULL),
+                ('recent', 'success', now() - interval '29 days', now() - interval '29 days')`,
+      );
+    }
+    const seededLeft = async () =>
+      (await executions()).map((row) => row.job_name).filter((name) => name !== 'prune_job_history');
+
+    it('deletes finished runs older than 30 days and keeps the rest', async () => {
+      const a = await replica();
+      await seedHistory();
+      const outcome = await a.runner.run('prune_job_history', { trigger: 'manual' });
+      expect(outcome).toMatchObject({ status: 'success', itemsProcessed: 2 });
+      expect((await seededLeft()).sort()).toEqual(['old_running', 'recent']);
+    });
+
+    it('deletes nothing once the service is shutting down, and says why', async () => {
+      const a = await replica();
+      await seedHistory();
+      a.runner.requestStop();
+      const outcome = await a.runner.run('prune_job_history', { trigger: 'manual' });
+      expect(outcome).toMatchObject({
+        status: 'success',
+        itemsProcessed: 0,
+        details: { stopped_for_shutdown: true },
+      });
+      expect(await seededLeft()).toHaveLength(4);
+    });
+  });
 });
 
 async function waitFor(condition: () => boolean, timeoutMs = 5_000): Promise<void> {

@@ -165,4 +165,16 @@ describe('shift_confirmation (PostgreSQL)', () => {
     expect(result).toMatchObject({ itemsProcessed: 0, details: { moved: 0, aborted: true } });
     expect(await statuses()).toEqual({ 'ended 3 h ago': 'reservada' });
   });
+
+  it('starts no batch once the service is shutting down, and says why', async () => {
+    await insertVaga('ended 3 h ago', '2026-03-10', '03:00', '07:00');
+    const stopping = new AbortController();
+    stopping.abort();
+    const result = await worker.run(harness.jobContext(undefined, stopping.signal));
+    expect(result).toEqual({
+      itemsProcessed: 0,
+      details: { moved: 0, batches: 0, skippedWithoutEnd: 0, stopped_for_shutdown: true },
+    });
+    expect(await statuses()).toEqual({ 'ended 3 h ago': 'reservada' });
+  });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { CONFIRMATION_DELAY_MS, SHIFT_CONFIRMATION_BATCH_SIZE } from './shift-confirmation.constants';
 import { ShiftConfirmationRepository } from './shift-confirmation.repository';
 
@@ -13,7 +14,7 @@ export class ShiftConfirmationService {
   ) {}
 
   async run(context: JobContext): Promise<JobResult> {
-    const { signal } = context;
+    const signal = wrapUpSignal(context);
     const endedBefore = new Date(context.clock.now().getTime() - CONFIRMATION_DELAY_MS);
     let moved = 0;
     let batches = 0;
@@ -31,15 +32,16 @@ export class ShiftConfirmationService {
     const withoutEnd = await this.repository.countWithoutEnd();
     if (withoutEnd > 0)
       context.logger.warn('reserved shifts without a date or end time were skipped', { skipped: withoutEnd });
-    const aborted = signal.aborted;
-    context.logger.info(aborted ? 'shift confirmation stopped early' : 'shift confirmation finished', {
+    const stopped = earlyStopDetails(context);
+    context.logger.info(signal.aborted ? 'shift confirmation stopped early' : 'shift confirmation finished', {
       moved,
       batches,
       skipped: withoutEnd,
+      ...stopped,
     });
     return {
       itemsProcessed: moved,
-      details: { moved, batches, skippedWithoutEnd: withoutEnd, ...(aborted ? { aborted } : {}) },
+      details: { moved, batches, skippedWithoutEnd: withoutEnd, ...stopped },
     };
   }
 }

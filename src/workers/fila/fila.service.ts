@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import type { JobLogger } from '../../scheduler/job-logger';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { earlyStopDetails } from '../../scheduler/job-wrap-up';
 import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, RUN_BUDGET_SHARE, STUCK_MARGIN_MS } from './fila.constants';
 import { ClaimObserver } from './claim-observer';
 import { FilaHealth } from './fila-health';
@@ -87,7 +88,7 @@ export class FilaService {
         campaigns_expired: expired,
         ...(pausedBecause ? { paused: pausedBecause } : {}),
         ...(budget.aborted && !context.signal.aborted ? { run_budget_spent: true } : {}),
-        ...(context.stopping.aborted && !context.signal.aborted ? { stopped_for_shutdown: true } : {}),
+        ...earlyStopDetails(context),
       },
     };
   }

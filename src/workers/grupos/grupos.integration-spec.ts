@@ -408,4 +408,24 @@ describe('grupos_worker (PostgreSQL)', () => {
       reivindicada_por: null,
     });
   });
+
+  it('on shutdown finishes the provider call in hand, records it, and gives the message back at its next stage', async () => {
+    const configured = await compileWorker({ GRUPOS_CLASSIFIER_URL: classifierUrl });
+    const stopping = new AbortController();
+    classifier.delayMs = 300;
+    classifier.onRequest = () => stopping.abort();
+    const id = await insertMessage('Hospital Vitória 15/03 19-07');
+
+    const result = await configured.run(harness.jobContext(undefined, stopping.signal));
+
+    expect(classifier.requests).toHaveLength(1);
+    expect(result.details).toMatchObject({ stopped_for_shutdown: true, retry: 0, erro: 0 });
+    expect(result.details).not.toHaveProperty('aborted');
+    expect(await message(id)).toMatchObject({
+      estagio: 'extracao',
+      tentativas: 0,
+      erro: null,
+      reivindicada_por: null,
+    });
+  });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { forEachWithConcurrency } from './concurrency';
 import { GruposPipelineService } from './grupos-pipeline.service';
 import {
@@ -49,7 +50,7 @@ export class GruposService {
   ) {}
 
   async run(context: JobContext): Promise<JobResult> {
-    const { signal } = context;
+    const wrapUp = wrapUpSignal(context);
     const token = `${context.executionId}:${randomUUID()}`;
     const counts: RunCounts = {
       claimed: 0,
@@ -64,32 +65,39 @@ export class GruposService {
       batches: 0,
     };
 
-    while (!signal.aborted && counts.batches < GRUPOS_MAX_BATCHES_PER_RUN) {
+    while (!wrapUp.aborted && counts.batches < GRUPOS_MAX_BATCHES_PER_RUN) {
       const now = context.clock.now();
       const leaseUntil = new Date(now.getTime() + this.config.jobTimeoutMs + LEASE_MARGIN_MS);
       const batch = await this.repository.claim(now, leaseUntil, token, GRUPOS_BATCH_SIZE);
       if (batch.length === 0) break;
       counts.batches += 1;
       counts.claimed += batch.length;
-      await this.processBatch(batch, token, context, counts);
+      await this.processBatch(batch, token, context, wrapUp, counts);
       if (batch.length < GRUPOS_BATCH_SIZE) break;
     }
 
-    const aborted = signal.aborted;
+    const stopped = earlyStopDetails(context);
     const done = counts.finalizado + counts.descartado + counts.erro;
-    context.logger.info(aborted ? 'grupos pipeline stopped early' : 'grupos pipeline finished', {
+    context.logger.info(wrapUp.aborted ? 'grupos pipeline stopped early' : 'grupos pipeline finished', {
       ...counts,
+      ...stopped,
     });
-    return { itemsProcessed: done, details: { ...counts, ...(aborted ? { aborted } : {}) } };
+    return { itemsProcessed: done, details: { ...counts, ...stopped } };
   }
 
-  private async processBatch(batch: ClaimedMessage[], token: string, context: JobContext, counts: RunCounts) {
+  private async processBatch(
+    batch: ClaimedMessage[],
+    token: string,
+    context: JobContext,
+    wrapUp: AbortSignal,
+    counts: RunCounts,
+  ) {
     const active = new Set(batch);
     for (const stage of ESTAGIOS_ATIVOS) {
-      if (context.signal.aborted) break;
+      if (wrapUp.aborted) break;
       const here = batch.filter((message) => active.has(message) && message.estagio === stage);
       await forEachWithConcurrency(here, this.budgets[stage], async (message) => {
-        if (context.signal.aborted) return;
+        if (wrapUp.aborted) return;
         counts.stages[stage] += 1;
         const outcome = await this.runStage(stage, message, context);
         // a call cut short by shutdown or JOB_TIMEOUT is not the message's fault: it is given back, not retried

@@ -9,6 +9,7 @@ import { JobNames } from '../../scheduler/job-names';
 import { FeatureFlagsService } from '../pilot-mode/feature-flags.service';
 import { HandoffAnswerService } from './handoff-answer.service';
 import { HandoffModule } from './handoff.module';
+import { HandoffRepository } from './handoff.repository';
 import { HandoffWorker } from './handoff.worker';
 
 // Tuesday 2026-03-10, 10:00 in São Paulo
@@ -268,6 +269,37 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(counts[0]).toEqual({ followed: 15, expired: 10 });
     const announced = slack.texts().join('\n').match(/^• /gm) ?? [];
     expect(announced).toHaveLength(10);
+  });
+
+  it('on shutdown finishes the handoff in hand, announces it, and leaves the rest to the next run', async () => {
+    const shutdownModule = await compile();
+    const repository = shutdownModule.get(HandoffRepository);
+    const stopping = new AbortController();
+    const closeHandoff = repository.closeHandoff.bind(repository);
+    jest.spyOn(repository, 'closeHandoff').mockImplementation(async (...args) => {
+      const closed = await closeHandoff(...args);
+      stopping.abort();
+      return closed;
+    });
+    for (let i = 0; i < 3; i++) await seedHandoff({ followup_count: 3, status: 'contacted' });
+    await seedHandoff({ created_at: at(46 * HOUR), reserved_until: at(94 * HOUR) }); // follow-up due
+
+    clock.set(at(48 * HOUR));
+    const stopped = await shutdownModule
+      .get(HandoffWorker)
+      .run(harness.jobContext(undefined, stopping.signal));
+
+    expect(stopped.details).toMatchObject({
+      expired: 1,
+      followupsSent: 0,
+      slack: 'posted',
+      stopped_for_shutdown: true,
+    });
+    expect(slack.texts()).toHaveLength(1);
+    expect(await queue()).toHaveLength(1);
+    const next = await worker.run(harness.jobContext());
+    expect(next.details).toMatchObject({ expired: 2, followupsSent: 1 });
+    expect(next.details).not.toHaveProperty('stopped_for_shutdown');
   });
 
   describe('the poster answer', () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { SlackNotifier } from '../../notifications/slack.notifier';
 import { FeatureFlagsService } from '../pilot-mode/feature-flags.service';
 import { FeatureNames } from '../pilot-mode/feature-flags.constants';
@@ -32,11 +33,12 @@ export class HandoffService {
 
   async run(context: JobContext): Promise<JobResult> {
     const now = context.clock.now();
-    const expired = await this.expire(now, context.signal);
+    const wrapUp = wrapUpSignal(context);
+    const expired = await this.expire(now, wrapUp);
     const slack = expired.length > 0 ? await this.announce(expired) : 'nothing to announce';
 
     const paused = !(await this.flags.isEnabled(FeatureNames.externalHandoff));
-    const followups = paused ? 0 : await this.followUp(now, context.signal);
+    const followups = paused ? 0 : await this.followUp(now, wrapUp);
 
     const details = {
       expired: expired.length,
@@ -44,7 +46,7 @@ export class HandoffService {
       followupsSent: followups,
       followupsPaused: paused,
       slack,
-      ...(context.signal.aborted ? { aborted: true } : {}),
+      ...earlyStopDetails(context),
     };
     context.logger.info('handoffs processed', details);
     return { itemsProcessed: expired.length + followups, details };

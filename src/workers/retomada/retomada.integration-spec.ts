@@ -2,7 +2,9 @@ import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
 import { useWorkerHarness } from '../../../test/utils/test-context';
 import { JobNames } from '../../scheduler/job-names';
+import { RETOMADA_BATCH_SIZE } from './retomada.constants';
 import { RetomadaModule } from './retomada.module';
+import { RetomadaRepository } from './retomada.repository';
 import { RetomadaWorker } from './retomada.worker';
 
 // Tuesday 2026-03-10, 08:00 in São Paulo
@@ -109,6 +111,44 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
       `SELECT count(*)::int AS n, count(DISTINCT chave_idempotencia)::int AS keys FROM fila_mensagens`,
     );
     expect(rows[0]).toEqual({ n: 120, keys: 120 });
+  });
+
+  it('finishes the batch in hand and stops when the service begins shutting down; the next run goes on', async () => {
+    const module = await harness.compile(testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo' }), [
+      RetomadaModule,
+    ]);
+    const repository = module.get(RetomadaRepository);
+    const stopping = new AbortController();
+    const processBatch = repository.processBatch.bind(repository);
+    jest.spyOn(repository, 'processBatch').mockImplementation(async (...args) => {
+      const batch = await processBatch(...args);
+      stopping.abort();
+      return batch;
+    });
+    for (let i = 0; i < 120; i++)
+      await received(
+        await lead(`Lead ${i}`, `55119333${String(i).padStart(5, '0')}`),
+        `msg ${i}`,
+        '2026-03-10T01:00:00Z',
+      );
+
+    const stopped = await module.get(RetomadaWorker).run(harness.jobContext(undefined, stopping.signal));
+
+    expect(stopped).toEqual({
+      itemsProcessed: RETOMADA_BATCH_SIZE,
+      details: {
+        processed: RETOMADA_BATCH_SIZE,
+        enqueued: RETOMADA_BATCH_SIZE,
+        withoutPhone: 0,
+        optedOut: 0,
+        stopped_for_shutdown: true,
+      },
+    });
+    const left = await harness.db.sql.query(
+      `SELECT count(*)::int AS n FROM mensagens_fora_horario WHERE NOT processada`,
+    );
+    expect(left.rows[0].n).toBe(120 - RETOMADA_BATCH_SIZE);
+    expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(120 - RETOMADA_BATCH_SIZE);
   });
 
   it('does nothing outside business hours and says so', async () => {

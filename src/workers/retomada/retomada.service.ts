@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import { localTime } from './local-clock';
 import { retomadaMessage } from './retomada-message';
@@ -56,7 +57,8 @@ export class RetomadaService {
 
     const counts: Record<string, number> = {};
     let processed = 0;
-    while (!context.signal.aborted) {
+    const wrapUp = wrapUpSignal(context);
+    while (!wrapUp.aborted) {
       const batch = await this.repository.processBatch(RETOMADA_BATCH_SIZE, now, decide);
       processed += batch.claimed;
       for (const resultado of batch.resultados) counts[resultado] = (counts[resultado] ?? 0) + 1;
@@ -67,7 +69,7 @@ export class RetomadaService {
       enqueued: counts[Resultado.enfileirada] ?? 0,
       withoutPhone: counts[Resultado.semTelefone] ?? 0,
       optedOut: counts[Resultado.optedOut] ?? 0,
-      ...(context.signal.aborted ? { aborted: true } : {}),
+      ...earlyStopDetails(context),
     };
     context.logger.info('out-of-hours messages resumed', details);
     return { itemsProcessed: processed, details };

@@ -193,7 +193,10 @@ describe('temperature_decay (PostgreSQL)', () => {
       expect(await lead(id)).toMatchObject({ temperature: '0.80', last_decay_at: null });
     });
 
-    it('stops between pages when aborted and returns what it did', async () => {
+    it.each([
+      ['aborted at JOB_TIMEOUT', 'signal', { aborted: true }],
+      ['told the service is shutting down', 'stopping', { stopped_for_shutdown: true }],
+    ] as const)('stops between pages when %s and returns what it did', async (_, which, stopDetails) => {
       const module = await compile(100);
       const smallPages = module.get(TemperatureDecayWorker);
       const repository = module.get(TemperatureDecayRepository);
@@ -209,16 +212,24 @@ describe('temperature_decay (PostgreSQL)', () => {
         controller.abort();
         return page;
       });
+      const context =
+        which === 'signal'
+          ? harness.jobContext(controller.signal)
+          : harness.jobContext(undefined, controller.signal);
 
-      const result = await smallPages.run(harness.jobContext(controller.signal));
+      const result = await smallPages.run(context);
 
       expect(spy).toHaveBeenCalledTimes(1);
       expect(result.itemsProcessed).toBe(100);
-      expect(result.details).toMatchObject({ decayed: 100, pages: 1, aborted: true });
-      const { rows } = await harness.db.sql.query(
-        `SELECT count(*)::int AS n FROM leads WHERE temperature = 0.4`,
+      expect(result.details).toMatchObject({ decayed: 100, pages: 1, ...stopDetails });
+      expect(result.details).not.toHaveProperty(which === 'signal' ? 'stopped_for_shutdown' : 'aborted');
+      const { rows } = await harness.db.sql.query<{ temperature: string; n: number }>(
+        `SELECT temperature::text, count(*)::int AS n FROM leads GROUP BY 1 ORDER BY 1`,
       );
-      expect(rows[0].n).toBe(100);
+      expect(rows).toEqual([
+        { temperature: '0.40', n: 100 },
+        { temperature: '0.50', n: 250 },
+      ]);
     });
   });
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { localDate } from '../../common/local-time';
 import { localWeekStart } from '../../common/local-week';
 import { CHURN_AFTER_MS, FIRST_LEAD_ID, TEMPERATURE_DECAY_PAGE_SIZE } from './temperature-decay.constants';
@@ -27,7 +28,7 @@ export class TemperatureDecayService {
   ) {}
 
   async run(context: JobContext): Promise<JobResult> {
-    const { signal } = context;
+    const signal = wrapUpSignal(context);
     const now = context.clock.now();
     const counts: DecayCounts = { decayed: 0, reactivated: 0, churned: 0, weeklyReset: 0, pages: 0 };
 
@@ -55,12 +56,12 @@ export class TemperatureDecayService {
       afterId = page.lastId;
     }
 
-    const aborted = signal.aborted;
-    context.logger.info(aborted ? 'temperature decay stopped early' : 'temperature decay finished', {
+    const stopped = earlyStopDetails(context);
+    context.logger.info(signal.aborted ? 'temperature decay stopped early' : 'temperature decay finished', {
       ...counts,
-      aborted,
+      ...stopped,
     });
-    return { itemsProcessed: counts.decayed, details: { ...counts, ...(aborted ? { aborted } : {}) } };
+    return { itemsProcessed: counts.decayed, details: { ...counts, ...stopped } };
   }
 
   /** Repeats a bounded update until a batch comes back short; stops between batches when aborted. */
