@@ -63,6 +63,18 @@ describe('CircuitBreaker', () => {
     expect(breaker.state(clock.now())).toBe('closed');
   });
 
+  it('neither counts nor closes on a send withdrawn before it left, and gives its probe back', () => {
+    fail(4);
+    breaker.recordResult({ kind: 'withdrawn' }, clock.now());
+    fail(1);
+    expect(breaker.state(clock.now())).toBe('open');
+    clock.advance(5 * MINUTE);
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    breaker.recordResult({ kind: 'withdrawn' }, clock.now());
+    expect(breaker.state(clock.now())).toBe('half_open');
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+  });
+
   it('half-opens when the open period ends and lets exactly one probe through', () => {
     fail(5);
     clock.advance(5 * MINUTE - 1);

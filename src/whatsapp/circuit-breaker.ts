@@ -100,7 +100,8 @@ export class CircuitBreaker {
 
   /** the breaker's reading of a provider's answer; a send we cancelled ourselves says nothing */
   recordResult(result: SendResult, now: Date): void {
-    if (result.kind !== 'temporary_failure') this.recordSuccess();
+    if (result.kind === 'withdrawn') this.release();
+    else if (result.kind !== 'temporary_failure') this.recordSuccess();
     else if (result.aborted) this.release();
     else this.recordFailure(now);
   }

@@ -21,7 +21,9 @@ export type HttpOutcome =
       readonly reason: string;
       /** the caller's signal fired (as opposed to our timeout or the network) */
       readonly aborted: boolean;
-    };
+    }
+  /** the caller's `withdraw` signal fired while the request still waited for a connection: nothing was sent */
+  | { readonly kind: 'withdrawn' };
 
 interface RequestTarget {
   readonly module: typeof http | typeof https;
@@ -45,6 +47,8 @@ export class HttpJsonClient implements OnApplicationShutdown {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly targets = new Map<string, RequestTarget>();
+  /** per `withdraw` signal, the requests still waiting for a connection: one listener per signal, not per request */
+  private readonly waiting = new WeakMap<AbortSignal, Set<() => void>>();
 
   constructor(private readonly options: HttpJsonClientOptions) {
     // the agent's timeout only closes sockets in its free pool; a request in flight has its own deadline
@@ -53,18 +57,26 @@ export class HttpJsonClient implements OnApplicationShutdown {
     this.httpsAgent = new https.Agent(pool);
   }
 
+  /**
+   * `signal` cancels the request wherever it is, even after the provider may have received it.
+   * `withdraw` cancels it only while it waits for one of `maxSockets` connections, before a byte is
+   * written; once the request has a connection it is ignored, so a withdrawn request surely never left.
+   */
   post(
     url: string,
     headers: Readonly<Record<string, string>>,
     payload: unknown,
     signal?: AbortSignal,
+    withdraw?: AbortSignal,
   ): Promise<HttpOutcome> {
+    if (withdraw?.aborted) return Promise.resolve({ kind: 'withdrawn' });
     if (signal?.aborted) return Promise.resolve({ kind: 'no_reply', reason: 'aborted', aborted: true });
     const target = this.targetOf(url);
     // a string body goes out in one write with the headers (a Buffer would be a second chunk)
     const body = JSON.stringify(payload);
 
     return new Promise<HttpOutcome>((resolve) => {
+      const waitingWith = withdraw === undefined ? undefined : this.waitingFor(withdraw);
       let settled = false;
       let timedOut = false;
       let replied = false;
@@ -73,6 +85,7 @@ export class HttpJsonClient implements OnApplicationShutdown {
         settled = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onCallerAbort);
+        waitingWith?.delete(onWithdraw);
         resolve(outcome);
       };
       const fail = (error: unknown) =>
@@ -125,7 +138,11 @@ export class HttpJsonClient implements OnApplicationShutdown {
       // It starts once the request has a connection: a request queued for one of maxSockets has not
       // reached the provider, so waiting there must not time it out (nor cost its message an attempt).
       let timer: NodeJS.Timeout | undefined;
+      let connected = false;
       request.once('socket', () => {
+        // emitted before the request's buffered bytes are flushed to the socket: from here it may arrive
+        connected = true;
+        waitingWith?.delete(onWithdraw);
         if (settled) return;
         timer = setTimeout(() => {
           timedOut = true;
@@ -134,6 +151,14 @@ export class HttpJsonClient implements OnApplicationShutdown {
       });
       const onCallerAbort = () => request.destroy(Object.assign(new Error('aborted'), { code: 'ABORT_ERR' }));
       signal?.addEventListener('abort', onCallerAbort, { once: true });
+      // destroyed before its 'socket' event, a request is never written: Node hands it a connection only
+      // to close it (or give the connection to the next request in line)
+      const onWithdraw = () => {
+        if (connected) return;
+        settle({ kind: 'withdrawn' });
+        request.destroy(Object.assign(new Error('withdrawn'), { code: 'ABORT_ERR' }));
+      };
+      waitingWith?.add(onWithdraw);
       request.on('error', fail);
       // closed before any reply without an 'error' (never expected; a promise left pending would hang a send)
       request.on('close', () => {
@@ -141,6 +166,18 @@ export class HttpJsonClient implements OnApplicationShutdown {
       });
       request.end(body);
     });
+  }
+
+  private waitingFor(withdraw: AbortSignal): Set<() => void> {
+    let requests = this.waiting.get(withdraw);
+    if (requests === undefined) {
+      const withdrawn = (requests = new Set());
+      this.waiting.set(withdraw, withdrawn);
+      withdraw.addEventListener('abort', () => withdrawn.forEach((withdrawOne) => withdrawOne()), {
+        once: true,
+      });
+    }
+    return requests;
   }
 
   /** The request options of a URL, parsed once: providers post to a handful of URLs, again and again. */

@@ -20,6 +20,7 @@ export interface ReplyReader {
  * an operator can fix the configuration before the attempts run out.
  */
 export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, now: Date): SendResult {
+  if (outcome.kind === 'withdrawn') return outcome;
   if (outcome.kind === 'no_reply')
     return outcome.aborted
       ? { kind: 'temporary_failure', reason: outcome.reason, aborted: true }

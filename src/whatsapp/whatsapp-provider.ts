@@ -22,7 +22,9 @@ export type SendResult =
       readonly aborted?: true;
     }
   /** any other 4xx: retrying would fail the same way */
-  | { readonly kind: 'permanent_failure'; readonly reason: string };
+  | { readonly kind: 'permanent_failure'; readonly reason: string }
+  /** the caller withdrew it before it left this process (see `send`): the provider never saw it */
+  | { readonly kind: 'withdrawn' };
 
 /** Evolution API, WhatsApp Cloud API or console, behind one interface (src/whatsapp). */
 export abstract class WhatsAppProvider {
@@ -30,5 +32,9 @@ export abstract class WhatsAppProvider {
   abstract readonly name: string;
   /** the sending numbers this provider can use (Evolution instances; one entry otherwise) */
   abstract sendingNumbers(): readonly string[];
-  abstract send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult>;
+  /**
+   * `signal` cancels the send wherever it is (its outcome may then be unknown); `withdraw` cancels it only
+   * while it still waits for a connection, so a `withdrawn` result means it surely was not sent.
+   */
+  abstract send(message: OutboundMessage, signal?: AbortSignal, withdraw?: AbortSignal): Promise<SendResult>;
 }

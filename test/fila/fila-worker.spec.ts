@@ -1,4 +1,6 @@
+import type { Clock } from '../../src/common/clock';
 import { JobLogger } from '../../src/scheduler/job-logger';
+import type { JobContext } from '../../src/scheduler/job.types';
 import { FilaHealth } from '../../src/workers/fila/fila-health';
 import { FilaRepository } from '../../src/workers/fila/fila.repository';
 import { FilaService } from '../../src/workers/fila/fila.service';
@@ -226,6 +228,31 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     }
   });
 
+  it('a wave larger than the 64 provider connections: once the circuit opens, the sends still waiting for a connection are not made', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 80; i++)
+      ids.push(await enqueue(await lead(`551190002${String(i).padStart(4, '0')}`)));
+    fila.evolution.respondAlways(fakeReply.hang());
+    const { run } = await fila.worker({
+      WORKER_CONCURRENCY: '80',
+      EVOLUTION_INSTANCE: 'numero1',
+      PROVIDER_TIMEOUT_SECONDS: '1',
+    });
+    await run();
+    const rows = await Promise.all(ids.map((id) => fila.message(id)));
+    const attempted = rows.filter((row) => row.tentativas === 1);
+    const withdrawn = rows.filter((row) => row.erro === 'circuit_open');
+    // the first 64 timed out; a few queued sends may get a freed connection before the fifth failure is
+    // counted, every other one was withdrawn before a byte left
+    expect(fila.evolution.requests.length).toBeGreaterThanOrEqual(64);
+    expect(fila.evolution.requests.length).toBeLessThan(80);
+    expect(attempted).toHaveLength(fila.evolution.requests.length);
+    expect(withdrawn).toHaveLength(80 - fila.evolution.requests.length);
+    for (const row of attempted)
+      expect(row).toMatchObject({ status: 'pendente', erro: expect.stringMatching(/timeout/) });
+    for (const row of withdrawn) expect(row).toMatchObject({ status: 'pendente', tentativas: 0 });
+  });
+
   it('keeps claiming while batches come back full, and two replicas never send a row twice', async () => {
     const leadIds: string[] = [];
     for (let i = 0; i < 30; i++) leadIds.push(await lead(`551190001${String(i).padStart(4, '0')}`));
@@ -387,15 +414,7 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(report).toHaveLength(1);
     await fila.db.sql.query(`UPDATE fila_mensagens SET status = 'pendente', processando_desde = NULL`);
     // straight through the service: the runner itself needs Redis for its lock
-    const result = await down.context.get(FilaService).processQueue({
-      jobName: 'process_queue',
-      executionId: 'test',
-      trigger: 'manual',
-      signal: new AbortController().signal,
-      stopping: new AbortController().signal,
-      logger: new JobLogger('process_queue', 'test'),
-      clock: down.clock,
-    });
+    const result = await down.context.get(FilaService).processQueue(jobContext(down.clock));
     expect(result.details).toMatchObject({ released: 1 });
     expect(String(result.details?.paused)).toMatch(/rate limiter unavailable/);
     expect(await down.context.get(FilaHealth).state()).toBe('stale');
@@ -420,32 +439,32 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(await idle.context.get(FilaHealth).state()).toBe('healthy');
   });
 
-  it('on shutdown finishes the wave in flight, puts the rest back untouched and ends as a success', async () => {
-    for (let i = 0; i < 30; i++) await enqueue(await lead(`55119000001${String(i).padStart(2, '0')}`));
-    fila.evolution.respondAlways(fakeReply.ok(undefined, 100));
-    const worker = await fila.worker({ WORKER_CONCURRENCY: '5', QUEUE_BATCH_SIZE: '10' });
-    const stopping = new AbortController();
-    const running = worker.context.get(FilaService).processQueue({
-      jobName: 'process_queue',
-      executionId: 'test',
-      trigger: 'manual',
-      signal: new AbortController().signal,
-      stopping: stopping.signal,
-      logger: new JobLogger('process_queue', 'test'),
-      clock: worker.clock,
+  it.each([
+    ['finishes the wave in flight', { rows: 30, concurrency: 5, batch: 10, replyMs: 100, sent: 5 }],
+    // a wave of 80 over 64 provider connections: the 16 sends waiting for one have not left, and go back too
+    ['finishes the sends in flight', { rows: 100, concurrency: 80, batch: 80, replyMs: 300, sent: 64 }],
+  ])('on shutdown %s, puts the rest back untouched and ends as a success', async (_, scenario) => {
+    for (let i = 0; i < scenario.rows; i++)
+      await enqueue(await lead(`551190003${String(i).padStart(4, '0')}`));
+    fila.evolution.respondAlways(fakeReply.ok(undefined, scenario.replyMs));
+    const worker = await fila.worker({
+      WORKER_CONCURRENCY: String(scenario.concurrency),
+      QUEUE_BATCH_SIZE: String(scenario.batch),
     });
+    const stopping = new AbortController();
+    const running = worker.context.get(FilaService).processQueue(jobContext(worker.clock, stopping.signal));
     await waitUntil('the first wave under way', () => fila.evolution.requests.length > 0, 10_000, 5);
     stopping.abort();
     const result = await running;
 
-    expect(result.details).toMatchObject({ stopped_for_shutdown: true, sent: 5 });
-    expect(fila.evolution.requests).toHaveLength(5);
+    expect(result.details).toMatchObject({ stopped_for_shutdown: true, sent: scenario.sent });
+    expect(fila.evolution.requests).toHaveLength(scenario.sent);
     const { rows } = await fila.db.sql.query(
       `SELECT status, tentativas, erro, count(*)::int AS n FROM fila_mensagens GROUP BY 1, 2, 3 ORDER BY 1`,
     );
     expect(rows).toEqual([
-      { status: 'enviada', tentativas: 0, erro: null, n: 5 },
-      { status: 'pendente', tentativas: 0, erro: null, n: 25 },
+      { status: 'enviada', tentativas: 0, erro: null, n: scenario.sent },
+      { status: 'pendente', tentativas: 0, erro: null, n: scenario.rows - scenario.sent },
     ]);
     const { rows: marks } = await fila.db.sql.query(`SELECT count(*)::int AS n FROM fila_envios_iniciados`);
     expect(marks).toEqual([{ n: 0 }]);
@@ -469,3 +488,16 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(await fila.message(other)).toMatchObject({ status: 'erro', tentativas: 3 });
   });
 });
+
+/** what the runner hands process_queue, for runs made straight through the service */
+function jobContext(clock: Clock, stopping = new AbortController().signal): JobContext {
+  return {
+    jobName: 'process_queue',
+    executionId: 'test',
+    trigger: 'manual',
+    signal: new AbortController().signal,
+    stopping,
+    logger: new JobLogger('process_queue', 'test'),
+    clock,
+  };
+}

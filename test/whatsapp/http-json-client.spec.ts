@@ -87,9 +87,49 @@ describe('HttpJsonClient', () => {
     const outcomes = await Promise.all(
       Array.from({ length: 6 }, () => client.post(sendUrl, {}, { number: '1' })),
     );
-    expect(outcomes.map((outcome) => (outcome.kind === 'reply' ? outcome.status : outcome.reason))).toEqual(
+    expect(outcomes.map((outcome) => (outcome.kind === 'reply' ? outcome.status : outcome.kind))).toEqual(
       Array(6).fill(200),
     );
+  });
+
+  it('withdraws only requests still waiting for a connection: those never reach the server', async () => {
+    // two sockets, five requests: two go out at once, three wait; withdrawn while the first two are in flight
+    server.respondAlways(fakeReply.ok(undefined, 200));
+    const withdraw = new AbortController();
+    const pending = Array.from({ length: 5 }, (_, index) =>
+      client.post(sendUrl, {}, { number: String(index) }, undefined, withdraw.signal),
+    );
+    await waitUntil(() => server.requests.length === 2);
+    withdraw.abort();
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.map((outcome) => (outcome.kind === 'reply' ? outcome.status : outcome.kind))).toEqual([
+      200,
+      200,
+      'withdrawn',
+      'withdrawn',
+      'withdrawn',
+    ]);
+    // the connections freed by the two replies must not carry the withdrawn requests afterwards
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.requests.map((request) => JSON.parse(request.rawBody).number)).toEqual(['0', '1']);
+    // and the pool still works
+    await expect(client.post(sendUrl, {}, { number: '9' })).resolves.toMatchObject({ status: 200 });
+  });
+
+  it('withdraws nothing once every request has a connection', async () => {
+    server.respondAlways(fakeReply.ok(undefined, 100));
+    const withdraw = new AbortController();
+    const pending = [0, 1].map((index) =>
+      client.post(sendUrl, {}, { number: String(index) }, undefined, withdraw.signal),
+    );
+    await waitUntil(() => server.requests.length === 2);
+    withdraw.abort();
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['reply', 'reply']);
+    await expect(client.post(sendUrl, {}, {}, undefined, withdraw.signal)).resolves.toEqual({
+      kind: 'withdrawn',
+    });
+    expect(server.requests).toHaveLength(2);
   });
 
   it('reads a non-JSON body as text', async () => {
@@ -101,3 +141,11 @@ describe('HttpJsonClient', () => {
     });
   });
 });
+
+async function waitUntil(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

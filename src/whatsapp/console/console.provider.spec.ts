@@ -37,6 +37,19 @@ describe('ConsoleProvider', () => {
     expect(provider.sendingNumbers()).toEqual(['console']);
   });
 
+  it('sends nothing, and logs nothing, once withdrawn or aborted', async () => {
+    const recording = new RecordingLogger();
+    Logger.overrideLogger(recording);
+    const provider = new ConsoleProvider();
+    const fired = AbortSignal.abort();
+    await expect(provider.send(message, undefined, fired)).resolves.toEqual({ kind: 'withdrawn' });
+    await expect(provider.send(message, fired)).resolves.toMatchObject({
+      kind: 'temporary_failure',
+      aborted: true,
+    });
+    expect(recording.calls).toEqual([]);
+  });
+
   it('masks the phone itself and gives the text only to the debug level', async () => {
     const recording = new RecordingLogger();
     Logger.overrideLogger(recording);

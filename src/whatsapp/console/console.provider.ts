@@ -17,7 +17,8 @@ export class ConsoleProvider extends WhatsAppProvider {
     return [CONSOLE_SENDING_NUMBER];
   }
 
-  send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult> {
+  send(message: OutboundMessage, signal?: AbortSignal, withdraw?: AbortSignal): Promise<SendResult> {
+    if (withdraw?.aborted) return Promise.resolve({ kind: 'withdrawn' });
     if (signal?.aborted)
       return Promise.resolve({ kind: 'temporary_failure', reason: 'aborted', aborted: true });
     const providerMessageId = `console-${randomUUID()}`;

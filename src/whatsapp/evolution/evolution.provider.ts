@@ -38,7 +38,7 @@ export class EvolutionProvider extends WhatsAppProvider {
     return this.instances;
   }
 
-  async send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult> {
+  async send(message: OutboundMessage, signal?: AbortSignal, withdraw?: AbortSignal): Promise<SendResult> {
     const instance = message.instance ?? this.instances[0];
     if (!this.instances.includes(instance))
       return { kind: 'permanent_failure', reason: 'sending number is not a configured Evolution instance' };
@@ -47,6 +47,7 @@ export class EvolutionProvider extends WhatsAppProvider {
       { apikey: this.apiKey },
       { number: message.to, text: message.text },
       signal,
+      withdraw,
     );
     return classifySendOutcome(outcome, this.reader, this.clock.now());
   }

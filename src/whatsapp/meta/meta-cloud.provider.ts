@@ -50,12 +50,13 @@ export class MetaCloudProvider extends WhatsAppProvider {
     return [this.phoneNumberId];
   }
 
-  async send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult> {
+  async send(message: OutboundMessage, signal?: AbortSignal, withdraw?: AbortSignal): Promise<SendResult> {
     const outcome = await this.http.post(
       this.url,
       { authorization: `Bearer ${this.accessToken}` },
       { messaging_product: 'whatsapp', to: message.to, type: 'text', text: { body: message.text } },
       signal,
+      withdraw,
     );
     return classifySendOutcome(outcome, this.reader, this.clock.now());
   }

@@ -15,6 +15,7 @@ import { OutcomeWriter } from './outcome.writer';
 import { NOTHING_CLAIMED, type PreparedBatch, type ReadyToSend } from './prepared-batch';
 import { RateLimiterUnavailableError } from './rate-limiter-unavailable.error';
 import { SendObserver } from './send-observer';
+import { WaveWithdrawal } from './wave-withdrawal';
 import { retryOrDeadLetter } from './retry-policy';
 
 /**
@@ -106,8 +107,9 @@ export class FilaSenderService {
         sending.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
         batch.claimedAt,
       );
+      const withdrawal = new WaveWithdrawal(signal);
       const results = await Promise.all(
-        sending.map((send) => this.sendOne(send, batch.reservedAt, startedAt, logger)),
+        sending.map((send) => this.sendOne(send, batch.reservedAt, startedAt, withdrawal, logger)),
       );
       writer.add(results, batch.claimedAt);
     }
@@ -177,41 +179,48 @@ export class FilaSenderService {
         continue;
       }
       await this.limiter.release(send.request, send.sendingNumber, batch.reservedAt).catch(() => undefined);
-      writer.add(
-        [
-          {
-            kind: 'deferred',
-            id: send.message.id,
-            until: new Date(now.getTime() + this.config.circuitOpenMs),
-            reason: 'circuit_open',
-            attemptCounted: false,
-          },
-        ],
-        batch.claimedAt,
-      );
+      writer.add([this.circuitOpenDeferral(send, now)], batch.claimedAt);
     }
     return sending;
+  }
+
+  private circuitOpenDeferral(send: ReadyToSend, now: Date): MessageOutcome {
+    return {
+      kind: 'deferred',
+      id: send.message.id,
+      until: new Date(now.getTime() + this.config.circuitOpenMs),
+      reason: 'circuit_open',
+      attemptCounted: false,
+    };
   }
 
   private async sendOne(
     send: ReadyToSend,
     reservedAt: Date,
     startedAt: Date,
+    withdrawal: WaveWithdrawal,
     logger: JobLogger,
   ): Promise<MessageOutcome> {
     const started = performance.now();
-    // no abort signal here: a send in flight is finished and recorded, never abandoned half-way
-    const result = await this.provider.send({
-      to: send.request.phone,
-      text: send.message.conteudo,
-      instance: send.sendingNumber,
-    });
-    this.sendObserver?.sendFinished((performance.now() - started) / 1000, this.provider.name, result.kind);
+    // no abort signal here: a send in flight is finished and recorded, never abandoned half-way; only one
+    // still waiting for a connection can be withdrawn
+    const result = await this.provider.send(
+      { to: send.request.phone, text: send.message.conteudo, instance: send.sendingNumber },
+      undefined,
+      withdrawal.signalFor(send.sendingNumber),
+    );
     const now = this.clock.now();
-    this.breakers.breakerFor(this.provider.name, send.sendingNumber).recordResult(result, now);
+    const breaker = this.breakers.breakerFor(this.provider.name, send.sendingNumber);
+    breaker.recordResult(result, now);
     if (result.kind !== 'sent')
       await this.limiter.release(send.request, send.sendingNumber, reservedAt).catch(() => undefined);
     logger.debug('send result', { fila_id: send.message.id, outcome: result.kind });
+    if (result.kind === 'withdrawn')
+      return breaker.state(now) === 'open'
+        ? this.circuitOpenDeferral(send, now)
+        : { kind: 'released', id: send.message.id, reason: 'interrupted' };
+    this.sendObserver?.sendFinished((performance.now() - started) / 1000, this.provider.name, result.kind);
+    if (breaker.state(now) === 'open') withdrawal.withdraw(send.sendingNumber);
     return {
       ...this.outcomeOf(send, result, now),
       sendingNumber: send.sendingNumber,
@@ -219,7 +228,11 @@ export class FilaSenderService {
     };
   }
 
-  private outcomeOf(send: ReadyToSend, result: SendResult, now: Date): SendOutcome {
+  private outcomeOf(
+    send: ReadyToSend,
+    result: Exclude<SendResult, { kind: 'withdrawn' }>,
+    now: Date,
+  ): SendOutcome {
     switch (result.kind) {
       case 'sent':
         return {

@@ -5,5 +5,10 @@ import type { SendResult } from '../../whatsapp/whatsapp-provider';
  * the queue worker knows nothing about Prometheus.
  */
 export abstract class SendObserver {
-  abstract sendFinished(seconds: number, provider: string, result: SendResult['kind']): void;
+  /** a provider call that happened: a withdrawn send never reached the provider and is not reported */
+  abstract sendFinished(
+    seconds: number,
+    provider: string,
+    result: Exclude<SendResult['kind'], 'withdrawn'>,
+  ): void;
 }
