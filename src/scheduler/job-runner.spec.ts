@@ -126,3 +126,48 @@ describe('JobRunner while the database is briefly away', () => {
     ]);
   });
 });
+
+describe('JobRunner telling runs to wrap up', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('gives each run a stopping signal of its own: fired for runs in progress and for any started later', async () => {
+    const seen: AbortSignal[] = [];
+    let release: () => void = () => undefined;
+    const registry = new JobRegistry();
+    registry.register({
+      name: 'test_job',
+      schedule: new IntervalSchedule(1000),
+      handler: async ({ stopping }) => {
+        seen.push(stopping);
+        if (seen.length === 2) await new Promise<void>((resolve) => (release = resolve));
+        return { itemsProcessed: 0 };
+      },
+      source: 'job-runner.spec',
+    });
+    const runner = new JobRunner(
+      registry,
+      new InProcessLockService(),
+      new FlakyHistory({}) as unknown as JobHistoryRepository,
+      new SystemClock(),
+      parseConfig({ JOB_TIMEOUT: '5' }),
+      30_000,
+    );
+
+    await runner.run('test_job', { trigger: 'manual' });
+    const second = runner.run('test_job', { trigger: 'manual' });
+    while (seen.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    expect(seen.map((signal) => signal.aborted)).toEqual([false, false]);
+
+    runner.requestStop();
+    expect(seen[1].aborted).toBe(true);
+    release();
+    expect(await second).toMatchObject({ status: 'success' });
+    await runner.run('test_job', { trigger: 'manual' });
+
+    expect(seen[2].aborted).toBe(true);
+    // the first run's signal, long finished, was not touched, and no signal is shared between runs
+    expect(seen[0].aborted).toBe(false);
+    expect(new Set(seen).size).toBe(3);
+  });
+});

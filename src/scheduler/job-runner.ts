@@ -39,8 +39,11 @@ const HISTORY_WRITE_RETRY_MS = 60_000;
 @Injectable()
 export class JobRunner {
   private readonly logger = new Logger('scheduler');
-  private readonly inFlight = new Map<string, { controller: AbortController; done: Promise<unknown> }>();
-  private readonly stopping = new AbortController();
+  private readonly inFlight = new Map<
+    string,
+    { controller: AbortController; stopping: AbortController; done: Promise<unknown> }
+  >();
+  private stopRequested = false;
 
   constructor(
     private readonly registry: JobRegistry,
@@ -139,7 +142,8 @@ export class JobRunner {
    * wrap up early. Nothing is aborted (that is `abortAll`, after the grace period).
    */
   requestStop(): void {
-    this.stopping.abort();
+    this.stopRequested = true;
+    for (const run of this.inFlight.values()) run.stopping.abort();
   }
 
   /** Aborts every run in progress in this process (shutdown after the grace period). */
@@ -160,6 +164,10 @@ export class JobRunner {
     logger.info('job started', { trigger, due_at: dueAt?.toISOString(), replica: replicaId });
 
     const controller = new AbortController();
+    // One per run, not one for the process: handlers combine it with AbortSignal.any, which on Node 20
+    // keeps a reference to every combined signal in its sources for as long as they live.
+    const stopping = new AbortController();
+    if (this.stopRequested) stopping.abort();
     const timeoutMs = this.config.jobTimeoutMs;
     const deadline = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
     const handlerDone = Promise.resolve()
@@ -169,7 +177,7 @@ export class JobRunner {
           executionId,
           trigger,
           signal: controller.signal,
-          stopping: this.stopping.signal,
+          stopping: stopping.signal,
           logger,
           clock: this.clock,
         }),
@@ -185,7 +193,7 @@ export class JobRunner {
       stopRenewing();
       return this.release(lock);
     });
-    this.inFlight.set(jobName, { controller, done: released });
+    this.inFlight.set(jobName, { controller, stopping, done: released });
     void released.finally(() => this.inFlight.delete(jobName));
 
     const settled = await Promise.race([handlerDone, abortedPromise(controller.signal)]);
