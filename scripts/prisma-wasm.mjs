@@ -15,6 +15,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { parseIntoClientConfig } from 'pg-connection-string';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 
@@ -47,15 +48,10 @@ async function loadEngineClass() {
 function pgConfigFromUrl(url) {
   // Pass discrete fields, NOT { connectionString }: PrismaPg.connectToShadowDb() spreads the
   // config and overrides `database`, but node-pg lets connectionString win over `database`,
-  // which would point the "shadow" database at the real one.
-  const u = new URL(url);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 5432),
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database: decodeURIComponent(u.pathname.slice(1)),
-  };
+  // which would point the "shadow" database at the real one. The fields come from node-pg's own
+  // parser, so everything the service honours in DATABASE_URL (sslmode and the other ssl* options,
+  // ?host= for a socket, application_name, options) applies to migrations too.
+  return parseIntoClientConfig(url);
 }
 
 // Two fixes over @prisma/adapter-pg 7.10.x for use by the schema engine:
