@@ -3,10 +3,19 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configOrExit } from './bootstrap-config';
-import { JobCommand } from './scheduler/job-command';
+import { ExitCode, JobCommand, usageError } from './scheduler/job-command';
+import { JobAliases, JobNames } from './scheduler/job-names';
 
 /** `npm run job -- <name>`: one job, once, through the same runner; no HTTP, no clock. Exit 0/1/2. */
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  // a mistyped name is answered from the names alone, before the configuration or the database is needed
+  const jobNames: readonly string[] = Object.values(JobNames);
+  const usage = usageError(args, jobNames, (name) => jobNames.includes(JobAliases[name] ?? name));
+  if (usage !== null) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(ExitCode.usage);
+  }
   const config = configOrExit();
   const app = await NestFactory.createApplicationContext(
     AppModule.forRoot(config, { http: false, logTo: 'stderr' }),
@@ -17,9 +26,7 @@ async function main(): Promise<void> {
   app.useLogger(app.get(Logger));
   let code: number;
   try {
-    code = await app
-      .get(JobCommand)
-      .execute(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`));
+    code = await app.get(JobCommand).execute(args, (line) => process.stdout.write(`${line}\n`));
   } finally {
     await app.close();
   }

@@ -1,5 +1,7 @@
+import { JobNames } from '../scheduler/job-names';
+
 /** The job that checks the alert rules; runs through the scheduler like every other job. */
-export const CHECK_ALERTS_JOB = 'check_alerts';
+export const CHECK_ALERTS_JOB = JobNames.checkAlerts;
 export const CHECK_ALERTS_INTERVAL_MS = 60_000;
 
 /** SPEC "Alerts": the thresholds. */

@@ -1,8 +1,11 @@
+/** How every "could not ask the lock store" reason begins, in run history and in `npm run job`'s output. */
+export const LOCK_UNAVAILABLE_PREFIX = 'lock service unavailable';
+
 /** The lock store could not answer (Redis down or timing out): nobody knows who holds the lock. */
 export class LockUnavailableError extends Error {
   constructor(operation: string, resource: string, cause: unknown) {
     super(
-      `lock service unavailable: ${operation} lock:${resource} failed: ${(cause as Error)?.message ?? cause}`,
+      `${LOCK_UNAVAILABLE_PREFIX}: ${operation} lock:${resource} failed: ${(cause as Error)?.message ?? cause}`,
       {
         cause,
       },

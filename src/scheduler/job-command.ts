@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { LOCK_UNAVAILABLE_PREFIX } from '../redis/lock-unavailable.error';
 import { JobControlService } from './job-control.service';
 import { JobRegistry } from './job-registry';
+import { JobAliases } from './job-names';
 
 const LOCK_WAIT_MS = 10_000;
 
@@ -27,26 +29,13 @@ export class JobCommand {
         );
       return ExitCode.success;
     }
-    if (args.length !== 1 || args[0].startsWith('-') || !this.registry.has(args[0])) {
-      const problem =
-        args.length === 0
-          ? 'missing job name'
-          : args.length > 1
-            ? `expected one job name, got ${args.length} arguments`
-            : `unknown job "${shorten(args[0])}"`;
-      print(
-        JSON.stringify({
-          error: `${problem}; usage: npm run job -- <name> | --list`,
-          valid_names: this.registry.names(),
-        }),
-      );
+    const usage = usageError(args, this.registry.names(), (name) => this.registry.has(name));
+    if (usage !== null) {
+      print(usage);
       return ExitCode.usage;
     }
     const outcome = await this.control.runNow(args[0], { trigger: 'cli', waitForLockMs: LOCK_WAIT_MS });
-    const message =
-      outcome.status === 'skipped'
-        ? `not run: another replica is running ${outcome.jobName} and did not finish within ${LOCK_WAIT_MS / 1000} s`
-        : undefined;
+    const message = outcome.status === 'skipped' ? skippedMessage(outcome.jobName, outcome.error) : undefined;
     print(
       JSON.stringify({
         job: outcome.jobName,
@@ -61,6 +50,37 @@ export class JobCommand {
     );
     return outcome.status === 'success' ? ExitCode.success : ExitCode.failed;
   }
+}
+
+/**
+ * The usage line for arguments that name no job (null when they name one), with the valid names: the jobs'
+ * and their workers' (`fila_worker`). Also used before the application boots, from the names alone, so
+ * a typo gets its answer even when the database is down.
+ */
+export function usageError(
+  args: readonly string[],
+  jobNames: readonly string[],
+  isJob: (name: string) => boolean,
+): string | null {
+  if (args.length === 1 && args[0] === '--list') return null;
+  if (args.length === 1 && !args[0].startsWith('-') && isJob(args[0])) return null;
+  const problem =
+    args.length === 0
+      ? 'missing job name'
+      : args.length > 1
+        ? `expected one job name, got ${args.length} arguments`
+        : `unknown job "${shorten(args[0])}"`;
+  const aliases = Object.keys(JobAliases).filter((alias) => jobNames.includes(JobAliases[alias]));
+  return JSON.stringify({
+    error: `${problem}; usage: npm run job -- <name> | --list`,
+    valid_names: [...jobNames, ...aliases],
+  });
+}
+
+function skippedMessage(jobName: string, reason: string | null): string {
+  if (reason?.startsWith(LOCK_UNAVAILABLE_PREFIX))
+    return `not run: the lock service (Redis) is unreachable, so the run could not be made exclusive (${reason})`;
+  return `not run: another replica is running ${jobName} and did not finish within ${LOCK_WAIT_MS / 1000} s`;
 }
 
 /** A mistyped name is echoed back, but a pasted blob is not: the message stays one readable line. */

@@ -1,12 +1,14 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { AppConfig } from '../config/app-config';
+import type { ScheduleOverride } from '../config/schedule-overrides';
 import { CronSchedule } from './cron-schedule';
 import { IntervalSchedule } from './interval-schedule';
 import type { JobDefinition } from './job-definition';
 import type { JobSchedule } from './job-schedule';
 import { SCHEDULE_FROM_CONFIG, type ConfiguredInterval } from './schedule-from-config.decorator';
 import { JobRegistry } from './job-registry';
+import { workerNameOf } from './job-names';
 import type { JobHandler } from './job.types';
 
 // Metadata keys written by @nestjs/schedule's @Cron/@Interval (not exported by the package).
@@ -73,7 +75,7 @@ export class JobExplorer implements OnModuleInit {
   }
 
   private scheduleFor(name: string, type: SchedulerType, target: object, source: string): JobSchedule {
-    const override = this.config.JOB_SCHEDULE_OVERRIDES.get(name);
+    const override = this.overrideFor(name);
     try {
       if (override?.kind === 'interval') return new IntervalSchedule(override.milliseconds);
       if (override?.kind === 'cron')
@@ -92,6 +94,12 @@ export class JobExplorer implements OnModuleInit {
         cause: error,
       });
     }
+  }
+
+  /** An override may name the job or its worker alias (`fila_worker=10s` sets `process_queue`). */
+  private overrideFor(name: string): ScheduleOverride | undefined {
+    const overrides = this.config.JOB_SCHEDULE_OVERRIDES;
+    return overrides.get(name) ?? overrides.get(workerNameOf(name));
   }
 
   private checkOverrides(): void {

@@ -10,7 +10,13 @@ export const JobNames = {
   dailyReport: 'daily_report',
   shiftConfirmation: 'shift_confirmation',
   pruneJobHistory: 'prune_job_history',
+  checkAlerts: 'check_alerts',
 } as const;
 
 /** `fila_worker` is the worker's name; its job is `process_queue`. Both are accepted by `npm run job`. */
 export const JobAliases: Readonly<Record<string, string>> = { fila_worker: JobNames.processQueue };
+
+/** The worker a job's log lines are under (CONTRACT §8: `grep fila_worker` finds the queue's lines). */
+export function workerNameOf(jobName: string): string {
+  return Object.keys(JobAliases).find((alias) => JobAliases[alias] === jobName) ?? jobName;
+}

@@ -4,10 +4,11 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { retryWrite } from '../database/write-retry';
 import { LockService, type LockHandle } from '../redis/lock.service';
-import { LockUnavailableError } from '../redis/lock-unavailable.error';
+import { LOCK_UNAVAILABLE_PREFIX, LockUnavailableError } from '../redis/lock-unavailable.error';
 import { JobHistoryRepository } from './job-history.repository';
 import { JobLogger } from './job-logger';
 import { JobRegistry } from './job-registry';
+import { workerNameOf } from './job-names';
 import type { JobRunOutcome } from './job-run-outcome';
 import { JobRunObserver } from './job-run-observer';
 import { JobInterruptedError, JobLockLostError, JobTimeoutError } from './job-timeout.error';
@@ -160,7 +161,7 @@ export class JobRunner {
   ): Promise<JobRunOutcome> {
     const job = this.registry.get(jobName);
     const started = performance.now();
-    const logger = new JobLogger(jobName, executionId);
+    const logger = new JobLogger(jobName, executionId, workerNameOf(jobName));
     logger.info('job started', { trigger, due_at: dueAt?.toISOString(), replica: replicaId });
 
     const controller = new AbortController();
@@ -339,7 +340,7 @@ export class JobRunner {
         const reason =
           error instanceof LockUnavailableError
             ? error.message // it already says "lock service unavailable"
-            : `lock service unavailable: ${errorText(error)}`;
+            : `${LOCK_UNAVAILABLE_PREFIX}: ${errorText(error)}`;
         return { handle: null, reason };
       }
       if (Date.now() >= deadline) {

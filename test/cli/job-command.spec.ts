@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { JobNames } from '../../src/scheduler/job-names';
 import { testRedisPrefix } from '../utils/test-context';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
 import { runCommand, summaryOf } from '../utils/run-command';
@@ -66,6 +67,11 @@ describe('npm run job', () => {
     expect(summary.job).toBe(name === 'fila_worker' ? 'process_queue' : name);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     if (name === 'grupos_worker') expect(summary.details).toHaveProperty('stages');
+    // the queue's lines carry its worker's name (CONTRACT §8: `grep fila_worker`)
+    if (name === 'fila_worker' || name === 'process_queue') {
+      const started = result.stderr.split('\n').find((line) => line.includes('"job started"'));
+      expect(JSON.parse(started!)).toMatchObject({ context: 'fila_worker', job: 'process_queue' });
+    }
   });
 
   it('--list prints every job with its schedule', async () => {
@@ -75,9 +81,8 @@ describe('npm run job', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { job: string; schedule: string });
-    expect(jobs.map((entry) => entry.job)).toEqual(
-      expect.arrayContaining(['temperature_decay', 'shift_confirmation']),
-    );
+    // exactly the names JobNames declares: `npm run job` checks a name against them before booting
+    expect(jobs.map((entry) => entry.job).sort()).toEqual(Object.values(JobNames).sort());
     expect(jobs.find((entry) => entry.job === 'temperature_decay')!.schedule).toBe(
       '0 * * * * (America/Sao_Paulo)',
     );
@@ -95,6 +100,29 @@ describe('npm run job', () => {
       expect(String(summary.error)).toMatch(/usage: npm run job/);
     },
   );
+
+  it('answers a mistyped name with exit 2 even when the database is down, and lists the worker name too', async () => {
+    const result = await job(['temperature_decy'], {
+      DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/nowhere',
+    });
+    expect(result.code).toBe(2);
+    expect(summaryOf(result)).toMatchObject({
+      error: expect.stringMatching(/^unknown job "temperature_decy"/),
+      valid_names: expect.arrayContaining([
+        'temperature_decay',
+        'process_queue',
+        'fila_worker',
+        'check_alerts',
+      ]),
+    });
+  });
+
+  it('says the lock service is unreachable, not that another replica runs the job, when Redis is down', async () => {
+    const result = await job(['shift_confirmation'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(result.code).toBe(1);
+    expect(summaryOf(result)).toMatchObject({ job: 'shift_confirmation', status: 'skipped' });
+    expect(String(summaryOf(result).message)).toMatch(/^not run: the lock service \(Redis\) is unreachable/);
+  }, 30_000);
 
   it('exits 1 naming every bad variable when the environment is invalid', async () => {
     const result = await job(['temperature_decay'], {

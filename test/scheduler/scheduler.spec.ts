@@ -7,6 +7,7 @@ import { JobRegistry } from '../../src/scheduler/job-registry';
 import { JOB_LOCK_LEASE_MS, JobRunner } from '../../src/scheduler/job-runner';
 import { JobScheduler } from '../../src/scheduler/job-scheduler';
 import { OrphanReaper } from '../../src/scheduler/orphan-reaper';
+import { FilaModule } from '../../src/workers/fila/fila.module';
 import { FakeClock } from '../utils/fake-clock';
 import { testConfig } from '../utils/test-config';
 import { createSchedulerContext, testRedisPrefix } from '../utils/test-context';
@@ -291,6 +292,21 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     await expect(replica({ JOB_SCHEDULE_OVERRIDES: 'no_such_job=5s' })).rejects.toThrow(
       /JOB_SCHEDULE_OVERRIDES names unknown job\(s\) no_such_job; valid names: .*test_hourly/,
     );
+  });
+
+  it('JOB_SCHEDULE_OVERRIDES may name the queue job by its worker name', async () => {
+    const config = testConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: sharedPrefix,
+      JOB_SCHEDULE_OVERRIDES: 'fila_worker=5s',
+    });
+    const context = await createSchedulerContext(config, [FilaModule]);
+    try {
+      expect(context.get(JobRegistry).get('process_queue').schedule.describe()).toBe('every 5s');
+    } finally {
+      await context.close();
+    }
   });
 
   it('on shutdown waits for a running job within the grace period', async () => {

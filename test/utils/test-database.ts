@@ -6,11 +6,17 @@ import { Client } from 'pg';
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../..');
 
-/** Where test databases are created; PostgreSQL on this machine unless TEST_DATABASE_URL says otherwise. */
+/**
+ * Where test databases are created (CONTRACT §1): PostgreSQL on this machine unless TEST_DATABASE_URL, or
+ * else DATABASE_URL, names another server; its user must be allowed to create databases.
+ */
 export const adminDatabaseUrl =
-  process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  process.env.TEST_DATABASE_URL ||
+  process.env.DATABASE_URL ||
+  'postgresql://postgres@127.0.0.1:5432/postgres';
 
-export const testRedisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Redis on this machine unless TEST_REDIS_URL, or else REDIS_URL, says otherwise. */
+export const testRedisUrl = process.env.TEST_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 export interface TestDatabase {
   readonly name: string;
