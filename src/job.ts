@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configOrExit } from './bootstrap-config';
+import { failureText } from './common/operator-error';
 import { ExitCode, JobCommand, usageError } from './scheduler/job-command';
 import { JobAliases, JobNames } from './scheduler/job-names';
 
@@ -19,11 +20,10 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const app = await NestFactory.createApplicationContext(
     AppModule.forRoot(config, { http: false, logTo: 'stderr' }),
-    {
-      bufferLogs: true,
-    },
+    { bufferLogs: true, abortOnError: false, autoFlushLogs: false },
   );
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   let code: number;
   try {
     code = await app.get(JobCommand).execute(args, (line) => process.stdout.write(`${line}\n`));
@@ -34,6 +34,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${failureText(error)}\n`);
   process.exit(1);
 });

@@ -5,15 +5,21 @@ import { Logger } from 'nestjs-pino';
 import { configureHttpApp } from './admin/configure-http-app';
 import { AppModule } from './app.module';
 import { configOrExit } from './bootstrap-config';
+import { failureText } from './common/operator-error';
 import { JobScheduler } from './scheduler/job-scheduler';
 
 async function bootstrap(): Promise<void> {
   const config = configOrExit();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
+    // a failed start-up reaches the catch below and is printed once, by failureText; Nest would
+    // otherwise print its stack and its buffered lines in its own (non-JSON) format
+    abortOnError: false,
+    autoFlushLogs: false,
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   configureHttpApp(app);
   const logger = app.get(Logger);
   await app.listen(config.PORT, '0.0.0.0');
@@ -40,8 +46,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(
-    `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  process.stderr.write(`start-up failed: ${failureText(error)}\n`);
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { OperatorError } from '../common/operator-error';
 
 /**
  * An exclusive lock file beside the embedded data directory. PGlite itself lets two processes
@@ -26,7 +27,7 @@ export class DataDirLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const owner = this.owner();
         if (owner !== null && owner !== process.pid && isAlive(owner))
-          throw new Error(
+          throw new OperatorError(
             `the embedded database is in use by process ${owner} (${this.path}); ` +
               'stop it, or set DATABASE_URL so several processes can share a PostgreSQL database',
             { cause: error },

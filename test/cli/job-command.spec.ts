@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -160,6 +160,25 @@ describe('npm run job', () => {
       expect(result.code).toBe(0);
       expect(summaryOf(result)).toMatchObject({ job: 'shift_confirmation', status: 'success' });
       expect(result.stderr).toMatch(/embedded database/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says in one line, without a stack trace, that the embedded database is in use by another process', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'whats-workers-cli-'));
+    // this test process stands for the service holding the embedded database
+    writeFileSync(join(dataDir, 'pglite.lock'), String(process.pid));
+    try {
+      const result = await runCommand('npm', ['run', '--silent', 'job', '--', 'shift_confirmation'], {
+        EMBEDDED_DATA_DIR: dataDir,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr.trim()).toBe(
+        `the embedded database is in use by process ${process.pid} (${join(dataDir, 'pglite.lock')}); ` +
+          'stop it, or set DATABASE_URL so several processes can share a PostgreSQL database',
+      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
