@@ -151,6 +151,30 @@ describe('npm run job', () => {
     }
   }, 30_000);
 
+  it('without REDIS_URL, still waits for a run that another process holds in PostgreSQL, then exits 1', async () => {
+    await db.sql.query(
+      `INSERT INTO job_locks (resource, fencing_token, expires_at) VALUES ('job:shift_confirmation', 42, now() + interval '1 minute')`,
+    );
+    try {
+      const started = Date.now();
+      const result = await job(['shift_confirmation'], { REDIS_URL: '' });
+      expect(result.code).toBe(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+      expect(summaryOf(result)).toMatchObject({ job: 'shift_confirmation', status: 'skipped' });
+      expect(String(summaryOf(result).message)).toMatch(/another replica is running shift_confirmation/);
+      expect(result.stderr).toMatch(/job locks are in PostgreSQL/);
+    } finally {
+      await db.sql.query(`DELETE FROM job_locks`);
+    }
+    // and once free, runs with a lock of its own there
+    const result = await job(['shift_confirmation'], { REDIS_URL: '' });
+    expect(result.code).toBe(0);
+    const { rows } = await db.sql.query(`SELECT resource FROM job_locks WHERE expires_at > now()`);
+    expect(rows).toEqual([]);
+    const released = await db.sql.query(`SELECT resource FROM job_locks`);
+    expect(released.rows).toEqual([{ resource: 'job:shift_confirmation' }]);
+  }, 30_000);
+
   it('runs on the embedded database when DATABASE_URL is unset', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'whats-workers-cli-'));
     try {

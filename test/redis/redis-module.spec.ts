@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ConfigModule } from '../../src/config/config.module';
+import { DatabaseModule } from '../../src/database/database.module';
 import { InProcessLockService } from '../../src/redis/in-process-lock.service';
 import { LockService } from '../../src/redis/lock.service';
+import { PostgresLockService } from '../../src/redis/postgres-lock.service';
 import { RedisLockService } from '../../src/redis/redis-lock.service';
 import { RedisModule } from '../../src/redis/redis.module';
 import { RedisService } from '../../src/redis/redis.service';
 import { testConfig } from '../utils/test-config';
-import { testRedisUrl } from '../utils/test-database';
+import { createTestDatabase, testRedisUrl } from '../utils/test-database';
 
 async function boot(env: Record<string, string>) {
   const moduleRef = await Test.createTestingModule({
@@ -48,5 +50,28 @@ describe('RedisModule', () => {
     expect(app.get(LockService)).toBeInstanceOf(InProcessLockService);
     expect(warn).toHaveBeenCalledWith('REDIS_URL is not set: locks are in-process, run only one replica');
     await app.close();
+  });
+
+  it('keeps locks in PostgreSQL when REDIS_URL is unset but DATABASE_URL is set', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    const db = await createTestDatabase('redis_module_pg_locks');
+    try {
+      const moduleRef = await Test.createTestingModule({
+        imports: [ConfigModule.forRoot(testConfig({ DATABASE_URL: db.url })), DatabaseModule, RedisModule],
+      }).compile();
+      const app = await moduleRef.init();
+      try {
+        const locks = app.get(LockService);
+        expect(locks).toBeInstanceOf(PostgresLockService);
+        expect(warn).toHaveBeenCalledWith(expect.stringMatching(/job locks are in PostgreSQL/));
+        const lock = (await locks.acquire('job:module', 1_000))!;
+        const { rows } = await db.sql.query(`SELECT fencing_token::text AS token FROM job_locks`);
+        expect(rows).toEqual([{ token: String(lock.fencingToken) }]);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await db.drop();
+    }
   });
 });

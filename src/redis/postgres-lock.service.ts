@@ -1,0 +1,87 @@
+import { Logger, OnModuleInit } from '@nestjs/common';
+import type { PrismaService } from '../database/prisma.service';
+import { LockUnavailableError } from './lock-unavailable.error';
+import { LockHandle, LockService } from './lock.service';
+import { lockTtlMs } from './lock-ttl';
+
+/**
+ * Locks in PostgreSQL (`job_locks`), for DATABASE_URL without REDIS_URL: every process on the database
+ * (replicas, `npm run job`) shares them. The same lease as the Redis locks, timed by the database's clock;
+ * fencing tokens never go below the clock in ms, like theirs. Built by RedisModule.
+ */
+export class PostgresLockService extends LockService implements OnModuleInit {
+  private readonly logger = new Logger('LockService');
+
+  constructor(private readonly prisma: PrismaService) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.logger.warn(
+      'REDIS_URL is not set: job locks are in PostgreSQL, but rate limits are in-process: run only one replica',
+    );
+  }
+
+  async acquire(resource: string, ttlMs: number): Promise<LockHandle | null> {
+    const ttl = lockTtlMs(ttlMs);
+    const rows = await this.locked(
+      'acquire',
+      resource,
+      () =>
+        this.prisma.$queryRaw<Array<{ token: bigint }>>`
+        INSERT INTO job_locks AS l (resource, fencing_token, expires_at)
+        VALUES (${resource}, (extract(epoch FROM now()) * 1000)::bigint, now() + ${ttl}::bigint * interval '1 millisecond')
+        ON CONFLICT (resource) DO UPDATE
+          SET fencing_token = GREATEST(l.fencing_token + 1, (extract(epoch FROM now()) * 1000)::bigint),
+              expires_at = EXCLUDED.expires_at
+          WHERE l.expires_at <= now()
+        RETURNING l.fencing_token AS token`,
+    );
+    return rows.length === 0 ? null : { resource, fencingToken: Number(rows[0].token) };
+  }
+
+  async release(lock: LockHandle): Promise<boolean> {
+    const released = await this.locked(
+      'release',
+      lock.resource,
+      () =>
+        this.prisma.$executeRaw`
+        UPDATE job_locks SET expires_at = '-infinity'
+         WHERE resource = ${lock.resource} AND fencing_token = ${lock.fencingToken}::bigint AND expires_at > now()`,
+    );
+    return released === 1;
+  }
+
+  async extend(lock: LockHandle, ttlMs: number): Promise<boolean> {
+    const ttl = lockTtlMs(ttlMs);
+    const extended = await this.locked(
+      'extend',
+      lock.resource,
+      () =>
+        this.prisma.$executeRaw`
+        UPDATE job_locks SET expires_at = now() + ${ttl}::bigint * interval '1 millisecond'
+         WHERE resource = ${lock.resource} AND fencing_token = ${lock.fencingToken}::bigint AND expires_at > now()`,
+    );
+    return extended === 1;
+  }
+
+  async currentHolder(resource: string): Promise<number | null> {
+    const rows = await this.locked(
+      'read',
+      resource,
+      () =>
+        this.prisma.$queryRaw<Array<{ token: bigint }>>`
+        SELECT fencing_token AS token FROM job_locks WHERE resource = ${resource} AND expires_at > now()`,
+    );
+    return rows.length === 0 ? null : Number(rows[0].token);
+  }
+
+  /** The database not answering is the lock store not answering: nobody knows who holds the lock. */
+  private async locked<T>(operation: string, resource: string, query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      throw new LockUnavailableError(operation, resource, error);
+    }
+  }
+}
