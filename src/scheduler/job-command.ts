@@ -79,7 +79,7 @@ export function usageError(
 
 function skippedMessage(jobName: string, reason: string | null): string {
   if (reason?.startsWith(LOCK_UNAVAILABLE_PREFIX))
-    return `not run: the lock service (Redis) is unreachable, so the run could not be made exclusive (${reason})`;
+    return `not run: the lock store (Redis, or PostgreSQL's job_locks without REDIS_URL) did not answer, so the run could not be made exclusive (${reason})`;
   return `not run: another replica is running ${jobName} and did not finish within ${LOCK_WAIT_MS / 1000} s`;
 }
 

@@ -2,6 +2,7 @@ import { OnApplicationShutdown } from '@nestjs/common';
 import http, { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
+import { WaitingRequests } from './waiting-requests';
 import { MAX_REPLY_BYTES, PROVIDER_IDLE_SOCKET_MS } from './whatsapp.constants';
 
 /** What a POST came to: a reply of any status, or no reply at all. Never an exception. */
@@ -47,8 +48,8 @@ export class HttpJsonClient implements OnApplicationShutdown {
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
   private readonly targets = new Map<string, RequestTarget>();
-  /** per `withdraw` signal, the requests still waiting for a connection: one listener per signal, not per request */
-  private readonly waiting = new WeakMap<AbortSignal, Set<() => void>>();
+  /** per `withdraw` signal, the requests still waiting for a connection (one listener per signal, not per request) */
+  private readonly waiting = new Map<AbortSignal, WaitingRequests>();
 
   constructor(private readonly options: HttpJsonClientOptions) {
     // the agent's timeout only closes sockets in its free pool; a request in flight has its own deadline
@@ -168,14 +169,11 @@ export class HttpJsonClient implements OnApplicationShutdown {
     });
   }
 
-  private waitingFor(withdraw: AbortSignal): Set<() => void> {
+  private waitingFor(withdraw: AbortSignal): WaitingRequests {
     let requests = this.waiting.get(withdraw);
     if (requests === undefined) {
-      const withdrawn = (requests = new Set());
-      this.waiting.set(withdraw, withdrawn);
-      withdraw.addEventListener('abort', () => withdrawn.forEach((withdrawOne) => withdrawOne()), {
-        once: true,
-      });
+      requests = new WaitingRequests(withdraw, () => this.waiting.delete(withdraw));
+      this.waiting.set(withdraw, requests);
     }
     return requests;
   }

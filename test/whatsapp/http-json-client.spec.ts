@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { HttpJsonClient } from '../../src/whatsapp/http-json-client';
 import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
 import { fakeReply } from '../fakes/fake-reply';
@@ -114,6 +115,18 @@ describe('HttpJsonClient', () => {
     expect(server.requests.map((request) => JSON.parse(request.rawBody).number)).toEqual(['0', '1']);
     // and the pool still works
     await expect(client.post(sendUrl, {}, { number: '9' })).resolves.toMatchObject({ status: 200 });
+  });
+
+  it('listens to a withdraw signal only while a request waits: one listener, gone once all are connected', async () => {
+    // a signal made by AbortSignal.any is kept alive by Node 20 while it has a listener: left there, every
+    // wave's signal would stay in memory for good
+    server.respondAlways(fakeReply.ok(undefined, 50));
+    const withdraw = AbortSignal.any([new AbortController().signal]);
+    const pending = Array.from({ length: 5 }, () => client.post(sendUrl, {}, {}, undefined, withdraw));
+    expect(getEventListeners(withdraw, 'abort')).toHaveLength(1);
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(Array(5).fill('reply'));
+    expect(getEventListeners(withdraw, 'abort')).toHaveLength(0);
   });
 
   it('withdraws nothing once every request has a connection', async () => {

@@ -212,6 +212,8 @@ export class FilaSenderService {
     const now = this.clock.now();
     const breaker = this.breakers.breakerFor(this.provider.name, send.sendingNumber);
     breaker.recordResult(result, now);
+    // at once, before any await: a connection freed meanwhile would carry a waiting send to the provider
+    if (result.kind !== 'withdrawn' && breaker.state(now) === 'open') withdrawal.withdraw(send.sendingNumber);
     if (result.kind !== 'sent')
       await this.limiter.release(send.request, send.sendingNumber, reservedAt).catch(() => undefined);
     logger.debug('send result', { fila_id: send.message.id, outcome: result.kind });
@@ -220,7 +222,6 @@ export class FilaSenderService {
         ? this.circuitOpenDeferral(send, now)
         : { kind: 'released', id: send.message.id, reason: 'interrupted' };
     this.sendObserver?.sendFinished((performance.now() - started) / 1000, this.provider.name, result.kind);
-    if (breaker.state(now) === 'open') withdrawal.withdraw(send.sendingNumber);
     return {
       ...this.outcomeOf(send, result, now),
       sendingNumber: send.sendingNumber,
