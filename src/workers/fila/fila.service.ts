@@ -3,7 +3,7 @@ import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import type { JobLogger } from '../../scheduler/job-logger';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
-import { earlyStopDetails } from '../../scheduler/job-wrap-up';
+import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, RUN_BUDGET_SHARE, STUCK_MARGIN_MS } from './fila.constants';
 import { ClaimObserver } from './claim-observer';
 import { FilaHealth } from './fila-health';
@@ -34,7 +34,7 @@ export class FilaService {
   async processQueue(context: JobContext): Promise<JobResult> {
     const budget = AbortSignal.timeout(Math.floor(this.config.jobTimeoutMs * RUN_BUDGET_SHARE));
     // shutdown: the wave in flight finishes and is recorded, the rest goes back to pendente untouched
-    const signal = AbortSignal.any([context.signal, context.stopping, budget]);
+    const signal = AbortSignal.any([wrapUpSignal(context), budget]);
     const now = this.clock.now();
     const reclaimed = await this.repository.reclaimStuck(
       new Date(now.getTime() - this.config.jobTimeoutMs - STUCK_MARGIN_MS),
