@@ -17,7 +17,8 @@ const PROVIDER_KEY = 'bench-key';
 /** name → how to run it; `queue: true` systems drain fila_mensagens, which is seeded before each run. */
 const SYSTEMS = {
   'database-only': { file: 'database-only.mjs', queue: true, sends: false },
-  'http-only': { file: 'http-only.mjs', sends: true, extra: { client: 'node-http' } },
+  'http-only': { file: 'http-only.mjs', sends: true, extra: { client: 'undici' } },
+  'http-only-node-http': { file: 'http-only.mjs', sends: true, extra: { client: 'node-http' } },
   'http-only-service-client': { file: 'http-only.mjs', sends: true, extra: { client: 'service' } },
   'http-only-fetch': { file: 'http-only.mjs', sends: true, extra: { client: 'fetch' } },
   'plain-loop': { file: 'plain-loop.mjs', queue: true, sends: true },
@@ -42,12 +43,16 @@ const { values } = parseArgs({
     'pg-boss-workers': { type: 'string', default: '4' },
     'pg-boss-batch-size': { type: 'string', default: '1000' },
     'graphile-local-queue': { type: 'string', default: '2000' },
+    // the other systems' HTTP client: undici (what the service uses) or node-http (the earlier setting)
+    'baseline-client': { type: 'string', default: 'undici' },
   },
 });
 const sizes = (values.rows ?? ['10000', '50000']).flatMap((value) => value.split(',')).map(Number);
 const systems = values.systems ? values.systems.split(',') : Object.keys(SYSTEMS);
 for (const name of systems) if (!SYSTEMS[name]) usage(`unknown system ${name}`);
 if (sizes.some((size) => !Number.isInteger(size) || size < 1)) usage('--rows takes whole numbers');
+if (!['undici', 'node-http'].includes(values['baseline-client']))
+  usage('--baseline-client is undici or node-http');
 
 const provider = await startFakeProvider(PROVIDER_KEY);
 const database = await createBenchDatabase('whats_workers_bench');
@@ -66,7 +71,7 @@ try {
   }
   printSummary(
     results,
-    `others ${values.concurrency} POSTs in flight (node:http keep-alive); plain loop batch 200; ` +
+    `others ${values.concurrency} POSTs in flight (${values['baseline-client']} keep-alive); plain loop batch 200; ` +
       `ours WORKER_CONCURRENCY=${values['ours-concurrency']} QUEUE_BATCH_SIZE=${values['batch-size']}; ` +
       `pg-boss ${values['pg-boss-workers']} workers × batchSize ${values['pg-boss-batch-size']}; ` +
       `graphile-worker localQueue ${values['graphile-local-queue']}, completeJobBatchDelay 0; ` +
@@ -99,6 +104,7 @@ async function measure(name, rows) {
     pgBossWorkers: Number(values['pg-boss-workers']),
     pgBossBatchSize: Number(values['pg-boss-batch-size']),
     graphileLocalQueue: Number(values['graphile-local-queue']),
+    baselineClient: values['baseline-client'],
     ...system.extra,
   });
   result.serverCpuMsPer1000 = serverCpuPer1000(serversBefore, serverCpuMs(), result.sent);
@@ -126,7 +132,7 @@ function median(measured) {
 
 function usage(message) {
   process.stderr.write(
-    `${message}\nusage: npm run bench -- [--rows 10000[,50000]] [--systems ${Object.keys(SYSTEMS).join(',')}] [--repeat N] [--concurrency 64] [--ours-concurrency 300] [--batch-size 600]\n`,
+    `${message}\nusage: npm run bench -- [--rows 10000[,50000]] [--systems ${Object.keys(SYSTEMS).join(',')}] [--repeat N] [--concurrency 64] [--ours-concurrency 300] [--batch-size 600] [--baseline-client undici|node-http]\n`,
   );
   process.exit(2);
 }

@@ -29,7 +29,7 @@ for (let start = 0; start < options.rows; start += 5000) {
 await utils.release();
 await sql.query('VACUUM ANALYZE graphile_worker._private_jobs');
 
-const poster = createJsonPoster({ maxSockets: options.concurrency });
+const poster = createJsonPoster({ maxSockets: options.concurrency, client: options.baselineClient });
 const url = `${options.providerUrl}/message/sendText/numero1`;
 const headers = { apikey: options.providerKey };
 let succeeded = 0;
@@ -55,7 +55,7 @@ const runner = await run({
 await waitUntil(async () => succeeded === options.rows && (await remaining()) === 0);
 const figures = throughput(succeeded, clock);
 await runner.stop();
-poster.close();
+await poster.close();
 await sql.end();
 report({
   ...figures,

@@ -1,6 +1,7 @@
 // Ceiling of the HTTP path: N POSTs to the fake provider, `concurrency` in flight, no database.
-// BENCH_OPTIONS.client picks the client: `node-http` (keep-alive agent, what every system here uses),
-// `service` (the service's own HttpJsonClient from dist/) or `fetch` (Node's global fetch, for contrast).
+// BENCH_OPTIONS.client picks the client: `undici` (a Pool and its request(), what the other systems here
+// use), `node-http` (node:http's keep-alive agent), `service` (the service's own HttpJsonClient from dist/)
+// or `fetch` (Node's global fetch, for contrast).
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createJsonPoster, mapWithLimit } from '../lib/post-json.mjs';
@@ -18,13 +19,14 @@ const items = Array.from({ length: options.rows }, (_, n) => ({
 const clock = startClock();
 await mapWithLimit(items, options.concurrency, (payload) => client.post(url, headers, payload));
 const figures = throughput(items.length, clock);
-client.close();
+await client.close();
 report({
   ...figures,
 });
 
 function createClient(kind) {
-  if (kind === 'node-http') return createJsonPoster({ maxSockets: options.concurrency });
+  if (kind === 'node-http' || kind === 'undici')
+    return createJsonPoster({ maxSockets: options.concurrency, client: kind });
   if (kind === 'service') {
     const require = createRequire(import.meta.url);
     const dist = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../dist');

@@ -52,7 +52,7 @@ const jobs = Array.from({ length: options.rows }, (_, n) => ({
 for (let start = 0; start < jobs.length; start += 5000) await boss.insert(jobs.slice(start, start + 5000));
 await sql.query(`VACUUM ANALYZE ${SCHEMA}.job`);
 
-const poster = createJsonPoster({ maxSockets: options.concurrency });
+const poster = createJsonPoster({ maxSockets: options.concurrency, client: options.baselineClient });
 const url = `${options.providerUrl}/message/sendText/numero1`;
 const headers = { apikey: options.providerKey };
 const completed = async () =>
@@ -72,7 +72,7 @@ await waitUntil(async () => (await completed()) === options.rows);
 const figures = throughput(options.rows, clock);
 
 await boss.stop({ graceful: false, wait: true });
-poster.close();
+await poster.close();
 const sent = await completed();
 await sql.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
 await sql.end();

@@ -4,7 +4,7 @@ import { createJsonPoster, mapWithLimit } from '../lib/post-json.mjs';
 import { percentiles, report, startClock, throughput } from '../lib/samples.mjs';
 
 const options = JSON.parse(process.env.BENCH_OPTIONS);
-const poster = createJsonPoster({ maxSockets: options.concurrency });
+const poster = createJsonPoster({ maxSockets: options.concurrency, client: options.baselineClient });
 const url = `${options.providerUrl}/message/sendText/numero1`;
 const headers = { apikey: options.providerKey };
 
@@ -21,7 +21,7 @@ const sent = await drainWithPlainLoop({
     }),
 });
 const figures = throughput(sent, clock);
-poster.close();
+await poster.close();
 report({
   ...figures,
   claim: percentiles(claimSamples),

@@ -32,7 +32,7 @@ describe('circuit breaker around a provider (per sending number)', () => {
     );
   });
   afterAll(async () => {
-    http.close();
+    await http.close();
     await server.close();
   });
   beforeEach(() => {

@@ -50,10 +50,12 @@ describe('EvolutionProvider against a fake Evolution API', () => {
   });
 
   it('reuses kept-alive connections across sends', async () => {
-    for (let i = 0; i < 5; i++) await evolution.send();
+    for (let i = 0; i < 10; i++) await evolution.send();
     const clientPorts = new Set(server.requests.map((request) => request.remotePort));
-    expect(server.requests).toHaveLength(5);
-    expect(clientPorts.size).toBe(1);
+    expect(server.requests).toHaveLength(10);
+    // undici's pool may hand the next send to a second connection while the first is still finishing the
+    // previous reply; never a connection per send
+    expect(clientPorts.size).toBeLessThanOrEqual(2);
   });
 
   it.each([

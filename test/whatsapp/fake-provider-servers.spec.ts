@@ -11,7 +11,7 @@ describe('fake provider servers', () => {
 
   beforeAll(() => Promise.all([evolution.start(), meta.start()]));
   afterAll(async () => {
-    client.close();
+    await client.close();
     await Promise.all([evolution.close(), meta.close()]);
   });
   beforeEach(() => {

@@ -14,7 +14,7 @@ describe('HttpJsonClient', () => {
     client = new HttpJsonClient({ timeoutMs: 300, maxSockets: 2 });
   });
   afterAll(async () => {
-    client.close();
+    await client.close();
     await server.close();
   });
   beforeEach(() => server.reset());
@@ -143,6 +143,31 @@ describe('HttpJsonClient', () => {
       kind: 'withdrawn',
     });
     expect(server.requests).toHaveLength(2);
+  });
+
+  it('stops a request the caller aborts while it waits for a connection: it never reaches the server', async () => {
+    server.respondAlways(fakeReply.ok(undefined, 100));
+    const controller = new AbortController();
+    const pending = [0, 1, 2].map((index) =>
+      client.post(sendUrl, {}, { number: String(index) }, index === 2 ? controller.signal : undefined),
+    );
+    await waitUntil(() => server.requests.length === 2);
+    controller.abort();
+    const outcomes = await Promise.all(pending);
+    expect(outcomes.map((outcome) => (outcome.kind === 'reply' ? outcome.status : outcome))).toEqual([
+      200,
+      200,
+      { kind: 'no_reply', reason: 'aborted', aborted: true },
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(server.requests.map((request) => JSON.parse(request.rawBody).number)).toEqual(['0', '1']);
+  });
+
+  it('turns a request it cannot make into an outcome, not an exception', async () => {
+    const outcome = await client.post(sendUrl, { 'x-bad': 'line\nbreak' }, {});
+    expect(outcome).toMatchObject({ kind: 'no_reply', aborted: false });
+    expect(outcome.kind === 'no_reply' && outcome.reason).toMatch(/^network error: /);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('reads a non-JSON body as text', async () => {

@@ -100,7 +100,7 @@ export class ProviderHarness<S extends FakeProviderServer, P extends WhatsAppPro
   }
 
   async close(): Promise<void> {
-    this.http.close();
+    await this.http.close();
     await this.server.close();
   }
 }
