@@ -1,14 +1,15 @@
 /**
- * Connections per provider host. A WORKER_CONCURRENCY above it queues sends for a free connection (their
- * timeout starts once they have one); in the bench, more sockets than this were slower, not faster.
+ * Connections per provider origin. A WORKER_CONCURRENCY above it queues sends for a free connection (their
+ * timeout starts once they have one, and until then they can be withdrawn); in the bench, more connections
+ * than this were slower, not faster.
  */
 export const PROVIDER_MAX_SOCKETS = 64;
 
 /**
  * An idle keep-alive socket is closed after this long, before the server closes it: Node servers (the
  * Evolution API is one) close idle connections after 5 s, and a send written on a socket the server is
- * closing fails with ECONNRESET (a network error: retried minutes later, an attempt counted). Node's
- * agent ignores the server's `Keep-Alive: timeout` hint while its own timeout is 0.
+ * closing fails with ECONNRESET (a network error: retried minutes later, an attempt counted). undici
+ * would follow the server's `Keep-Alive: timeout` hint, but not every server sends one.
  */
 export const PROVIDER_IDLE_SOCKET_MS = 4_000;
 
