@@ -13,10 +13,11 @@ local interval = tonumber(ARGV[4])
 local hourTtl = tonumber(ARGV[5])
 local dayTtl = tonumber(ARGV[6])
 local n = tonumber(ARGV[7])
-local hourCount, dayCount = {}, {}
+local hourCount, dayCount, taken = {}, {}, {}
 for i = 1, n do
   hourCount[i] = tonumber(redis.call('GET', KEYS[2 * i - 1]) or '0')
   dayCount[i] = tonumber(redis.call('GET', KEYS[2 * i]) or '0')
+  taken[i] = 0
 end
 local function hasRoom(i)
   return hourCount[i] < perHour and dayCount[i] < perDay
@@ -47,13 +48,21 @@ for r = 1, #ARGV - 7 do
       end
       results[r] = {code, 0}
     else
-      hourCount[chosen] = redis.call('INCR', KEYS[2 * chosen - 1])
-      redis.call('EXPIRE', KEYS[2 * chosen - 1], hourTtl)
-      dayCount[chosen] = redis.call('INCR', KEYS[2 * chosen])
-      redis.call('EXPIRE', KEYS[2 * chosen], dayTtl)
+      hourCount[chosen] = hourCount[chosen] + 1
+      dayCount[chosen] = dayCount[chosen] + 1
+      taken[chosen] = taken[chosen] + 1
       if interval > 0 then redis.call('SET', phoneKey, ARGV[1], 'PX', interval) end
       results[r] = {0, chosen}
     end
+  end
+end
+-- the counters are written once per number (the script runs atomically, so no one sees them meanwhile)
+for i = 1, n do
+  if taken[i] > 0 then
+    redis.call('INCRBY', KEYS[2 * i - 1], taken[i])
+    redis.call('EXPIRE', KEYS[2 * i - 1], hourTtl)
+    redis.call('INCRBY', KEYS[2 * i], taken[i])
+    redis.call('EXPIRE', KEYS[2 * i], dayTtl)
   end
 end
 return results
