@@ -1,6 +1,6 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import type { Dispatcher } from 'undici';
-import { type HttpOutcome, JsonPost } from './json-post';
+import { type HttpOutcome, JsonPost, networkErrorCode } from './json-post';
 import { OriginConnections } from './origin-connections';
 import { WaitingRequests } from './waiting-requests';
 
@@ -48,13 +48,24 @@ export class HttpJsonClient implements OnApplicationShutdown {
   ): Promise<HttpOutcome> {
     if (withdraw?.aborted) return Promise.resolve({ kind: 'withdrawn' });
     if (signal?.aborted) return Promise.resolve({ kind: 'no_reply', reason: 'aborted', aborted: true });
-    const target = this.targetOf(url);
-    const request: Dispatcher.DispatchOptions = {
-      path: target.path,
-      method: 'POST',
-      headers: { ...headers, accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
-    };
+    let target: RequestTarget;
+    let request: Dispatcher.DispatchOptions;
+    try {
+      target = this.targetOf(url);
+      request = {
+        path: target.path,
+        method: 'POST',
+        headers: { ...headers, accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      };
+    } catch (error) {
+      // a URL or payload that cannot be sent (never expected: the URLs come from validated configuration)
+      return Promise.resolve({
+        kind: 'no_reply',
+        reason: `invalid request: ${networkErrorCode(error)}`,
+        aborted: false,
+      });
+    }
     return new Promise<HttpOutcome>((resolve) => {
       const post = new JsonPost(request, this.options.timeoutMs, signal, resolve);
       const waits = target.origin.send(post);

@@ -22,6 +22,8 @@ export type HttpOutcome =
       readonly reason: string;
       /** the caller's signal fired (as opposed to our timeout or the network) */
       readonly aborted: boolean;
+      /** the reply's status when its headers came but its body did not (the request did reach the server) */
+      readonly statusSeen?: number;
     }
   /** the caller's `withdraw` signal fired while the request still waited for a connection: nothing was sent */
   | { readonly kind: 'withdrawn' };
@@ -92,8 +94,10 @@ export class JsonPost implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    // Thrown rather than controller.abort(): undici then drops the request before writing it and keeps
+    // the connection, where abort() would destroy a healthy keep-alive socket.
+    if (this.abandonedWith !== undefined) throw this.abandonedWith;
     this.controller = controller;
-    if (this.abandonedWith !== undefined) controller.abort(this.abandonedWith);
   }
 
   onResponseStart(
@@ -125,17 +129,23 @@ export class JsonPost implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     this.finish();
-    this.settle({ kind: 'no_reply', reason: `network error: ${networkErrorCode(error)}`, aborted: false });
+    this.settle(this.noReply(`network error: ${networkErrorCode(error)}`, false));
   }
 
   private readonly onTimeout = (): void => {
-    this.giveUp({ kind: 'no_reply', reason: `timeout after ${this.timeoutMs} ms`, aborted: false });
+    this.giveUp(this.noReply(`timeout after ${this.timeoutMs} ms`, false));
   };
 
   private readonly onCallerAbort = (): void => {
-    if (this.dispatched) this.giveUp(ABORTED);
+    if (this.dispatched) this.giveUp(this.noReply('aborted', true));
     else this.settle(ABORTED);
   };
+
+  private noReply(reason: string, aborted: boolean): HttpOutcome {
+    return this.status === 0
+      ? { kind: 'no_reply', reason, aborted }
+      : { kind: 'no_reply', reason, aborted, statusSeen: this.status };
+  }
 
   private giveUp(outcome: HttpOutcome): void {
     if (this.settled) return;
@@ -169,7 +179,7 @@ export class JsonPost implements Dispatcher.DispatchHandler {
 }
 
 // Only the code: an error message can quote the URL or the address, never needed in a reason.
-function networkErrorCode(error: unknown): string {
+export function networkErrorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
   // undici names a connection closed under a request UND_ERR_SOCKET; an operator knows it as ECONNRESET

@@ -12,7 +12,11 @@ export class OriginConnections {
   private readonly pool: Pool;
   private inFlight = 0;
   private readonly waiting: JsonPost[] = [];
-  private readonly onFinished = () => {
+  // After the callers' continuations (setImmediate runs once the microtasks are done): a caller that
+  // withdraws its waiting sends on a reply (a circuit that just opened) must do so before the freed
+  // connection carries one of them. undici reuses the connection no sooner anyway.
+  private readonly onFinished = () => setImmediate(this.release);
+  private readonly release = () => {
     this.inFlight--;
     this.dispatchWaiting();
   };
@@ -27,6 +31,8 @@ export class OriginConnections {
       // closed before a Node server (the Evolution API is one) closes it under a new send; see the constant
       keepAliveTimeout: PROVIDER_IDLE_SOCKET_MS,
       keepAliveMaxTimeout: PROVIDER_IDLE_SOCKET_MS,
+      // each JsonPost's own deadline settles it on time; this one frees its connection slot, up to about
+      // a second later (undici's coarse timers)
       connectTimeout: timeoutMs,
       // each JsonPost has one deadline for the whole request
       headersTimeout: 0,

@@ -79,6 +79,24 @@ describe('classifySendOutcome', () => {
     });
   });
 
+  it('a 2xx whose body broke off is permanent (the provider took it); any other status cut short is temporary', () => {
+    const cutShort = (statusSeen: number): HttpOutcome => ({
+      kind: 'no_reply',
+      reason: 'network error: ECONNRESET',
+      aborted: false,
+      statusSeen,
+    });
+    expect(classifySendOutcome(cutShort(200), reader, now)).toEqual({
+      kind: 'permanent_failure',
+      reason:
+        'reply cut short after HTTP 200 (network error: ECONNRESET): the message may have been delivered',
+    });
+    expect(classifySendOutcome(cutShort(503), reader, now)).toEqual({
+      kind: 'temporary_failure',
+      reason: 'network error: ECONNRESET',
+    });
+  });
+
   it('quotes at most 200 characters of the body, without the secret and with phones masked', () => {
     const body = `{"echo":{"apikey":"${SECRET}"},"number":"${PHONE}","detail":"${'x'.repeat(500)}"}`;
     const result = classifySendOutcome(reply(400, body), reader, now);

@@ -16,18 +16,24 @@ export interface ReplyReader {
 /**
  * CONTRACT §6: 2xx with an id → sent; 429, 5xx, no reply → temporary (the message is kept); any other 4xx →
  * permanent. A 2xx without an id is permanent too: the provider accepted something we cannot track, and
- * sending it again could deliver it twice. Anything else (1xx, 3xx: a misconfigured URL) is temporary, so
+ * sending it again could deliver it twice; so is a 2xx whose body never fully arrived. Anything else (1xx, 3xx: a misconfigured URL) is temporary, so
  * an operator can fix the configuration before the attempts run out.
  */
 export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, now: Date): SendResult {
   if (outcome.kind === 'withdrawn') return outcome;
+  if (outcome.kind === 'no_reply' && outcome.statusSeen !== undefined && isSuccess(outcome.statusSeen))
+    // the provider accepted the message and the reply broke off: sending it again could deliver it twice
+    return {
+      kind: 'permanent_failure',
+      reason: `reply cut short after HTTP ${outcome.statusSeen} (${outcome.reason}): the message may have been delivered`,
+    };
   if (outcome.kind === 'no_reply')
     return outcome.aborted
       ? { kind: 'temporary_failure', reason: outcome.reason, aborted: true }
       : { kind: 'temporary_failure', reason: outcome.reason };
 
   const { status } = outcome;
-  if (status >= 200 && status < 300) {
+  if (isSuccess(status)) {
     const id = reader.messageIdOf(outcome.json);
     return id === undefined
       ? { kind: 'permanent_failure', reason: `no message id in reply (HTTP ${status})` }
@@ -53,4 +59,8 @@ function describe(status: number, body: string, secrets: readonly string[]): str
 /** `value` when it is a non-empty string (ids are read out of untyped JSON). */
 export function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
 }

@@ -105,15 +105,14 @@ export abstract class FakeProviderServer {
 
   /** requests addressed to this phone that the fake accepted with a message id */
   delivered(recipient: string): number {
-    return this.requests.filter((request) => request.recipient === recipient && request.answeredWith === 'ok')
-      .length;
+    return this.requests.filter((request) => request.recipient === recipient && accepted(request)).length;
   }
 
   /** accepted messages per recipient */
   deliveredByRecipient(): Map<string, number> {
     const counts = new Map<string, number>();
     for (const request of this.requests)
-      if (request.answeredWith === 'ok' && request.recipient !== undefined)
+      if (accepted(request) && request.recipient !== undefined)
         counts.set(request.recipient, (counts.get(request.recipient) ?? 0) + 1);
     return counts;
   }
@@ -186,6 +185,18 @@ export abstract class FakeProviderServer {
           record(reply.kind, reply);
           request.socket.destroy();
           return;
+        case 'ok_cut_short': {
+          const id = this.generateId(this.nextId++);
+          record(reply.kind, reply, id);
+          const text = JSON.stringify(this.okBody(id, route.recipient));
+          response.writeHead(200, {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(text),
+          });
+          response.write(text.slice(0, Math.floor(text.length / 2)));
+          if (reply.then === 'close') setTimeout(() => request.socket.destroy(), 20);
+          return;
+        }
       }
     });
   }
@@ -197,6 +208,11 @@ export abstract class FakeProviderServer {
     if (own !== undefined && own.cycle.length > 0) return own.cycle[own.next++ % own.cycle.length];
     return this.planned.shift() ?? this.fallback;
   }
+}
+
+/** the fake took the message: a full reply with its id, or one cut short after the status line */
+function accepted(request: RecordedRequest): boolean {
+  return request.answeredWith === 'ok' || request.answeredWith === 'ok_cut_short';
 }
 
 function json(

@@ -13,7 +13,9 @@ export type FakeReply =
   /** reads the request and never answers (for client timeouts) */
   | { readonly kind: 'hang' }
   /** reads the request and destroys the socket without a reply */
-  | { readonly kind: 'close_socket' };
+  | { readonly kind: 'close_socket' }
+  /** accepts the message (200, its id generated) but sends only half the body, then hangs or drops the connection */
+  | { readonly kind: 'ok_cut_short'; readonly then: 'hang' | 'close' };
 
 export const fakeReply = {
   ok: (id?: string, delayMs?: number): FakeReply => ({ kind: 'ok', id, delayMs }),
@@ -42,4 +44,5 @@ export const fakeReply = {
   }),
   hang: (): FakeReply => ({ kind: 'hang' }),
   closeSocket: (): FakeReply => ({ kind: 'close_socket' }),
+  okCutShort: (then: 'hang' | 'close'): FakeReply => ({ kind: 'ok_cut_short', then }),
 };

@@ -212,6 +212,19 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(fila.evolution.received(PHONE_A)).toBe(3);
   });
 
+  it('a 200 whose reply breaks off mid-body is erro, never sent again: the provider took it', async () => {
+    const id = await enqueue(await lead(PHONE_A));
+    fila.evolution.respondWith(fakeReply.okCutShort('close'));
+    const { run, clock } = await fila.worker({ WORKER_CONCURRENCY: '1' });
+    await run();
+    const row = await fila.message(id);
+    expect(row).toMatchObject({ status: 'erro', tentativas: 1 });
+    expect(row.erro).toMatch(/^permanent: reply cut short after HTTP 200 \(network error: /);
+    clock.advance(60 * 60_000);
+    await run();
+    expect(fila.evolution.received(PHONE_A)).toBe(1);
+  });
+
   it('opens the circuit after 5 consecutive failures: the rest wait 5 minutes without an attempt', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) ids.push(await enqueue(await lead(`55119000001${10 + i}`)));

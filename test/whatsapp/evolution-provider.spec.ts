@@ -73,6 +73,7 @@ describe('EvolutionProvider against a fake Evolution API', () => {
     ],
     sharedCases.okWithoutId('key.id'),
     ...sharedCases.connectionFailures,
+    ...sharedCases.cutShortReplies,
   ])('classifies %s', async (_name, reply, expected) => {
     const result = await evolution.sendAnswered(reply);
     expect(result).toEqual(expect.objectContaining(expected));

@@ -63,6 +63,19 @@ describe('HttpJsonClient', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it.each([
+    ['hangs', 'hang', 'timeout after 300 ms'],
+    ['drops the connection', 'close', 'network error: ECONNRESET'],
+  ] as const)('says which status came when a reply %s before its body ends', async (_how, then, reason) => {
+    server.respondWith(fakeReply.okCutShort(then));
+    await expect(client.post(sendUrl, {}, { number: '1' })).resolves.toEqual({
+      kind: 'no_reply',
+      reason,
+      aborted: false,
+      statusSeen: 200,
+    });
+  });
+
   it('reports a dropped connection as a network error', async () => {
     server.respondWith(fakeReply.closeSocket());
     await expect(client.post(sendUrl, {}, {})).resolves.toEqual({
@@ -168,6 +181,41 @@ describe('HttpJsonClient', () => {
     expect(outcome).toMatchObject({ kind: 'no_reply', aborted: false });
     expect(outcome.kind === 'no_reply' && outcome.reason).toMatch(/^network error: /);
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('lets a caller withdraw its waiting sends on a reply before the freed connection carries one of them', async () => {
+    // what fila does when a reply opens a number's circuit: withdraw at once, in the reply's continuation
+    server.respondAlways(fakeReply.serverError());
+    const withdraw = new AbortController();
+    const outcomes = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((index) =>
+        client.post(sendUrl, {}, { number: String(index) }, undefined, withdraw.signal).then((outcome) => {
+          if (outcome.kind === 'reply') withdraw.abort();
+          return outcome.kind === 'reply' ? outcome.status : outcome.kind;
+        }),
+      ),
+    );
+    expect(outcomes).toEqual([500, 500, 'withdrawn', 'withdrawn', 'withdrawn', 'withdrawn']);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.requests.map((request) => JSON.parse(request.rawBody).number)).toEqual(['0', '1']);
+  });
+
+  it('keeps the connection of a request given up before it was written', async () => {
+    const oneConnection = new HttpJsonClient({ timeoutMs: 1_000, maxSockets: 1 });
+    try {
+      server.respondAlways(fakeReply.ok());
+      await oneConnection.post(sendUrl, {}, { number: '0' });
+      const controller = new AbortController();
+      const abandoned = oneConnection.post(sendUrl, {}, { number: '1' }, controller.signal);
+      controller.abort(); // handed to undici already, not yet written
+      const next = oneConnection.post(sendUrl, {}, { number: '2' });
+      expect(await abandoned).toEqual({ kind: 'no_reply', reason: 'aborted', aborted: true });
+      expect(await next).toMatchObject({ kind: 'reply', status: 200 });
+      expect(server.requests.map((request) => JSON.parse(request.rawBody).number)).toEqual(['0', '2']);
+      expect(new Set(server.requests.map((request) => request.remotePort)).size).toBe(1);
+    } finally {
+      await oneConnection.close();
+    }
   });
 
   it('reads a non-JSON body as text', async () => {

@@ -77,6 +77,7 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
     ],
     sharedCases.okWithoutId('messages[0].id'),
     ...sharedCases.connectionFailures,
+    ...sharedCases.cutShortReplies,
   ])('classifies %s', async (_name, reply, expected) => {
     const result = await meta.sendAnswered(reply);
     expect(result).toEqual(expect.objectContaining(expected));

@@ -53,8 +53,28 @@ const connectionFailures: ClassificationCase[] = [
   ],
 ];
 
+/** A 200 whose body never fully arrives: the provider took the message, so it is not sent again. */
+const cutShortReplies: ClassificationCase[] = [
+  [
+    'a 200 whose body stops (timeout)',
+    fakeReply.okCutShort('hang'),
+    {
+      kind: 'permanent_failure',
+      reason: 'reply cut short after HTTP 200 (timeout after 200 ms): the message may have been delivered',
+    },
+  ],
+  [
+    'a 200 whose connection drops mid-body',
+    fakeReply.okCutShort('close'),
+    {
+      kind: 'permanent_failure',
+      reason: expect.stringMatching(/^reply cut short after HTTP 200 \(network error: /),
+    },
+  ],
+];
+
 /** Replies every provider's API can give, classified alike whatever the provider. */
-export const sharedCases = { serverErrors, okWithoutId, connectionFailures };
+export const sharedCases = { serverErrors, okWithoutId, connectionFailures, cutShortReplies };
 
 /**
  * One provider class against its fake API over real HTTP, through one kept-alive HTTP client with a
