@@ -32,7 +32,7 @@ const ABORTED: HttpOutcome = { kind: 'no_reply', reason: 'aborted', aborted: tru
 const WITHDRAWN: HttpOutcome = { kind: 'withdrawn' };
 
 /**
- * One POST, and its own undici handler: one object per message sent, so no closures per request. It waits
+ * One POST, and its own undici handler: one object (and its two callbacks) per message sent. It waits
  * (in OriginConnections) until one of the origin's connections is free, is then dispatched, and settles
  * exactly once. `finished` tells the origin when undici is done with it, which may be after it settled (a
  * request abandoned by its deadline is dropped by undici once it reaches its connection).
