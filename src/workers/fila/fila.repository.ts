@@ -112,7 +112,7 @@ export class FilaRepository {
         UPDATE fila_mensagens f SET
           status = v.status,
           agendar_para = COALESCE(v.agendar_para, f.agendar_para),
-          tentativas = f.tentativas + v.attempt,
+          tentativas = f.tentativas + COALESCE(v.attempt, 0),
           erro = v.erro,
           enviada_em = CASE WHEN v.status = 'enviada' THEN ${now}::timestamptz ELSE f.enviada_em END,
           provider_message_id = COALESCE(v.provider_message_id, f.provider_message_id),
@@ -229,29 +229,28 @@ export class FilaRepository {
   }
 }
 
-/** One outcome as a row of the final write: the columns of `json_to_recordset` in `record`. */
+/**
+ * One outcome as a row of the final write: the columns of `json_to_recordset` in `record`. A column
+ * without a value is left out (`json_to_recordset` reads a missing key as NULL): the server parses every
+ * key it is given, and most outcomes are sends that leave half the columns empty.
+ */
 interface OutcomeRow {
   id: string;
   status: string;
-  agendar_para: Date | null;
-  erro: string | null;
-  attempt: number;
-  provider_message_id: string | null;
-  numero_envio: string | null;
-  envio_iniciado_em: Date | null;
+  agendar_para?: Date;
+  erro?: string;
+  attempt?: 1;
+  provider_message_id?: string;
+  numero_envio?: string;
+  envio_iniciado_em?: Date;
 }
 
 function toRow(outcome: MessageOutcome): OutcomeRow {
-  const row: OutcomeRow = {
-    id: outcome.id,
-    status: 'pendente',
-    agendar_para: null,
-    erro: null,
-    attempt: 0,
-    provider_message_id: null,
-    numero_envio: 'sendingNumber' in outcome ? (outcome.sendingNumber ?? null) : null,
-    envio_iniciado_em: 'sendStartedAt' in outcome ? (outcome.sendStartedAt ?? null) : null,
-  };
+  const row: OutcomeRow = { id: outcome.id, status: 'pendente' };
+  if ('sendingNumber' in outcome && outcome.sendingNumber !== undefined)
+    row.numero_envio = outcome.sendingNumber;
+  if ('sendStartedAt' in outcome && outcome.sendStartedAt !== undefined)
+    row.envio_iniciado_em = outcome.sendStartedAt;
   switch (outcome.kind) {
     case 'sent':
       row.status = 'enviada';
@@ -264,11 +263,11 @@ function toRow(outcome: MessageOutcome): OutcomeRow {
     case 'failed':
       row.status = 'erro';
       row.erro = outcome.reason;
-      row.attempt = outcome.attemptCounted ? 1 : 0;
+      if (outcome.attemptCounted) row.attempt = 1;
       break;
     case 'deferred':
       row.erro = outcome.reason;
-      row.attempt = outcome.attemptCounted ? 1 : 0;
+      if (outcome.attemptCounted) row.attempt = 1;
       row.agendar_para = outcome.until;
       break;
     case 'released':
