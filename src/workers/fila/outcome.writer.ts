@@ -1,7 +1,9 @@
 import type { Clock } from '../../common/clock';
 import { localWeekStart } from '../../common/local-week';
 import type { AppConfig } from '../../config/app-config';
+import { isDatabaseUnavailable } from '../../database/database-unavailable';
 import { driverMessage } from '../../database/driver-message';
+import { isWriteConflict } from '../../database/write-conflict';
 import { retryWrite } from '../../database/write-retry';
 import type { JobLogger } from '../../scheduler/job-logger';
 import type { FilaMetrics } from './fila-metrics';
@@ -73,15 +75,18 @@ export class OutcomeWriter {
   }
 
   /**
-   * A write of what already happened (sends started, sends done) waits out a short database outage: left
-   * undone, the rows would sit in `processando` until the reaper, which can only requeue them with an
-   * attempt counted or call a delivered message's outcome unknown. It gives up halfway through the
-   * reaper's margin, so it never lands on a row the reaper has already handed to another replica.
+   * A write of what already happened (sends started, sends done) waits out a short database outage, and
+   * runs again when PostgreSQL rolled it back in a deadlock (its lead updates can meet another writer of
+   * the same leads): left undone, the rows would sit in `processando` until the reaper, which can only
+   * requeue them with an attempt counted or call a delivered message's outcome unknown. The statement can
+   * run twice (it writes only rows still `processando`). It gives up halfway through the reaper's margin,
+   * so it never lands on a row the reaper has already handed to another replica.
    */
   private whileDatabaseAway<T>(earliestClaim: number, write: () => Promise<T>): Promise<T> {
     const reaperMayTakeAt = earliestClaim + this.config.jobTimeoutMs + STUCK_MARGIN_MS;
     return retryWrite(write, {
       budgetMs: reaperMayTakeAt - STUCK_MARGIN_MS / 2 - this.clock.now().getTime(),
+      retryIf: (error) => isDatabaseUnavailable(error) || isWriteConflict(error),
       onRetry: (error, attempt) =>
         this.logger?.warn('database write failed; retrying', { error: driverMessage(error), attempt }),
     });

@@ -173,24 +173,32 @@ describe('temperature_decay (PostgreSQL)', () => {
       expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0);
     });
 
-    it('does not decay a lead whose inbound message lands while the page is being updated', async () => {
-      const id = await insertLead({ temperature: 0.8, last_inbound_at: ago(3 * DAY_MS) });
+    it('leaves a lead another transaction holds to the next run, without waiting for it, and loses none of its days', async () => {
+      const held = await insertLead({ temperature: 0.8, last_inbound_at: ago(3 * DAY_MS) });
+      const free = await insertLead({ temperature: 0.8, last_inbound_at: ago(3 * DAY_MS) });
+      // as a send being recorded holds its lead (fila_worker's write locks several leads in one statement)
       await harness.db.sql.query('BEGIN');
-      await harness.db.sql.query('UPDATE leads SET last_inbound_at = $2 WHERE id = $1', [id, ago(60_000)]);
-      const run = worker.run(harness.jobContext());
-      // wait until the decay UPDATE is blocked on the row the "inbound" transaction holds
-      for (let waited = 0; waited < 5_000; waited += 20) {
-        const { rows } = await harness.db.sql.query(
-          `SELECT count(*)::int AS n FROM pg_stat_activity
-           WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (rows[0].n > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      await harness.db.sql.query('SELECT id FROM leads WHERE id = $1 FOR UPDATE', [held]);
+      let waitedTooLong: NodeJS.Timeout | undefined;
+      try {
+        const result = await Promise.race([
+          worker.run(harness.jobContext()),
+          new Promise<never>((_, reject) => {
+            waitedTooLong = setTimeout(() => reject(new Error('decay waited for the held lead')), 5_000);
+          }),
+        ]);
+        expect(result.itemsProcessed).toBe(1);
+      } finally {
+        clearTimeout(waitedTooLong);
+        await harness.db.sql.query('COMMIT');
       }
-      await harness.db.sql.query('COMMIT');
-      const result = await run;
-      expect(result.itemsProcessed).toBe(0);
-      expect(await lead(id)).toMatchObject({ temperature: '0.80', last_decay_at: null });
+      expect(await lead(held)).toMatchObject({ temperature: '0.80', last_decay_at: null });
+      expect(await lead(free)).toMatchObject({ temperature: '0.65' });
+
+      clock.set(new Date(NOW.getTime() + HOUR_MS));
+      expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(1);
+      expect(await lead(held)).toMatchObject({ temperature: '0.65' });
+      expect(await lead(free)).toMatchObject({ temperature: '0.65' });
     });
 
     it.each([

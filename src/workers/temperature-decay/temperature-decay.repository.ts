@@ -30,6 +30,10 @@ export class TemperatureDecayRepository {
         WHERE id > ${afterId}::uuid AND temperature > 0 AND NOT opted_out
         ORDER BY id
         LIMIT ${pageSize}
+        -- a lead another writer holds (a send being recorded, an inbound message) is left to the next
+        -- run rather than waited for: waiting while holding this page's locks could close a deadlock
+        -- with a writer of several leads, and the whole days it misses are taken next time
+        FOR UPDATE SKIP LOCKED
       ),
       decayed AS (
         UPDATE leads l SET
