@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { useFilaHarness } from '../utils/fila-harness';
+import { within } from '../utils/within';
 
 const PHONE = '5511900000001';
 
@@ -15,7 +16,7 @@ async function untilSomeoneWaitsForALock(sql: Client): Promise<void> {
   throw new Error('no statement ever waited for the lead');
 }
 
-describe('fila_worker when its final write meets another writer of the same rows (real PostgreSQL)', () => {
+describe('fila_worker beside other sessions that hold its rows (real PostgreSQL)', () => {
   const fila = useFilaHarness({ database: 'fila_write_conflict', redisLabel: 'fila-conflict', env: {} });
 
   it('a final write rolled back in a deadlock runs again: the message is sent once and recorded as sent', async () => {
@@ -53,5 +54,32 @@ describe('fila_worker when its final write meets another writer of the same rows
     } finally {
       await other.end();
     }
+  });
+
+  it('housekeeping does not wait for a row another session holds: the rest is sent, that row is cancelled next time', async () => {
+    // now is MONDAY_10H, 2026-03-02T13:00Z: both campaign rows are more than 24 h old
+    const expired = { tipo: 'campanha', created_at: '2026-03-01T12:00:00Z' };
+    const held = await fila.enqueue({ lead_id: await fila.lead(PHONE), ...expired });
+    const free = await fila.enqueue({ lead_id: await fila.lead('5511900000002'), ...expired });
+    const offer = await fila.enqueue({ lead_id: await fila.lead('5511900000003') });
+    const other = new Client({ connectionString: fila.db.url });
+    await other.connect();
+    const worker = await fila.worker();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM fila_mensagens WHERE id = $1 FOR UPDATE', [held]);
+      // waiting for the held row would hang here until the COMMIT below
+      const outcome = await within(worker.run(), 5_000, 'the run');
+      expect(outcome).toMatchObject({ status: 'success', details: { campaigns_expired: 1 } });
+      expect(await fila.message(free)).toMatchObject({ status: 'cancelada', erro: 'expired' });
+      expect(await fila.message(offer)).toMatchObject({ status: 'enviada' });
+      expect(await fila.message(held)).toMatchObject({ status: 'pendente' });
+    } finally {
+      await other.query('COMMIT');
+      await other.end();
+    }
+    expect(await worker.run()).toMatchObject({ status: 'success', details: { campaigns_expired: 1 } });
+    expect(await fila.message(held)).toMatchObject({ status: 'cancelada', erro: 'expired' });
+    expect(fila.evolution.requests.map((request) => request.recipient)).toEqual(['5511900000003']);
   });
 });

@@ -198,11 +198,17 @@ export class FilaRepository {
     return { requeued: count('requeued'), deadLettered: count('dead'), unknown: count('unknown') };
   }
 
-  /** Campaign rows pending for more than a day are no longer worth sending. */
+  /**
+   * Campaign rows pending for more than a day are no longer worth sending. A row another session holds
+   * is left to the next poll: waiting for it would hold up every send behind this housekeeping.
+   */
   async cancelExpiredCampaigns(tipos: readonly string[], createdBefore: Date, now: Date): Promise<number> {
     return this.prisma.$executeRaw`
       UPDATE fila_mensagens SET status = 'cancelada', erro = ${Reasons.expired}, updated_at = ${now}
-       WHERE status = 'pendente' AND tipo = ANY(${[...tipos]}::text[]) AND created_at < ${createdBefore}`;
+       WHERE id = ANY(ARRAY(
+         SELECT id FROM fila_mensagens
+          WHERE status = 'pendente' AND tipo = ANY(${[...tipos]}::text[]) AND created_at < ${createdBefore}
+          FOR UPDATE SKIP LOCKED))`;
   }
 
   /** Puts chosen dead letters back in the queue with their attempts reset (admin re-drive). */
