@@ -12,7 +12,8 @@ const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123])$/;
 // pg's errors when the socket dies under a query reach us unwrapped, without a code.
 const CONNECTION_LOST = /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE/;
 
-interface PrismaErrorShape {
+/** What Prisma's errors carry: its own code, and the driver adapter's view of the cause. */
+export interface PrismaErrorShape {
   code?: unknown;
   message?: unknown;
   meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } };

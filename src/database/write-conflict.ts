@@ -1,13 +1,10 @@
+import type { PrismaErrorShape } from './database-unavailable';
+
 // The driver adapter's kind for SQLSTATE 40001 (serialization failure) and 40P01 (deadlock detected).
 const CONFLICT_KIND = 'TransactionWriteConflict';
 // Prisma's own code for the same.
 const CONFLICT_PRISMA_CODE = 'P2034';
 const CONFLICT_SQLSTATE = new Set(['40001', '40P01']);
-
-interface PrismaErrorShape {
-  code?: unknown;
-  meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } };
-}
 
 /**
  * True when PostgreSQL rolled a statement back because it met another transaction's locks in a cycle (a
