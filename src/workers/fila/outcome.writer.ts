@@ -63,7 +63,7 @@ export class OutcomeWriter {
     const now = this.clock.now();
     if (!outcomes.length && !settledMarks.length && !sends.length) return now;
     const weekStart = localWeekStart(now, this.config.SCHEDULER_TIMEZONE);
-    const { mark } = await this.whileDatabaseAway(earliestClaim, () =>
+    const { mark } = await this.throughOutagesAndDeadlocks(earliestClaim, () =>
       this.repository.record(outcomes, settledMarks, sends, now, weekStart),
     );
     this.pending = [];
@@ -82,7 +82,7 @@ export class OutcomeWriter {
    * run twice (it writes only rows still `processando`). It gives up halfway through the reaper's margin,
    * so it never lands on a row the reaper has already handed to another replica.
    */
-  private whileDatabaseAway<T>(earliestClaim: number, write: () => Promise<T>): Promise<T> {
+  private throughOutagesAndDeadlocks<T>(earliestClaim: number, write: () => Promise<T>): Promise<T> {
     const reaperMayTakeAt = earliestClaim + this.config.jobTimeoutMs + STUCK_MARGIN_MS;
     return retryWrite(write, {
       budgetMs: reaperMayTakeAt - STUCK_MARGIN_MS / 2 - this.clock.now().getTime(),
