@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util';
 import { countByStatus, createBenchDatabase, seedQueue } from './lib/bench-database.mjs';
 import { startFakeProvider } from './lib/fake-provider-process.mjs';
 import { deleteKeysWithPrefix } from './lib/redis-keys.mjs';
-import { serverCpuMs, serverCpuPer1000 } from './lib/server-cpu.mjs';
 import { printSummary } from './lib/summary-table.mjs';
 
 const HERE = path.dirname(new URL(import.meta.url).pathname);
@@ -89,7 +88,6 @@ async function measure(name, rows) {
   const system = SYSTEMS[name];
   if (system.queue) await seedQueue(database.sql, rows);
   const sendsBefore = (await provider.stats()).sends;
-  const serversBefore = serverCpuMs();
   const result = await runSystem(system, {
     rows,
     databaseUrl: database.url,
@@ -107,7 +105,6 @@ async function measure(name, rows) {
     baselineClient: values['baseline-client'],
     ...system.extra,
   });
-  result.serverCpuMsPer1000 = serverCpuPer1000(serversBefore, serverCpuMs(), result.sent);
   const problems = [];
   const sendsSeen = (await provider.stats()).sends - sendsBefore;
   if (system.sends && sendsSeen !== rows) problems.push(`provider got ${sendsSeen} sends`);

@@ -1,3 +1,5 @@
+import { serverCpuMs, serverCpuPer1000 } from './server-cpu.mjs';
+
 /** Durations in ms: p50/p99 by nearest rank, rounded to 0.1 ms; null when there are none. */
 export function percentiles(samples) {
   if (samples.length === 0) return { p50: null, p99: null };
@@ -18,14 +20,15 @@ export async function timed(samples, call) {
   }
 }
 
-/** Starts a system's timed section: the wall clock and this process's CPU time. */
+/** Starts a system's timed section: the wall clock, this process's CPU time and the servers'. */
 export function startClock() {
-  return { wall: performance.now(), cpu: process.cpuUsage() };
+  return { wall: performance.now(), cpu: process.cpuUsage(), servers: serverCpuMs() };
 }
 
 /**
  * The figures of a timed section that moved `sent` messages: elapsed time, throughput, and the CPU this
- * process spent per 1 000 messages (steadier than throughput on a machine whose speed wanders).
+ * process and the servers spent per 1 000 messages (steadier than throughput on a machine whose speed
+ * wanders). The servers' CPU is read over the timed section only: a system's seeding is not counted.
  */
 export function throughput(sent, clock) {
   const elapsedMs = performance.now() - clock.wall;
@@ -35,6 +38,7 @@ export function throughput(sent, clock) {
     elapsedMs: round(elapsedMs),
     msgPerSec: Math.round(sent / (elapsedMs / 1000)),
     cpuMsPer1000: sent ? round((cpu.user + cpu.system) / sent) : null,
+    serverCpuMsPer1000: serverCpuPer1000(clock.servers, serverCpuMs(), sent),
   };
 }
 

@@ -3,6 +3,7 @@
 // task POSTs it over one keep-alive agent; completing the job (deleting it) is the final write.
 import { Logger, makeWorkerUtils, run } from 'graphile-worker';
 import pg from 'pg';
+import { settleAfterSeeding } from '../lib/bench-database.mjs';
 import { createJsonPoster } from '../lib/post-json.mjs';
 import { report, startClock, throughput } from '../lib/samples.mjs';
 import { waitUntil } from '../lib/wait-until.mjs';
@@ -27,7 +28,7 @@ for (let start = 0; start < options.rows; start += 5000) {
   await utils.addJobs(specs);
 }
 await utils.release();
-await sql.query('VACUUM ANALYZE graphile_worker._private_jobs');
+await settleAfterSeeding(sql, ['graphile_worker._private_jobs']);
 
 const poster = createJsonPoster({ maxSockets: options.concurrency, client: options.baselineClient });
 const url = `${options.providerUrl}/message/sendText/numero1`;

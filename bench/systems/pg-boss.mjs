@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
+import { settleAfterSeeding } from '../lib/bench-database.mjs';
 import { createJsonPoster, mapWithLimit } from '../lib/post-json.mjs';
 import { percentiles, report, startClock, throughput } from '../lib/samples.mjs';
 import { waitUntil } from '../lib/wait-until.mjs';
@@ -50,7 +51,7 @@ const jobs = Array.from({ length: options.rows }, (_, n) => ({
   },
 }));
 for (let start = 0; start < jobs.length; start += 5000) await boss.insert(jobs.slice(start, start + 5000));
-await sql.query(`VACUUM ANALYZE ${SCHEMA}.job`);
+await settleAfterSeeding(sql, [`${SCHEMA}.job`]);
 
 const poster = createJsonPoster({ maxSockets: options.concurrency, client: options.baselineClient });
 const url = `${options.providerUrl}/message/sendText/numero1`;
