@@ -188,6 +188,8 @@ function replicaEnv(databaseUrl, providerUrl) {
     RATE_LIMIT_PER_HOUR: String(PER_NUMBER_HOURLY_CAP),
     RATE_LIMIT_PER_DAY: '1000000',
     RATE_LIMIT_PHONE_INTERVAL: String(PHONE_INTERVAL_SECONDS),
+    // no spacing between a number's messages (at the maximum hourly cap it would be 36 ms)
+    RATE_LIMIT_NUMBER_INTERVAL: '0',
     BUSINESS_HOURS: 'mon-sun 00:00-24:00',
     LOG_LEVEL: 'warn',
   };

@@ -32,6 +32,8 @@ const config = parseConfig({
   ...(options.batchSize ? { QUEUE_BATCH_SIZE: String(options.batchSize) } : {}),
   RATE_LIMIT_PER_HOUR: '100000',
   RATE_LIMIT_PER_DAY: '1000000',
+  // no spacing between a number's messages: the limits set high, as the issue asks
+  RATE_LIMIT_NUMBER_INTERVAL: '0',
   BUSINESS_HOURS: 'mon-sun 00:00-24:00',
   JOB_TIMEOUT: '600',
   LOG_LEVEL: 'warn',

@@ -37,6 +37,16 @@ export class AppConfig {
     return this.PROVIDER_TIMEOUT_SECONDS * 1000;
   }
 
+  /**
+   * the least time between two proactive messages from one sending number: RATE_LIMIT_NUMBER_INTERVAL,
+   * or when unset the hour's allowance spread evenly (3600 / RATE_LIMIT_PER_HOUR s), so that a number
+   * never sends its whole hour in one burst
+   */
+  get numberIntervalMs(): number {
+    if (this.RATE_LIMIT_NUMBER_INTERVAL !== undefined) return this.RATE_LIMIT_NUMBER_INTERVAL * 1000;
+    return Math.floor(3_600_000 / this.RATE_LIMIT_PER_HOUR);
+  }
+
   get isProduction(): boolean {
     return this.APP_ENV === 'production';
   }

@@ -6,16 +6,19 @@ import { parseScheduleOverrides } from './schedule-overrides';
 const blankAsUnset = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
 const integer = (fallback: number, min: number, max: number) =>
-  z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .regex(/^\s*\d+\s*$/, `must be a whole number between ${min} and ${max}`)
-      .transform(Number)
-      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-      .default(fallback),
-  );
+  z.preprocess(blankAsUnset, wholeNumber(min, max).default(fallback));
+
+/** unset stays undefined: the default is derived from another variable (AppConfig says how) */
+const optionalInteger = (min: number, max: number) =>
+  z.preprocess(blankAsUnset, wholeNumber(min, max).optional());
 
 const boolean = (fallback: boolean) =>
   z.preprocess(
@@ -184,6 +187,7 @@ export const envSchema = z
     RATE_LIMIT_PER_HOUR: integer(20, 1, RATE_LIMIT_PER_HOUR_MAX),
     RATE_LIMIT_PER_DAY: integer(100, 1, 1_000_000),
     RATE_LIMIT_PHONE_INTERVAL: integer(45, 0, 86_400),
+    RATE_LIMIT_NUMBER_INTERVAL: optionalInteger(0, 86_400),
     BUSINESS_HOURS: businessHours,
     // ---- provider failures (SPEC fila_worker steps 3 and 5); tests shorten them, operators rarely need to ----
     RETRY_BACKOFF_SECONDS: secondsList('120,240,480', 86_400),

@@ -65,6 +65,24 @@ describe('parseConfig', () => {
     expect(problems.BUSINESS_HOURS).toMatch(/wraps/);
   });
 
+  it("spreads the hour between a number's proactive messages unless RATE_LIMIT_NUMBER_INTERVAL says otherwise", () => {
+    expect(parseConfig({}).numberIntervalMs).toBe(180_000);
+    expect(parseConfig({ RATE_LIMIT_PER_HOUR: '1000', RATE_LIMIT_PER_DAY: '5000' }).numberIntervalMs).toBe(
+      3_600,
+    );
+    expect(parseConfig({ RATE_LIMIT_PER_HOUR: '7000', RATE_LIMIT_PER_DAY: '7000' }).numberIntervalMs).toBe(
+      514,
+    );
+    expect(parseConfig({ RATE_LIMIT_NUMBER_INTERVAL: '0' }).numberIntervalMs).toBe(0);
+    expect(parseConfig({ RATE_LIMIT_NUMBER_INTERVAL: ' 30 ' }).numberIntervalMs).toBe(30_000);
+    expect(configProblemsOf({ RATE_LIMIT_NUMBER_INTERVAL: '-1' }).RATE_LIMIT_NUMBER_INTERVAL).toMatch(
+      /whole number/,
+    );
+    expect(configProblemsOf({ RATE_LIMIT_NUMBER_INTERVAL: '86401' }).RATE_LIMIT_NUMBER_INTERVAL).toMatch(
+      /at most 86400/,
+    );
+  });
+
   it('takes WORKER_CONCURRENCY up to 1000, a wave as large as the largest batch', () => {
     expect(parseConfig({ WORKER_CONCURRENCY: '1000' }).WORKER_CONCURRENCY).toBe(1000);
     expect(configProblemsOf({ WORKER_CONCURRENCY: '1001' }).WORKER_CONCURRENCY).toMatch(/at most 1000/);

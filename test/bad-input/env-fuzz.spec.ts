@@ -78,6 +78,7 @@ const PLAUSIBLE: Readonly<Record<string, readonly string[]>> = {
   GRUPOS_CLASSIFIER_URL: ['http://127.0.0.1:1/v1/chat/completions'],
   RATE_LIMIT_PER_HOUR: ['1', '20', '100000', '100001'],
   RATE_LIMIT_PER_DAY: ['1', '19', '100', '1000000', '1000001'],
+  RATE_LIMIT_NUMBER_INTERVAL: ['0', '180', '86400', '86401'],
 };
 
 const HUGE = [
@@ -194,6 +195,7 @@ function expectedBadVariables(env: Record<string, string>): Set<string> {
 function expectUsable(config: AppConfig): void {
   expect(Number.isInteger(config.PORT) && config.PORT >= 1 && config.PORT <= 65_535).toBe(true);
   expect(config.RATE_LIMIT_PER_DAY).toBeGreaterThanOrEqual(config.RATE_LIMIT_PER_HOUR);
+  expect(Number.isInteger(config.numberIntervalMs) && config.numberIntervalMs >= 0).toBe(true);
   expect(config.CIRCUIT_MAX_OPEN_SECONDS).toBeGreaterThanOrEqual(config.CIRCUIT_OPEN_SECONDS);
   const now = new Date();
   for (const [name, override] of config.JOB_SCHEDULE_OVERRIDES) {

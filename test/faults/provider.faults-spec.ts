@@ -171,6 +171,7 @@ describe('provider answering 429, then 500, then timing out, then recovering', (
       RATE_LIMIT_PER_HOUR: '100000',
       RATE_LIMIT_PER_DAY: '1000000',
       RATE_LIMIT_PHONE_INTERVAL: '0',
+      RATE_LIMIT_NUMBER_INTERVAL: '0',
       QUEUE_POLL_INTERVAL: '1',
       JOB_TIMEOUT: '30',
       WORKER_CONCURRENCY: String(CONCURRENCY),

@@ -180,6 +180,46 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     ]);
   });
 
+  it("spreads a number's proactive messages over the hour (3600 / RATE_LIMIT_PER_HOUR s apart), replies at once", async () => {
+    const proactive: string[] = [];
+    for (let i = 0; i < 4; i++)
+      proactive.push(await enqueue(await lead(`55119000000${20 + i}`), `oferta ${i}`));
+    const reply = await enqueue(await lead(PHONE_A), 'resposta', { tipo: 'resposta' });
+    // RATE_LIMIT_NUMBER_INTERVAL unset: 20 an hour → one proactive message every 180 s per number
+    const { run, clock } = await fila.worker({
+      RATE_LIMIT_PER_HOUR: '20',
+      RATE_LIMIT_PER_DAY: '100',
+      RATE_LIMIT_NUMBER_INTERVAL: '',
+    });
+    const startedAt = clock.now().getTime();
+    await run();
+    const first = await Promise.all(proactive.map((id) => fila.message(id)));
+    expect(first.map((row) => row.status)).toEqual(['enviada', 'enviada', 'pendente', 'pendente']);
+    expect(new Set(first.slice(0, 2).map((row) => row.numero_envio))).toEqual(
+      new Set(['numero1', 'numero2']),
+    );
+    for (const row of first.slice(2)) {
+      expect(row).toMatchObject({ tentativas: 0, erro: 'number_interval' });
+      expect(row.agendar_para.getTime()).toBe(startedAt + 180_000);
+    }
+    expect(await fila.message(reply)).toMatchObject({ status: 'enviada', tentativas: 0 });
+
+    clock.advance(179_000);
+    await run();
+    expect(fila.evolution.requests).toHaveLength(3);
+    clock.advance(1_000);
+    await run();
+    const rows = await Promise.all(proactive.map((id) => fila.message(id)));
+    expect(rows.map((row) => row.status)).toEqual(Array(4).fill('enviada'));
+    expect(fila.evolution.requests.map((request) => (request.body as { text: string }).text).sort()).toEqual([
+      'oferta 0',
+      'oferta 1',
+      'oferta 2',
+      'oferta 3',
+      'resposta',
+    ]);
+  });
+
   it('retries 429 and 5xx with backoff, then dead-letters at max_tentativas; a 400 is erro at once', async () => {
     const retried = await enqueue(await lead(PHONE_A));
     const rejected = await enqueue(await lead(PHONE_B), 'texto', { prioridade: 1 });

@@ -115,6 +115,7 @@ export function queueReplicaEnv(
     RATE_LIMIT_PER_HOUR: '100000',
     RATE_LIMIT_PER_DAY: '1000000',
     RATE_LIMIT_PHONE_INTERVAL: '0',
+    RATE_LIMIT_NUMBER_INTERVAL: '0',
     // polls every second; /health/workers calls the queue stale after 3 polls + JOB_TIMEOUT
     QUEUE_POLL_INTERVAL: '1',
     ...extra,

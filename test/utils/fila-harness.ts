@@ -69,6 +69,7 @@ export class FilaHarness {
       EVOLUTION_API_KEY: 'evo-key',
       EVOLUTION_INSTANCE: 'numero1,numero2',
       RATE_LIMIT_PHONE_INTERVAL: '0',
+      RATE_LIMIT_NUMBER_INTERVAL: '0',
       ...this.options.env,
       ...env,
     });

@@ -53,6 +53,7 @@ describe('process_queue with a backlog larger than one run can send', () => {
       RATE_LIMIT_PER_HOUR: '100000',
       RATE_LIMIT_PER_DAY: '1000000',
       RATE_LIMIT_PHONE_INTERVAL: '0',
+      RATE_LIMIT_NUMBER_INTERVAL: '0',
       JOB_TIMEOUT: '4',
       WORKER_CONCURRENCY: '2',
       QUEUE_BATCH_SIZE: '10',

@@ -72,6 +72,7 @@ const defaultConfig = parseConfig({
   APP_ENV: 'production',
   JOB_TIMEOUT: '5',
   RATE_LIMIT_PHONE_INTERVAL: '0',
+  RATE_LIMIT_NUMBER_INTERVAL: '0',
 });
 
 function senderWith(
@@ -153,6 +154,7 @@ describe('FilaSenderService waves', () => {
       APP_ENV: 'production',
       WORKER_CONCURRENCY: '2',
       RATE_LIMIT_PHONE_INTERVAL: '0',
+      RATE_LIMIT_NUMBER_INTERVAL: '0',
     });
     const sender = senderWith(repository, provider, config);
     const markedWhenSent: boolean[] = [];

@@ -7,6 +7,7 @@ import { WhatsAppProvider, type SendResult } from '../../whatsapp/whatsapp-provi
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import type { ClaimedMessage } from './claimed-message';
 import { FilaMetrics } from './fila-metrics';
+import { REPLY_TIPO } from './fila.constants';
 import { FilaRepository } from './fila.repository';
 import type { MessageOutcome, SendOutcome } from './message-outcome';
 import { screenMessage, type ScreenRules } from './message-screen';
@@ -68,7 +69,11 @@ export class FilaSenderService {
       if (result.kind === 'ok')
         screened.push({
           message,
-          request: { phone: result.phone, preferredNumber: message.lead?.numeroEnvio ?? null },
+          request: {
+            phone: result.phone,
+            preferredNumber: message.lead?.numeroEnvio ?? null,
+            paced: message.tipo !== REPLY_TIPO,
+          },
         });
       else settled.push(result);
     }

@@ -17,6 +17,8 @@ export class InProcessOutboundRateLimiter extends OutboundRateLimiter {
   private readonly counters = new Map<string, Counter>();
   /** phone → ms of the last send to it */
   private readonly lastSendMs = new Map<string, number>();
+  /** sending number → ms of its last send (kept when a reservation is given back, as in Redis) */
+  private readonly lastNumberSendMs = new Map<string, number>();
 
   constructor(
     private readonly settings: RateLimitSettings,
@@ -32,6 +34,12 @@ export class InProcessOutboundRateLimiter extends OutboundRateLimiter {
     const windows = rateWindows(now, this.settings.timeZone);
     const hours = this.numbers.map((n) => this.counter(rateKeys.hour(n, windows.hour), windows.hour.end));
     const days = this.numbers.map((n) => this.counter(rateKeys.day(n, windows.day), windows.day.end));
+    const numberInterval = this.settings.numberIntervalMs;
+    // when each number may send its next proactive message; moved on by each message given that turn
+    const turns = this.numbers.map((number) => {
+      const last = this.lastNumberSendMs.get(number);
+      return numberInterval > 0 && last !== undefined ? Math.max(nowMs, last + numberInterval) : nowMs;
+    });
     const hasRoom = (i: number) =>
       hours[i].count < this.settings.perHour && days[i].count < this.settings.perDay;
     const lessUsed = (i: number, j: number) =>
@@ -43,20 +51,37 @@ export class InProcessOutboundRateLimiter extends OutboundRateLimiter {
         const interval = this.settings.phoneIntervalMs;
         if (interval > 0 && last !== undefined && nowMs < last + interval)
           return { kind: 'phone_interval', retryAtMs: last + interval };
+        // the numbers this message may go through: the lead's own while it has room, else any with room
         const preferred =
           request.preferredNumber === null ? -1 : this.numbers.indexOf(request.preferredNumber);
-        let chosen = preferred >= 0 && hasRoom(preferred) ? preferred : -1;
-        if (chosen < 0)
-          for (let i = 0; i < this.numbers.length; i++)
-            if (hasRoom(i) && (chosen < 0 || lessUsed(i, chosen))) chosen = i;
-        if (chosen < 0)
-          return days.some((day) => day.count < this.settings.perDay)
-            ? { kind: 'hourly_cap' }
-            : { kind: 'daily_cap' };
-        hours[chosen].count++;
-        days[chosen].count++;
-        if (interval > 0) this.lastSendMs.set(request.phone, nowMs);
-        return { kind: 'allowed', numberIndex: chosen };
+        const candidates =
+          preferred >= 0 && hasRoom(preferred) ? [preferred] : this.numbers.map((_, i) => i).filter(hasRoom);
+        let chosen = -1;
+        let nextTurn = -1;
+        for (const i of candidates)
+          if (!request.paced || turns[i] <= nowMs) {
+            if (chosen < 0 || lessUsed(i, chosen)) chosen = i;
+          } else if (nextTurn < 0 || turns[i] < turns[nextTurn]) nextTurn = i;
+        if (chosen >= 0) {
+          hours[chosen].count++;
+          days[chosen].count++;
+          if (interval > 0) this.lastSendMs.set(request.phone, nowMs);
+          if (numberInterval > 0) {
+            this.lastNumberSendMs.set(this.numbers[chosen], nowMs);
+            turns[chosen] = Math.max(turns[chosen], nowMs + numberInterval);
+          }
+          return { kind: 'allowed', numberIndex: chosen };
+        }
+        if (nextTurn >= 0) {
+          // the next message waiting for this number gets the turn after: a deferred batch comes back one
+          // message at a time, not all at once
+          const retryAtMs = turns[nextTurn];
+          turns[nextTurn] += numberInterval;
+          return { kind: 'number_interval', retryAtMs };
+        }
+        return days.some((day) => day.count < this.settings.perDay)
+          ? { kind: 'hourly_cap' }
+          : { kind: 'daily_cap' };
       })();
       return toDecision(outcome, this.numbers, windows);
     });
@@ -87,5 +112,7 @@ export class InProcessOutboundRateLimiter extends OutboundRateLimiter {
     for (const [key, counter] of this.counters) if (counter.endsAtMs <= nowMs) this.counters.delete(key);
     for (const [phone, last] of this.lastSendMs)
       if (last + this.settings.phoneIntervalMs <= nowMs) this.lastSendMs.delete(phone);
+    for (const [number, last] of this.lastNumberSendMs)
+      if (last + this.settings.numberIntervalMs <= nowMs) this.lastNumberSendMs.delete(number);
   }
 }

@@ -4,6 +4,8 @@ import { localDayWindow, localHourWindow, type LocalWindow } from '../../common/
 export const rateKeys = {
   hour: (sendingNumber: string, hour: LocalWindow) => `rate:num:${sendingNumber}:h:${hour.label}`,
   day: (sendingNumber: string, day: LocalWindow) => `rate:num:${sendingNumber}:d:${day.label}`,
+  /** ms of the number's last send: proactive messages keep RATE_LIMIT_NUMBER_INTERVAL after it */
+  lastSend: (sendingNumber: string) => `rate:num:${sendingNumber}:last`,
   phone: (phone: string) => `rate:phone:${phone}`,
 };
 

@@ -8,6 +8,8 @@ import type { RateWindows } from './rate-limit.keys';
 export type RateOutcome =
   | { readonly kind: 'allowed'; readonly numberIndex: number }
   | { readonly kind: 'phone_interval'; readonly retryAtMs: number }
+  /** a number has room but sent a proactive message less than RATE_LIMIT_NUMBER_INTERVAL ago: its turn */
+  | { readonly kind: 'number_interval'; readonly retryAtMs: number }
   /** no number has room, but one frees when the local hour ends */
   | { readonly kind: 'hourly_cap' }
   /** every number is at its daily cap */
@@ -22,7 +24,8 @@ export function toDecision(
     case 'allowed':
       return { allowed: true, sendingNumber: numbers[outcome.numberIndex] };
     case 'phone_interval':
-      return { allowed: false, reason: 'phone_interval', retryAt: new Date(outcome.retryAtMs) };
+    case 'number_interval':
+      return { allowed: false, reason: outcome.kind, retryAt: new Date(outcome.retryAtMs) };
     case 'hourly_cap':
       return { allowed: false, reason: 'hourly_cap', retryAt: windows.hour.end };
     case 'daily_cap':

@@ -23,12 +23,19 @@ function connect(url = testRedisUrl): RedisService {
   return service;
 }
 
-function settings(perHour: number, perDay: number, phoneIntervalSeconds = 45): RateLimitSettings {
+// no spacing between a number's messages unless a test asks for it: the caps are tested on their own
+function settings(
+  perHour: number,
+  perDay: number,
+  phoneIntervalSeconds = 45,
+  numberIntervalSeconds = 0,
+): RateLimitSettings {
   return rateLimitSettings(
     testConfig({
       RATE_LIMIT_PER_HOUR: String(perHour),
       RATE_LIMIT_PER_DAY: String(perDay),
       RATE_LIMIT_PHONE_INTERVAL: String(phoneIntervalSeconds),
+      RATE_LIMIT_NUMBER_INTERVAL: String(numberIntervalSeconds),
       SCHEDULER_TIMEZONE: 'America/Sao_Paulo',
     }),
   );
@@ -43,8 +50,8 @@ function freshNumbers(count: number): string[] {
   );
 }
 
-function requests(count: number, preferredNumber: string | null = null): RateRequest[] {
-  return freshNumbers(count).map((phone) => ({ phone, preferredNumber }));
+function requests(count: number, preferredNumber: string | null = null, paced = true): RateRequest[] {
+  return freshNumbers(count).map((phone) => ({ phone, preferredNumber, paced }));
 }
 
 const sentThrough = (decisions: RateDecision[]) =>
@@ -114,8 +121,8 @@ describe.each<[string, Build]>([
     const [phone] = freshNumbers(1);
     const first = await limiter.reserveBatch(
       [
-        { phone, preferredNumber: numbers[0] },
-        { phone, preferredNumber: numbers[1] },
+        { phone, preferredNumber: numbers[0], paced: true },
+        { phone, preferredNumber: numbers[1], paced: true },
       ],
       clock.now(),
     );
@@ -127,20 +134,20 @@ describe.each<[string, Build]>([
     });
 
     clock.advance(10_000);
-    expect(await limiter.reserveBatch([{ phone, preferredNumber: numbers[1] }], clock.now())).toEqual([
-      { allowed: false, reason: 'phone_interval', retryAt: new Date('2026-03-10T14:20:45Z') },
-    ]);
+    expect(
+      await limiter.reserveBatch([{ phone, preferredNumber: numbers[1], paced: true }], clock.now()),
+    ).toEqual([{ allowed: false, reason: 'phone_interval', retryAt: new Date('2026-03-10T14:20:45Z') }]);
     clock.set('2026-03-10T14:20:45Z');
-    expect(await limiter.reserveBatch([{ phone, preferredNumber: numbers[1] }], clock.now())).toEqual([
-      { allowed: true, sendingNumber: numbers[1] },
-    ]);
+    expect(
+      await limiter.reserveBatch([{ phone, preferredNumber: numbers[1], paced: true }], clock.now()),
+    ).toEqual([{ allowed: true, sendingNumber: numbers[1] }]);
   });
 
   it('checks the phone interval before the caps, and a deferred phone takes no capacity', async () => {
     const [number] = freshNumbers(1);
     const limiter = build(settings(2, 100), [number]);
     const [phone] = freshNumbers(1);
-    const batch = [phone, phone, phone].map((p) => ({ phone: p, preferredNumber: null }));
+    const batch = [phone, phone, phone].map((p) => ({ phone: p, preferredNumber: null, paced: true }));
     expect(sentThrough(await limiter.reserveBatch(batch, clock.now()))).toEqual([
       number,
       'phone_interval',
@@ -238,6 +245,86 @@ describe.each<[string, Build]>([
     ]);
   });
 
+  it('spaces the proactive messages of a number by RATE_LIMIT_NUMBER_INTERVAL, each deferred to its own turn', async () => {
+    const [number] = freshNumbers(1);
+    const limiter = build(settings(20, 100, 45, 180), [number]);
+    const decisions = await limiter.reserveBatch(requests(3), clock.now());
+    expect(decisions).toEqual([
+      { allowed: true, sendingNumber: number },
+      { allowed: false, reason: 'number_interval', retryAt: new Date('2026-03-10T14:23:00Z') },
+      { allowed: false, reason: 'number_interval', retryAt: new Date('2026-03-10T14:26:00Z') },
+    ]);
+
+    clock.set('2026-03-10T14:22:59Z');
+    expect(sentThrough(await limiter.reserveBatch(requests(1), clock.now()))).toEqual(['number_interval']);
+    clock.set('2026-03-10T14:23:00Z');
+    expect(sentThrough(await limiter.reserveBatch(requests(2), clock.now()))).toEqual([
+      number,
+      'number_interval',
+    ]);
+    // the deferred messages took no capacity: 20 in the hour, two of them used
+    clock.set('2026-03-10T14:59:00Z');
+    expect(sentThrough(await limiter.reserveBatch(requests(1), clock.now()))).toEqual([number]);
+  });
+
+  it("lets a reply go at once, and counts it as the number's last send", async () => {
+    const [number] = freshNumbers(1);
+    const limiter = build(settings(20, 100, 45, 180), [number]);
+    const [reply, proactive, laterReply] = [
+      ...requests(1, null, false),
+      ...requests(1, null, true),
+      ...requests(1, null, false),
+    ];
+    expect(sentThrough(await limiter.reserveBatch([proactive, reply], clock.now()))).toEqual([
+      number,
+      number,
+    ]);
+    clock.advance(10_000);
+    expect(sentThrough(await limiter.reserveBatch([laterReply], clock.now()))).toEqual([number]);
+    clock.set('2026-03-10T14:23:00Z');
+    expect(await limiter.reserveBatch(requests(1), clock.now())).toEqual([
+      { allowed: false, reason: 'number_interval', retryAt: new Date('2026-03-10T14:23:10Z') },
+    ]);
+  });
+
+  it('gives the next turns to the numbers in turn', async () => {
+    const numbers = freshNumbers(2);
+    const limiter = build(settings(20, 100, 45, 60), numbers);
+    const decisions = await limiter.reserveBatch(requests(5), clock.now());
+    expect(sentThrough(decisions)).toEqual([
+      numbers[0],
+      numbers[1],
+      'number_interval',
+      'number_interval',
+      'number_interval',
+    ]);
+    expect(decisions.slice(2).map((d) => !d.allowed && d.retryAt.toISOString())).toEqual([
+      '2026-03-10T14:21:00.000Z',
+      '2026-03-10T14:21:00.000Z',
+      '2026-03-10T14:22:00.000Z',
+    ]);
+  });
+
+  it('keeps a lead on its number and waits for its turn rather than switch numbers', async () => {
+    const numbers = freshNumbers(2);
+    const limiter = build(settings(20, 100, 45, 60), numbers);
+    expect(await limiter.reserveBatch(requests(2, numbers[0]), clock.now())).toEqual([
+      { allowed: true, sendingNumber: numbers[0] },
+      { allowed: false, reason: 'number_interval', retryAt: new Date('2026-03-10T14:21:00Z') },
+    ]);
+    // a lead of no number takes the free one
+    expect(sentThrough(await limiter.reserveBatch(requests(1), clock.now()))).toEqual([numbers[1]]);
+  });
+
+  it("keeps the number's turn when a reservation is given back", async () => {
+    const [number] = freshNumbers(1);
+    const limiter = build(settings(20, 100, 45, 60), [number]);
+    const [request, next] = requests(2);
+    expect(sentThrough(await limiter.reserveBatch([request], clock.now()))).toEqual([number]);
+    await limiter.release(request, number, clock.now());
+    expect(sentThrough(await limiter.reserveBatch([next], clock.now()))).toEqual(['number_interval']);
+  });
+
   it('answers an empty batch with no decisions', async () => {
     const limiter = build(settings(1, 100), freshNumbers(1));
     expect(await limiter.reserveBatch([], clock.now())).toEqual([]);
@@ -292,7 +379,7 @@ describe('RedisOutboundRateLimiter against Redis', () => {
 
   it('keeps its state under rate:* with TTLs', async () => {
     const [number] = freshNumbers(1);
-    const limiter = new RedisOutboundRateLimiter(sharedRedis.client!, settings(5, 100, 45), [number]);
+    const limiter = new RedisOutboundRateLimiter(sharedRedis.client!, settings(5, 100, 45, 120), [number]);
     const [request] = requests(1);
     await limiter.reserveBatch([request], now);
 
@@ -303,9 +390,13 @@ describe('RedisOutboundRateLimiter against Redis', () => {
       expect(ours).toEqual([
         `${prefix}rate:num:${number}:d:20260310`,
         `${prefix}rate:num:${number}:h:2026031011`,
+        `${prefix}rate:num:${number}:last`,
         `${prefix}rate:phone:${request.phone}`,
       ]);
-      const [dayTtl, hourTtl, phoneTtl] = await Promise.all(ours.map((key) => plain.pttl(key)));
+      const [dayTtl, hourTtl, lastSendTtl, phoneTtl] = await Promise.all(ours.map((key) => plain.pttl(key)));
+      expect(lastSendTtl).toBeGreaterThan(115_000);
+      expect(lastSendTtl).toBeLessThanOrEqual(120_000);
+      expect(await plain.get(`${prefix}rate:num:${number}:last`)).toBe(String(now.getTime()));
       // the windows end at 15:00Z and 03:00Z next day; each counter lives a grace period longer
       expect(hourTtl).toBeGreaterThan(2_399_000);
       expect(hourTtl).toBeLessThanOrEqual(2_400_000 + 3_600_000);

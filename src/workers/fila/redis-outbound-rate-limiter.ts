@@ -23,7 +23,7 @@ interface RateCommands {
 
 /**
  * The limits shared by every replica, in Redis under `rate:*`. Only the current windows' counters and the
- * phone marks are kept, all with TTLs; losing them (Redis flushed or restarted) resets the windows, which
+ * phone and number marks are kept, all with TTLs; losing them (Redis flushed or restarted) resets the windows, which
  * can let up to one extra window's worth out — accepted, nothing else depends on them.
  */
 export class RedisOutboundRateLimiter extends OutboundRateLimiter {
@@ -49,6 +49,7 @@ export class RedisOutboundRateLimiter extends OutboundRateLimiter {
       ...this.numbers.flatMap((number) => [
         rateKeys.hour(number, windows.hour),
         rateKeys.day(number, windows.day),
+        rateKeys.lastSend(number),
       ]),
       ...requests.map((request) => rateKeys.phone(request.phone)),
     ];
@@ -60,7 +61,8 @@ export class RedisOutboundRateLimiter extends OutboundRateLimiter {
       ttlSeconds(windows, now, 'hour'),
       ttlSeconds(windows, now, 'day'),
       this.numbers.length,
-      ...requests.map((request) => this.preferredIndex(request)),
+      this.settings.numberIntervalMs,
+      ...requests.map((request) => this.preferredIndex(request) * 2 + (request.paced ? 1 : 0)),
     ];
     let reply: ScriptReply;
     try {
@@ -106,6 +108,8 @@ function outcomeOf(code: number, value: number): RateOutcome {
       return { kind: 'hourly_cap' };
     case 3:
       return { kind: 'daily_cap' };
+    case 4:
+      return { kind: 'number_interval', retryAtMs: value };
     default:
       throw new Error(`unexpected rate limit script reply ${code}`);
   }
