@@ -27,11 +27,12 @@ export class SendMetrics {
     });
     new Counter({
       name: 'rate_limit_deferrals_total',
-      help: 'Messages sent back to pendente because a rate limit of their sending number was reached.',
+      help: 'Messages sent back to pendente by a rate limit, by limit (hourly_cap, daily_cap, number_interval, phone_interval).',
+      labelNames: ['reason'],
       registers,
       collect() {
         this.reset();
-        this.inc(fila.rateLimitDeferrals);
+        for (const { reason, count } of fila.deferralCounts()) this.inc({ reason }, count);
       },
     });
     new Gauge({

@@ -121,7 +121,8 @@ describe('GET /metrics (real PostgreSQL and Redis)', () => {
   it('counts sends by provider, number and outcome, rate-limit deferrals and circuit state', () => {
     expect(value(body, 'messages_sent_total{provider="console",number="console",outcome="sent"}')).toBe(1);
     expect(value(body, 'messages_sent_total{provider="console",number="none",outcome="deferred"}')).toBe(1);
-    expect(value(body, 'rate_limit_deferrals_total')).toBe(1);
+    expect(value(body, 'rate_limit_deferrals_total{reason="phone_interval"}')).toBe(1);
+    expect(value(body, 'rate_limit_deferrals_total{reason="hourly_cap"}')).toBeUndefined();
     expect(value(body, 'circuit_state{provider="console",number="console"}')).toBe(0);
   });
 

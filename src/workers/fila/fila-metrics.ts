@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { MessageOutcome } from './message-outcome';
+import type { RateDecision } from './outbound-rate-limiter';
+
+/** Which limit sent a message back to `pendente`. */
+export type DeferralReason = Extract<RateDecision, { allowed: false }>['reason'];
 
 /** How many messages of one provider and sending number came to one outcome, since start. */
 export interface SendCount {
@@ -18,7 +22,7 @@ export interface SendCount {
 @Injectable()
 export class FilaMetrics {
   private readonly counts = new Map<string, SendCount>();
-  rateLimitDeferrals = 0;
+  private readonly deferrals = new Map<DeferralReason, number>();
 
   recordOutcomes(provider: string, outcomes: readonly MessageOutcome[]): void {
     for (const outcome of outcomes) {
@@ -32,5 +36,14 @@ export class FilaMetrics {
 
   sendCounts(): SendCount[] {
     return [...this.counts.values()];
+  }
+
+  recordDeferral(reason: DeferralReason): void {
+    this.deferrals.set(reason, (this.deferrals.get(reason) ?? 0) + 1);
+  }
+
+  /** rate-limit deferrals since start, by the limit that sent each message back */
+  deferralCounts(): Array<{ reason: DeferralReason; count: number }> {
+    return [...this.deferrals].map(([reason, count]) => ({ reason, count }));
   }
 }

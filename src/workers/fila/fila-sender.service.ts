@@ -155,7 +155,7 @@ export class FilaSenderService {
     screened.forEach(({ message, request }, index) => {
       const decision = decisions[index];
       if (!decision.allowed) {
-        this.metrics.rateLimitDeferrals++;
+        this.metrics.recordDeferral(decision.reason);
         outcomes.push({
           kind: 'deferred',
           id: message.id,
