@@ -16,12 +16,11 @@ local hourTtl = tonumber(ARGV[5])
 local dayTtl = tonumber(ARGV[6])
 local n = tonumber(ARGV[7])
 local numberInterval = tonumber(ARGV[8])
-local hourCount, dayCount, taken, turn, sentNow = {}, {}, {}, {}, {}
+local hourCount, dayCount, taken, turn = {}, {}, {}, {}
 for i = 1, n do
   hourCount[i] = tonumber(redis.call('GET', KEYS[3 * i - 2]) or '0')
   dayCount[i] = tonumber(redis.call('GET', KEYS[3 * i - 1]) or '0')
   taken[i] = 0
-  sentNow[i] = false
   -- when number i may send its next proactive message; moved on by each message given that turn below
   local last = tonumber(redis.call('GET', KEYS[3 * i]) or '')
   turn[i] = now
@@ -37,7 +36,6 @@ local function take(i)
   hourCount[i] = hourCount[i] + 1
   dayCount[i] = dayCount[i] + 1
   taken[i] = taken[i] + 1
-  sentNow[i] = true
   if numberInterval > 0 and turn[i] < now + numberInterval then turn[i] = now + numberInterval end
 end
 local results = {}
@@ -85,15 +83,16 @@ for r = 1, #ARGV - 8 do
     end
   end
 end
--- the counters are written once per number (the script runs atomically, so no one sees them meanwhile)
+-- the counters and the last-send mark are written once per number (the script runs atomically, so no one
+-- sees them meanwhile)
 for i = 1, n do
   if taken[i] > 0 then
     redis.call('INCRBY', KEYS[3 * i - 2], taken[i])
     redis.call('EXPIRE', KEYS[3 * i - 2], hourTtl)
     redis.call('INCRBY', KEYS[3 * i - 1], taken[i])
     redis.call('EXPIRE', KEYS[3 * i - 1], dayTtl)
+    if numberInterval > 0 then redis.call('SET', KEYS[3 * i], ARGV[1], 'PX', numberInterval) end
   end
-  if sentNow[i] and numberInterval > 0 then redis.call('SET', KEYS[3 * i], ARGV[1], 'PX', numberInterval) end
 end
 return results
 `;
