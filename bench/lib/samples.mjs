@@ -22,7 +22,9 @@ export async function timed(samples, call) {
 
 /** Starts a system's timed section: the wall clock, this process's CPU time and the servers'. */
 export function startClock() {
-  return { wall: performance.now(), cpu: process.cpuUsage(), servers: serverCpuMs() };
+  // /proc first (about 2 ms): reading it is not the system's work
+  const servers = serverCpuMs();
+  return { servers, wall: performance.now(), cpu: process.cpuUsage() };
 }
 
 /**
