@@ -143,7 +143,11 @@ function runSystem(system, options) {
       path.join(HERE, 'systems', system.file),
     ],
     {
-      env: { ...process.env, BENCH_OPTIONS: JSON.stringify(options) },
+      env: {
+        ...process.env,
+        BENCH_OPTIONS: JSON.stringify(options),
+        BENCH_PROVIDER_PID: String(provider.pid),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

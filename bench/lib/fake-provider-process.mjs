@@ -24,6 +24,7 @@ export async function startFakeProvider(apiKey, { trackDuplicates = false, detac
   });
   return {
     url,
+    pid: child.pid,
     /** { sends, duplicates } so far */
     async stats() {
       const response = await fetch(`${url}/__stats`, { signal: AbortSignal.timeout(5_000) });

@@ -1,11 +1,18 @@
-// CPU time spent by the database and Redis servers of this machine, read from /proc (Linux only): what
-// a system costs beyond its own process, which matters on a machine of two cores shared by everything.
+// CPU time spent by the database and Redis servers of this machine and by the fake provider's process,
+// read from /proc (Linux only): what a system costs beyond its own process, which matters on a machine of
+// two cores shared by everything.
 import { readdirSync, readFileSync } from 'node:fs';
 
 // USER_HZ: the unit of /proc/<pid>/stat times, 100 on every Linux this runs on
 const MS_PER_TICK = 10;
 
-/** Total CPU ms of every postgres and redis-server process so far; null where /proc cannot tell. */
+// the fake provider's process is a `node` like any other: run.mjs names it to each system's child
+const PROVIDER_PID = process.env.BENCH_PROVIDER_PID;
+
+/**
+ * Total CPU ms so far of every postgres and redis-server process, and of the fake provider's; null where
+ * /proc cannot tell.
+ */
 export function serverCpuMs() {
   let pids;
   try {
@@ -13,7 +20,7 @@ export function serverCpuMs() {
   } catch {
     return null;
   }
-  const totals = { postgres: 0, redis: 0 };
+  const totals = { postgres: 0, redis: 0, provider: 0 };
   for (const pid of pids) {
     let stat;
     try {
@@ -22,7 +29,14 @@ export function serverCpuMs() {
       continue; // gone meanwhile
     }
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const server = name === 'postgres' ? 'postgres' : name.startsWith('redis-server') ? 'redis' : null;
+    const server =
+      pid === PROVIDER_PID
+        ? 'provider'
+        : name === 'postgres'
+          ? 'postgres'
+          : name.startsWith('redis-server')
+            ? 'redis'
+            : null;
     if (!server) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime + stime, and cutime + cstime: a backend that has exited is counted in the postmaster's
@@ -36,5 +50,5 @@ export function serverCpuMs() {
 export function serverCpuPer1000(before, after, sent) {
   if (!before || !after || !sent) return null;
   const per1000 = (server) => Math.round(((after[server] - before[server]) / sent) * 1000);
-  return { postgres: per1000('postgres'), redis: per1000('redis') };
+  return { postgres: per1000('postgres'), redis: per1000('redis'), provider: per1000('provider') };
 }
