@@ -62,9 +62,10 @@ let failed = false;
 try {
   for (const rows of sizes) {
     const runs = new Map(systems.map((name) => [name, []]));
-    // Rounds, each running every system once: a load spike on the machine hits them all alike.
+    // Rounds, each running every system once: a load spike on the machine hits them all alike. Each round
+    // starts one system later, so that a machine drifting within a round favours no system every time.
     for (let round = 0; round < Number(values.repeat); round++)
-      for (const name of systems) runs.get(name).push(await measure(name, rows));
+      for (const name of rotate(systems, round)) runs.get(name).push(await measure(name, rows));
     for (const [name, measured] of runs)
       results.push({ rows, system: name, ...median(measured), runs: measured.length });
   }
@@ -119,6 +120,11 @@ async function measure(name, rows) {
   }
   process.stderr.write(`${name} @ ${rows}: ${result.msgPerSec} msg/s\n`);
   return result;
+}
+
+function rotate(list, by) {
+  const start = by % list.length;
+  return [...list.slice(start), ...list.slice(0, start)];
 }
 
 /** The run with the median throughput (its claim figures come with it). */
