@@ -213,6 +213,58 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(await queue()).toHaveLength(1);
   });
 
+  describe('follow-ups still queued when the handoff closes', () => {
+    async function followupStatuses(handoff: string) {
+      const { rows } = await harness.db.sql.query<{ followup: string; status: string; erro: string | null }>(
+        `SELECT metadata->>'followup' AS followup, status, erro FROM fila_mensagens
+          WHERE tipo = 'handoff_followup' AND metadata->>'handoff_id' = $1 ORDER BY 1`,
+        [handoff],
+      );
+      return rows;
+    }
+
+    it('are cancelled at expiry (quiet hours held them), while sent ones and the doctor notice are left alone', async () => {
+      const { handoff } = await seedHandoff();
+      for (const ms of [2 * HOUR, 24 * HOUR, 36 * HOUR]) {
+        clock.set(at(ms));
+        await worker.run(harness.jobContext());
+      }
+      await harness.db.sql.query(
+        `UPDATE fila_mensagens SET status = 'enviada' WHERE metadata->>'followup' = '1'`,
+      );
+      // another handoff of the same poster keeps its reminder
+      const other = await seedHandoff({ created_at: at(24 * HOUR), reserved_until: at(72 * HOUR) });
+      clock.set(at(26 * HOUR));
+      await worker.run(harness.jobContext());
+
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 1 });
+      expect(await followupStatuses(handoff)).toEqual([
+        { followup: '1', status: 'enviada', erro: null },
+        { followup: '2', status: 'cancelada', erro: 'handoff_closed' },
+        { followup: '3', status: 'cancelada', erro: 'handoff_closed' },
+      ]);
+      const othersFollowups = await followupStatuses(other.handoff);
+      expect(othersFollowups.length).toBeGreaterThan(0);
+      expect(othersFollowups.every((row) => row.status === 'pendente')).toBe(true);
+      const { rows } = await harness.db.sql.query(
+        `SELECT status FROM fila_mensagens WHERE tipo = 'handoff_aviso'`,
+      );
+      expect(rows).toEqual([{ status: 'pendente' }]);
+    });
+
+    it('are cancelled when the poster answers', async () => {
+      const { handoff } = await seedHandoff();
+      clock.set(at(2 * HOUR));
+      await worker.run(harness.jobContext());
+      clock.set(at(3 * HOUR));
+      await module.get(HandoffAnswerService).record(handoff, 'confirmed', 'admin');
+      expect(await followupStatuses(handoff)).toEqual([
+        { followup: '1', status: 'cancelada', erro: 'handoff_closed' },
+      ]);
+    });
+  });
+
   it('does not reopen a shift that was re-assigned or is no longer reserved', async () => {
     const reassigned = await seedHandoff();
     const otherDoctor = await insert('leads', { nome: 'Bruno', telefone: '5511955550000' });

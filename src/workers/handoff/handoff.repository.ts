@@ -10,6 +10,7 @@ import {
   MAX_FOLLOWUPS,
   MIN_FOLLOWUP_GAP_MS,
   OPEN_STATUSES,
+  TIPO_FOLLOWUP,
 } from './handoff.constants';
 import type { HandoffShift } from './handoff-shift';
 
@@ -94,7 +95,8 @@ export class HandoffRepository {
 
   /**
    * Closes an open handoff (`expired`, `confirmed`, `not_confirmed`) and moves its shift, in one transaction;
-   * `doctorMessage` (when given) is enqueued in it too. null when the handoff was no longer open.
+   * `doctorMessage` (when given) is enqueued in it too, and follow-ups still waiting in the queue (quiet
+   * hours hold them) are cancelled. null when the handoff was no longer open.
    */
   closeHandoff(
     shift: HandoffShift,
@@ -117,6 +119,7 @@ export class HandoffRepository {
           ? await this.moveShift(tx, shift, 'confirmada', 'handoff confirmado pelo divulgador')
           : await this.moveShift(tx, shift, 'aberta', motivoReopen(status));
       if (doctorMessage !== null) await this.queue.enqueue(doctorMessage, tx);
+      await this.cancelQueuedFollowups(tx, shift, now);
       return { shift, vagaStatus };
     });
   }
@@ -142,9 +145,21 @@ export class HandoffRepository {
     return moved.length > 0 ? to : null;
   }
 
+  /**
+   * A reminder to confirm a handoff that is already closed must not reach the poster (e.g. a Friday
+   * evening handoff whose follow-ups wait for Monday's opening, by when it expired). One being sent
+   * (`processando`) is past recall.
+   */
+  private async cancelQueuedFollowups(tx: Tx, shift: HandoffShift, now: Date): Promise<void> {
+    await tx.$executeRaw`
+      UPDATE fila_mensagens SET status = 'cancelada', erro = ${FOLLOWUP_CANCEL_REASON}, updated_at = ${now}
+      WHERE lead_id = (SELECT id FROM leads WHERE telefone = ${digitsOnly(shift.divulgadorTelefone)})
+        AND status = 'pendente' AND tipo = ${TIPO_FOLLOWUP} AND metadata->>'handoff_id' = ${shift.handoffId}`;
+  }
+
   /** Follow-ups need a lead row (fila_mensagens.lead_id); the poster may not be one yet. */
   private async findOrCreatePosterLead(tx: Tx, shift: HandoffShift): Promise<string> {
-    const telefone = (shift.divulgadorTelefone ?? '').replace(/\D/g, '');
+    const telefone = digitsOnly(shift.divulgadorTelefone);
     const [row] = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO leads (telefone, nome) VALUES (${telefone}, ${shift.divulgadorNome})
       ON CONFLICT (telefone) DO UPDATE SET nome = COALESCE(leads.nome, EXCLUDED.nome)
@@ -152,6 +167,10 @@ export class HandoffRepository {
     return row.id;
   }
 }
+
+const FOLLOWUP_CANCEL_REASON = 'handoff_closed';
+
+const digitsOnly = (telefone: string | null) => (telefone ?? '').replace(/\D/g, '');
 
 function motivoReopen(status: ClosingStatus): string {
   return status === HandoffStatus.expired
