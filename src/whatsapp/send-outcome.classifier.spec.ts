@@ -30,35 +30,39 @@ describe('classifySendOutcome', () => {
     });
   });
 
-  it('429 is temporary, with the Retry-After wait when given', () => {
+  it('429 is temporary, with the Retry-After wait when given; the provider refused it, so it surely was not sent', () => {
     expect(classifySendOutcome(reply(429, {}, { 'retry-after': '30' }), reader, now)).toEqual({
       kind: 'temporary_failure',
       reason: 'HTTP 429: {}',
       retryAfterMs: 30_000,
+      surelyNotSent: true,
     });
     expect(classifySendOutcome(reply(429, ''), reader, now)).toEqual({
       kind: 'temporary_failure',
       reason: 'HTTP 429',
+      surelyNotSent: true,
     });
   });
 
-  it.each([500, 502, 503, 504])('%d is temporary', (status) => {
+  it.each([500, 502, 503, 504])('%d is temporary, and may have been sent', (status) => {
     expect(classifySendOutcome(reply(status, 'upstream down'), reader, now)).toEqual({
       kind: 'temporary_failure',
       reason: `HTTP ${status}: upstream down`,
     });
   });
 
-  it.each([400, 401, 403, 404, 422])('%d is permanent', (status) => {
+  it.each([400, 401, 403, 404, 422])('%d is permanent, and surely was not sent', (status) => {
     expect(classifySendOutcome(reply(status, { error: 'bad' }), reader, now)).toEqual({
       kind: 'permanent_failure',
       reason: `HTTP ${status}: {"error":"bad"}`,
+      surelyNotSent: true,
     });
   });
 
   it('a 4xx the provider documents as throttling is temporary', () => {
     expect(classifySendOutcome(reply(400, { code: 'slow_down' }), reader, now)).toMatchObject({
       kind: 'temporary_failure',
+      surelyNotSent: true,
     });
   });
 

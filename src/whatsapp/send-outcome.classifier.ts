@@ -44,10 +44,10 @@ export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, n
   if (status === 429 || (status >= 400 && status < 500 && reader.isThrottling?.(outcome.json) === true)) {
     const retryAfterMs = parseRetryAfter(outcome.headers['retry-after'], now);
     return retryAfterMs === undefined
-      ? { kind: 'temporary_failure', reason }
-      : { kind: 'temporary_failure', reason, retryAfterMs };
+      ? { kind: 'temporary_failure', reason, surelyNotSent: true }
+      : { kind: 'temporary_failure', reason, retryAfterMs, surelyNotSent: true };
   }
-  if (status >= 400 && status < 500) return { kind: 'permanent_failure', reason };
+  if (status >= 400 && status < 500) return { kind: 'permanent_failure', reason, surelyNotSent: true };
   return { kind: 'temporary_failure', reason };
 }
 

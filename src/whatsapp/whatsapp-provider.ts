@@ -7,7 +7,12 @@ export interface OutboundMessage {
   readonly instance: string | null;
 }
 
-/** What a send attempt came to. Failures are values: the queue decides retry or dead letter. */
+/**
+ * What a send attempt came to. Failures are values: the queue decides retry or dead letter. A failure is
+ * `surelyNotSent` when the provider refused the request (a 4xx, 429 included) or it never left this
+ * process; without it (5xx, no reply, a 2xx that could not be read) the message may have gone out, and
+ * the queue keeps the rate-limit share it took.
+ */
 export type SendResult =
   | { readonly kind: 'sent'; readonly providerMessageId: string }
   /** 429, 5xx, network error, timeout: the message may be retried (CONTRACT §6) */
@@ -20,9 +25,10 @@ export type SendResult =
        * nothing about the provider's health; the message may or may not have reached the provider
        */
       readonly aborted?: true;
+      readonly surelyNotSent?: true;
     }
   /** any other 4xx: retrying would fail the same way */
-  | { readonly kind: 'permanent_failure'; readonly reason: string }
+  | { readonly kind: 'permanent_failure'; readonly reason: string; readonly surelyNotSent?: true }
   /** the caller withdrew it before it left this process (see `send`): the provider never saw it */
   | { readonly kind: 'withdrawn' };
 

@@ -47,6 +47,7 @@ export abstract class FakeProviderServer {
   private readonly plannedOn = new Map<string, FakeReply[]>();
   private readonly fallbackOn = new Map<string, { cycle: readonly FakeReply[]; next: number }>();
   private nextId = 1;
+  private readonly receivedListeners: Array<(request: RecordedRequest) => void> = [];
 
   /** the base URL, without a trailing slash; valid after start() */
   url = '';
@@ -84,9 +85,19 @@ export abstract class FakeProviderServer {
     return this;
   }
 
-  /** forgets the requests, the planned replies and the fallbacks */
+  /**
+   * Calls `listener` with each send request as it arrives, before it is answered: e.g. to move a test's
+   * clock on, as if the provider took that long to answer.
+   */
+  whenReceived(listener: (request: RecordedRequest) => void): this {
+    this.receivedListeners.push(listener);
+    return this;
+  }
+
+  /** forgets the requests, the planned replies, the fallbacks and the listeners */
   reset(): void {
     this.requests.length = 0;
+    this.receivedListeners.length = 0;
     this.planned.length = 0;
     this.fallback = { kind: 'ok' };
     this.plannedOn.clear();
@@ -138,8 +149,12 @@ export abstract class FakeProviderServer {
       const path = request.url ?? '';
       const route = request.method === 'POST' ? this.parseRoute(path, body) : null;
       const receivedAt = Date.now();
-      const record = (answeredWith: RecordedRequest['answeredWith'], reply?: FakeReply, messageId?: string) =>
-        this.requests.push({
+      const record = (
+        answeredWith: RecordedRequest['answeredWith'],
+        reply?: FakeReply,
+        messageId?: string,
+      ) => {
+        const recorded: RecordedRequest = {
           method: request.method ?? '',
           path,
           headers: request.headers,
@@ -152,7 +167,10 @@ export abstract class FakeProviderServer {
           receivedAt,
           messageId,
           remotePort: request.socket.remotePort,
-        });
+        };
+        this.requests.push(recorded);
+        if (route !== null) for (const listener of this.receivedListeners) listener(recorded);
+      };
 
       if (route === null) {
         record('not_found');

@@ -180,6 +180,97 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     ]);
   });
 
+  /** The provider takes `ms` of the worker's clock to answer each send; resolves to when each arrived. */
+  function providerTaking(clock: FakeClock, ms: number): Array<{ at: Date; to: string | undefined }> {
+    const arrivals: Array<{ at: Date; to: string | undefined }> = [];
+    fila.evolution.whenReceived((request) => {
+      arrivals.push({ at: clock.now(), to: request.recipient });
+      clock.advance(ms);
+    });
+    return arrivals;
+  }
+
+  it('asks business hours again for each wave: what a batch passed before closing time but reaches after it waits', async () => {
+    // Monday 2026-03-02 19:59:50 in São Paulo, ten seconds before closing
+    const clock = new FakeClock('2026-03-02T22:59:50Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await enqueue(await lead(`55119000000${10 + i}`), `oferta ${i}`));
+    const arrivals = providerTaking(clock, 4_000);
+    // two batches of four, claimed (and screened) at 19:59:50; one send at a time, 4 s each
+    await (await fila.worker({ QUEUE_BATCH_SIZE: '4', WORKER_CONCURRENCY: '1' }, clock)).run();
+
+    expect(arrivals.map((arrival) => arrival.at.toISOString())).toEqual([
+      '2026-03-02T22:59:50.000Z',
+      '2026-03-02T22:59:54.000Z',
+      '2026-03-02T22:59:58.000Z',
+    ]);
+    const rows = await Promise.all(ids.map((id) => fila.message(id)));
+    expect(rows.filter((row) => row.status === 'enviada')).toHaveLength(3);
+    const waiting = rows.filter((row) => row.status === 'pendente');
+    expect(waiting).toHaveLength(5);
+    for (const row of waiting) {
+      expect(row).toMatchObject({ tentativas: 0, erro: 'outside_business_hours' });
+      expect(row.agendar_para.toISOString()).toBe('2026-03-03T11:00:00.000Z'); // Tuesday 08:00 local
+    }
+  });
+
+  it('takes the rate limits when a wave goes, not when its batch was claimed: a slow provider cannot shorten the phone interval', async () => {
+    const clock = new FakeClock(MONDAY_10H);
+    const ids: string[] = [];
+    // batch 1: four other phones; batch 2: three others, then PHONE_A; batch 3: PHONE_A again
+    for (let i = 0; i < 7; i++) ids.push(await enqueue(await lead(`55119000000${10 + i}`), `outro ${i}`));
+    const leadA = await lead(PHONE_A);
+    const first = await enqueue(leadA, 'primeira');
+    const second = await enqueue(leadA, 'segunda');
+    const arrivals = providerTaking(clock, 15_000);
+    const worker = await fila.worker(
+      { QUEUE_BATCH_SIZE: '4', WORKER_CONCURRENCY: '1', RATE_LIMIT_PHONE_INTERVAL: '45' },
+      clock,
+    );
+    await worker.run();
+
+    const toA = arrivals.filter((arrival) => arrival.to === PHONE_A);
+    expect(toA).toHaveLength(1);
+    expect(await fila.message(first)).toMatchObject({ status: 'enviada' });
+    const waiting = await fila.message(second);
+    expect(waiting).toMatchObject({ status: 'pendente', tentativas: 0, erro: 'phone_interval' });
+    expect(waiting.agendar_para.getTime()).toBe(toA[0].at.getTime() + 45_000);
+    for (const id of ids) expect(await fila.message(id)).toMatchObject({ status: 'enviada' });
+  });
+
+  it('a message the provider may have taken keeps its share of the caps and its phone interval; one it refused gives them back', async () => {
+    const worker = await fila.worker({
+      EVOLUTION_INSTANCE: 'numero1',
+      RATE_LIMIT_PER_HOUR: '1',
+      RATE_LIMIT_NUMBER_INTERVAL: '0',
+      RATE_LIMIT_PHONE_INTERVAL: '45',
+    });
+    const leadA = await lead(PHONE_A);
+    const refused = await enqueue(leadA, 'recusada');
+    fila.evolution.respondWith(fakeReply.badRequest());
+    await worker.run();
+    expect(await fila.message(refused)).toMatchObject({ status: 'erro', tentativas: 1 });
+
+    // the 400 gave back the hour's only share and the phone's interval: this one goes at once
+    const taken = await enqueue(leadA, 'aceita, resposta cortada');
+    fila.evolution.respondWith(fakeReply.okCutShort('close'));
+    await worker.run();
+    expect((await fila.message(taken)).erro).toMatch(/may have been delivered/);
+    expect(fila.evolution.received(PHONE_A)).toBe(2);
+
+    // WhatsApp counted that one: the hour is used up and PHONE_A waits its interval
+    const otherPhone = await enqueue(await lead(PHONE_B), 'outra');
+    const samePhone = await enqueue(leadA, 'mesma');
+    await worker.run();
+    expect(await fila.message(otherPhone)).toMatchObject({
+      status: 'pendente',
+      tentativas: 0,
+      erro: 'hourly_cap',
+    });
+    expect(await fila.message(samePhone)).toMatchObject({ status: 'pendente', tentativas: 0 });
+    expect(fila.evolution.requests).toHaveLength(2);
+  });
+
   it("spreads a number's proactive messages over the hour (3600 / RATE_LIMIT_PER_HOUR s apart), replies at once", async () => {
     const proactive: string[] = [];
     for (let i = 0; i < 4; i++)

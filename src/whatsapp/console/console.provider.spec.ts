@@ -91,6 +91,11 @@ describe('ConsoleProvider', () => {
   it('does not send once the caller has aborted', async () => {
     Logger.overrideLogger(false);
     const result = await new ConsoleProvider().send(message, AbortSignal.abort());
-    expect(result).toEqual({ kind: 'temporary_failure', reason: 'aborted', aborted: true });
+    expect(result).toEqual({
+      kind: 'temporary_failure',
+      reason: 'aborted',
+      aborted: true,
+      surelyNotSent: true,
+    });
   });
 });

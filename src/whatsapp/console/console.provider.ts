@@ -20,7 +20,12 @@ export class ConsoleProvider extends WhatsAppProvider {
   send(message: OutboundMessage, signal?: AbortSignal, withdraw?: AbortSignal): Promise<SendResult> {
     if (withdraw?.aborted) return Promise.resolve({ kind: 'withdrawn' });
     if (signal?.aborted)
-      return Promise.resolve({ kind: 'temporary_failure', reason: 'aborted', aborted: true });
+      return Promise.resolve({
+        kind: 'temporary_failure',
+        reason: 'aborted',
+        aborted: true,
+        surelyNotSent: true,
+      });
     const providerMessageId = `console-${randomUUID()}`;
     const to = maskPhone(message.to);
     this.logger.log({

@@ -41,7 +41,11 @@ export class EvolutionProvider extends WhatsAppProvider {
   async send(message: OutboundMessage, signal?: AbortSignal, withdraw?: AbortSignal): Promise<SendResult> {
     const instance = message.instance ?? this.instances[0];
     if (!this.instances.includes(instance))
-      return { kind: 'permanent_failure', reason: 'sending number is not a configured Evolution instance' };
+      return {
+        kind: 'permanent_failure',
+        reason: 'sending number is not a configured Evolution instance',
+        surelyNotSent: true,
+      };
     const outcome = await this.http.post(
       `${this.baseUrl}/message/sendText/${encodeURIComponent(instance)}`,
       { apikey: this.apiKey },

@@ -96,7 +96,7 @@ function senderWith(
 async function sendBatch(sender: FilaSenderService, batch: ClaimedMessage[]): Promise<OutcomeWriter> {
   const logger = new JobLogger('t', 'e');
   const writer = sender.openWriter(logger);
-  await sender.send(await sender.prepare(batch, logger), writer, new AbortController().signal, logger);
+  await sender.send(sender.prepare(batch), writer, new AbortController().signal, logger);
   await writer.flush();
   return writer;
 }

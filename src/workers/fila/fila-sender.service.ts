@@ -10,18 +10,24 @@ import { FilaMetrics } from './fila-metrics';
 import { REPLY_TIPO } from './fila.constants';
 import { FilaRepository } from './fila.repository';
 import type { MessageOutcome, SendOutcome } from './message-outcome';
-import { screenMessage, type ScreenRules } from './message-screen';
-import { OutboundRateLimiter, type RateRequest } from './outbound-rate-limiter';
+import { outOfHours, screenMessage, type ScreenRules } from './message-screen';
+import { OutboundRateLimiter } from './outbound-rate-limiter';
 import { OutcomeWriter } from './outcome.writer';
-import { NOTHING_CLAIMED, type PreparedBatch, type ReadyToSend } from './prepared-batch';
+import {
+  NOTHING_CLAIMED,
+  type PreparedBatch,
+  type ReadyToSend,
+  type ScreenedMessage,
+} from './prepared-batch';
 import { RateLimiterUnavailableError } from './rate-limiter-unavailable.error';
 import { SendObserver } from './send-observer';
 import { WaveWithdrawal } from './wave-withdrawal';
 import { retryOrDeadLetter } from './retry-policy';
 
 /**
- * Takes claimed batches through the pipeline in SPEC order: screening and rate limits when a batch is
- * prepared (while the batch before it is still being sent), then the circuit and the send, wave by wave.
+ * Takes claimed batches through the pipeline in SPEC order: screening when a batch is prepared (while the
+ * batch before it is still being sent), then, wave by wave, business hours again, rate limits, the
+ * circuit and the send.
  */
 @Injectable()
 export class FilaSenderService {
@@ -57,13 +63,13 @@ export class FilaSenderService {
     );
   }
 
-  /** Screens a claimed batch and reserves its rate limits (one Redis call); nothing is written yet. */
-  async prepare(batch: readonly ClaimedMessage[], logger: JobLogger): Promise<PreparedBatch> {
+  /** Screens a claimed batch (no limit is spent yet); nothing is written. */
+  prepare(batch: readonly ClaimedMessage[]): PreparedBatch {
     if (!batch.length) return NOTHING_CLAIMED;
     const now = this.clock.now();
     const claimedAt = new Date(Math.min(...batch.map((message) => message.claimedAt.getTime())));
     const settled: MessageOutcome[] = [];
-    const screened: Array<{ message: ClaimedMessage; request: RateRequest }> = [];
+    const screened: ScreenedMessage[] = [];
     for (const message of batch) {
       const result = screenMessage(message, this.rules, now);
       if (result.kind === 'ok')
@@ -77,96 +83,127 @@ export class FilaSenderService {
         });
       else settled.push(result);
     }
-    const prepared = { size: batch.length, claimedAt, reservedAt: now, settled, pausedBecause: null };
-    try {
-      return { ...prepared, ready: await this.reserve(screened, now, settled) };
-    } catch (error) {
-      if (!(error instanceof RateLimiterUnavailableError)) throw error;
-      logger.warn('sending paused: rate limits cannot be checked', { reason: error.message });
-      for (const { message } of screened)
-        settled.push({ kind: 'released', id: message.id, reason: 'rate_limiter_unavailable' });
-      return { ...prepared, ready: [], pausedBecause: `rate limiter unavailable: ${error.message}` };
-    }
+    return { size: batch.length, claimedAt, settled, screened };
   }
 
   /**
-   * Sends a prepared batch in waves of WORKER_CONCURRENCY. Each wave is marked as started in the same
-   * statement that writes the previous wave's outcomes, so a replica that dies leaves at most one wave
-   * with an unknown outcome. The last wave's outcomes stay with the writer until its next statement.
+   * Sends a prepared batch in waves of WORKER_CONCURRENCY. Right before a wave goes, business hours are
+   * asked again and its rate limits reserved (one Redis call per wave): a batch waits for the one before
+   * it, so what was true when it was screened may no longer be, and a limit taken long before the send
+   * would let the next message to a phone, or the next hour's sends, come too soon. Each wave is marked as
+   * started in the same statement that writes the previous wave's outcomes, so a replica that dies leaves
+   * at most one wave with an unknown outcome. The last wave's outcomes stay with the writer until its next
+   * statement. Resolves to why sending paused (Redis unreachable: the rest of the batch is given back), or
+   * null.
    */
   async send(
     batch: PreparedBatch,
     writer: OutcomeWriter,
     signal: AbortSignal,
     logger: JobLogger,
-  ): Promise<void> {
+  ): Promise<string | null> {
     writer.add(batch.settled, batch.claimedAt);
-    for (let start = 0; start < batch.ready.length; start += this.config.WORKER_CONCURRENCY) {
-      const wave = batch.ready.slice(start, start + this.config.WORKER_CONCURRENCY);
+    for (let start = 0; start < batch.screened.length; start += this.config.WORKER_CONCURRENCY) {
       if (signal.aborted) {
-        await this.giveBack(wave, batch, writer, 'interrupted');
-        continue;
+        this.giveBack(batch.screened.slice(start), batch, writer, 'interrupted');
+        return null;
       }
-      const sending = await this.throughOpenCircuits(wave, batch, writer);
+      const now = this.clock.now();
+      const wave = this.stillInHours(
+        batch.screened.slice(start, start + this.config.WORKER_CONCURRENCY),
+        batch,
+        writer,
+        now,
+      );
+      let reserved: ReadyToSend[];
+      try {
+        reserved = await this.reserve(wave, batch, writer, now);
+      } catch (error) {
+        if (!(error instanceof RateLimiterUnavailableError)) throw error;
+        logger.warn('sending paused: rate limits cannot be checked', { reason: error.message });
+        this.giveBack(batch.screened.slice(start), batch, writer, 'rate_limiter_unavailable');
+        return `rate limiter unavailable: ${error.message}`;
+      }
+      const sending = await this.throughOpenCircuits(reserved, batch, writer);
       const startedAt = await writer.startSends(
         sending.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
         batch.claimedAt,
       );
       const withdrawal = new WaveWithdrawal(signal);
       const results = await Promise.all(
-        sending.map((send) => this.sendOne(send, batch.reservedAt, startedAt, withdrawal, logger)),
+        sending.map((send) => this.sendOne(send, startedAt, withdrawal, logger)),
       );
       writer.add(results, batch.claimedAt);
     }
+    return null;
   }
 
-  /** Puts a prepared batch back as it was (`pendente`, no attempt counted, reservations given back). */
-  async abandon(batch: PreparedBatch, writer: OutcomeWriter, reason: string): Promise<void> {
+  /** Puts a prepared batch back as it was (`pendente`, no attempt counted; no limit was taken yet). */
+  abandon(batch: PreparedBatch, writer: OutcomeWriter, reason: string): void {
     writer.add(batch.settled, batch.claimedAt);
-    await this.giveBack(batch.ready, batch, writer, reason);
+    this.giveBack(batch.screened, batch, writer, reason);
   }
 
-  private async giveBack(
-    sends: readonly ReadyToSend[],
+  private giveBack(
+    messages: readonly ScreenedMessage[],
     batch: PreparedBatch,
     writer: OutcomeWriter,
     reason: string,
-  ): Promise<void> {
-    for (const send of sends)
-      await this.limiter.release(send.request, send.sendingNumber, batch.reservedAt).catch(() => undefined);
+  ): void {
     writer.add(
-      sends.map((send) => ({ kind: 'released', id: send.message.id, reason })),
+      messages.map(({ message }) => ({ kind: 'released', id: message.id, reason })),
       batch.claimedAt,
     );
   }
 
-  /** Rate limits for the whole batch in one Redis call. */
-  private async reserve(
-    screened: ReadonlyArray<{ message: ClaimedMessage; request: RateRequest }>,
+  /** The wave's proactive messages wait for the next opening if business hours closed since screening. */
+  private stillInHours(
+    wave: readonly ScreenedMessage[],
+    batch: PreparedBatch,
+    writer: OutcomeWriter,
     now: Date,
-    outcomes: MessageOutcome[],
+  ): ScreenedMessage[] {
+    const open: ScreenedMessage[] = [];
+    const deferred: MessageOutcome[] = [];
+    for (const entry of wave) {
+      const waits = outOfHours(entry.message, this.rules.calendar, now);
+      if (waits === null) open.push(entry);
+      else deferred.push(waits);
+    }
+    writer.add(deferred, batch.claimedAt);
+    return open;
+  }
+
+  /** Rate limits for a whole wave in one Redis call; what is over a limit waits for when it may go. */
+  private async reserve(
+    wave: readonly ScreenedMessage[],
+    batch: PreparedBatch,
+    writer: OutcomeWriter,
+    now: Date,
   ): Promise<ReadyToSend[]> {
-    if (!screened.length) return [];
+    if (!wave.length) return [];
     const decisions = await this.limiter.reserveBatch(
-      screened.map((entry) => entry.request),
+      wave.map((entry) => entry.request),
       now,
     );
     const ready: ReadyToSend[] = [];
-    screened.forEach(({ message, request }, index) => {
+    const deferred: MessageOutcome[] = [];
+    wave.forEach(({ message, request }, index) => {
       const decision = decisions[index];
-      if (!decision.allowed) {
-        this.metrics.recordDeferral(decision.reason);
-        outcomes.push({
-          kind: 'deferred',
-          id: message.id,
-          until: decision.retryAt,
-          reason: decision.reason,
-          attemptCounted: false,
-        });
+      if (decision.allowed) {
+        ready.push({ message, request, sendingNumber: decision.sendingNumber, reservedAt: now });
         return;
       }
-      ready.push({ message, request, sendingNumber: decision.sendingNumber });
+      this.metrics.recordDeferral(decision.reason);
+      deferred.push({
+        kind: 'deferred',
+        id: message.id,
+        until: decision.retryAt,
+        reason: decision.reason,
+        attemptCounted: false,
+      });
     });
+    writer.add(deferred, batch.claimedAt);
     return ready;
   }
 
@@ -183,7 +220,7 @@ export class FilaSenderService {
         sending.push(send);
         continue;
       }
-      await this.limiter.release(send.request, send.sendingNumber, batch.reservedAt).catch(() => undefined);
+      await this.limiter.release(send.request, send.sendingNumber, send.reservedAt).catch(() => undefined);
       writer.add([this.circuitOpenDeferral(send, now)], batch.claimedAt);
     }
     return sending;
@@ -201,7 +238,6 @@ export class FilaSenderService {
 
   private async sendOne(
     send: ReadyToSend,
-    reservedAt: Date,
     startedAt: Date,
     withdrawal: WaveWithdrawal,
     logger: JobLogger,
@@ -219,8 +255,9 @@ export class FilaSenderService {
     breaker.recordResult(result, now);
     // at once, before any await: a connection freed meanwhile would carry a waiting send to the provider
     if (result.kind !== 'withdrawn' && breaker.state(now) === 'open') withdrawal.withdraw(send.sendingNumber);
-    if (result.kind !== 'sent')
-      await this.limiter.release(send.request, send.sendingNumber, reservedAt).catch(() => undefined);
+    // a message the provider may have taken keeps its share of the caps and its phone's interval
+    if (result.kind === 'withdrawn' || (result.kind !== 'sent' && result.surelyNotSent === true))
+      await this.limiter.release(send.request, send.sendingNumber, send.reservedAt).catch(() => undefined);
     logger.debug('send result', { fila_id: send.message.id, outcome: result.kind });
     if (result.kind === 'withdrawn')
       return breaker.state(now) === 'open'

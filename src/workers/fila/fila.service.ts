@@ -1,7 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
-import type { JobLogger } from '../../scheduler/job-logger';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, RUN_BUDGET_SHARE, STUCK_MARGIN_MS } from './fila.constants';
@@ -23,12 +22,22 @@ export class FilaService {
     @Optional() private readonly claimObserver?: ClaimObserver,
   ) {}
 
-  /** Claims the next batch, screens it and reserves its rate limits (while the one before is being sent). */
-  private async claimAndPrepare(limit: number, logger: JobLogger): Promise<PreparedBatch> {
+  /** Claims the next batch and screens it (while the one before is being sent). */
+  private async claimAndPrepare(limit: number): Promise<PreparedBatch> {
     const started = performance.now();
     const claimed = await this.repository.claim(limit, this.clock.now());
     this.claimObserver?.claimFinished((performance.now() - started) / 1000);
-    return this.sender.prepare(claimed, logger);
+    return this.sender.prepare(claimed);
+  }
+
+  /**
+   * The next batch, claimed ahead. It is awaited only after the current batch is sent; a claim that fails
+   * meanwhile (the database restarting) must not count as an unhandled rejection, which ends the process.
+   */
+  private claimAhead(limit: number): Promise<PreparedBatch> {
+    const next = this.claimAndPrepare(limit);
+    next.catch(() => undefined);
+    return next;
   }
 
   async processQueue(context: JobContext): Promise<JobResult> {
@@ -52,21 +61,19 @@ export class FilaService {
     const writer = this.sender.openWriter(context.logger);
     let batches = 0;
     let pausedBecause: string | null = null;
-    let next = this.claimAndPrepare(batchSize, context.logger);
+    let next = this.claimAhead(batchSize);
     try {
       for (;;) {
         const batch = await next;
         if (!batch.size) break;
         batches++;
-        pausedBecause = batch.pausedBecause;
-        // The next batch is claimed and reserved while this one is sent. Its rows carry no send-started
-        // mark, so if this replica dies they are simply requeued by the reaper; nothing can be sent twice.
-        const more = batch.size === batchSize && !signal.aborted && !pausedBecause;
-        next = more ? this.claimAndPrepare(batchSize, context.logger) : Promise.resolve(NOTHING_CLAIMED);
-        await this.sender.send(batch, writer, signal, context.logger);
-        if (pausedBecause) break;
-        if (signal.aborted) {
-          await this.sender.abandon(await next, writer, 'interrupted');
+        // The next batch is claimed and screened while this one is sent. Its rows carry no send-started
+        // mark and no rate-limit reservation, so if this replica dies the reaper simply requeues them.
+        const more = batch.size === batchSize && !signal.aborted;
+        next = more ? this.claimAhead(batchSize) : Promise.resolve(NOTHING_CLAIMED);
+        pausedBecause = await this.sender.send(batch, writer, signal, context.logger);
+        if (pausedBecause || signal.aborted) {
+          this.sender.abandon(await next, writer, pausedBecause ? 'rate_limiter_unavailable' : 'interrupted');
           break;
         }
       }

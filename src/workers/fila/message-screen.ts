@@ -32,13 +32,25 @@ export function screenMessage(message: ClaimedMessage, rules: ScreenRules, now: 
   if (!rules.isProduction && !rules.allowlist.has(phone))
     return { kind: 'blocked', id: message.id, reason: Reasons.devAllowlist };
   if (message.lead.optedOut) return { kind: 'blocked', id: message.id, reason: Reasons.optedOut };
-  if (message.tipo !== REPLY_TIPO && !rules.calendar.isOpen(now))
-    return {
-      kind: 'deferred',
-      id: message.id,
-      until: rules.calendar.nextOpening(now),
-      reason: 'outside_business_hours',
-      attemptCounted: false,
-    };
-  return { kind: 'ok', phone };
+  return outOfHours(message, rules.calendar, now) ?? { kind: 'ok', phone };
+}
+
+/**
+ * A proactive message outside business hours waits for the next opening; a reply (`resposta`) goes any
+ * time. Asked when a batch is screened and again when each wave is sent: a batch can wait for the one
+ * before it, and a wave for the waves before it, past closing time.
+ */
+export function outOfHours(
+  message: ClaimedMessage,
+  calendar: BusinessHoursCalendar,
+  now: Date,
+): MessageOutcome | null {
+  if (message.tipo === REPLY_TIPO || calendar.isOpen(now)) return null;
+  return {
+    kind: 'deferred',
+    id: message.id,
+    until: calendar.nextOpening(now),
+    reason: 'outside_business_hours',
+    attemptCounted: false,
+  };
 }

@@ -1,0 +1,92 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { SystemClock } from '../../common/clock';
+import { parseConfig } from '../../config/load-config';
+import { JobLogger } from '../../scheduler/job-logger';
+import type { JobContext } from '../../scheduler/job.types';
+import type { ClaimedMessage } from './claimed-message';
+import type { FilaHealth } from './fila-health';
+import type { FilaSenderService } from './fila-sender.service';
+import type { FilaRepository } from './fila.repository';
+import { FilaService } from './fila.service';
+import type { PreparedBatch } from './prepared-batch';
+
+const config = parseConfig({ QUEUE_BATCH_SIZE: '2' });
+
+const row = (id: string): ClaimedMessage => ({
+  id,
+  leadId: `lead-${id}`,
+  conteudo: 'texto',
+  tipo: 'resposta',
+  tentativas: 0,
+  maxTentativas: 3,
+  claimedAt: new Date(),
+  lead: { telefone: '5511900000001', optedOut: false, numeroEnvio: null },
+});
+
+/** The first claim finds a full batch; the one made ahead while it is sent fails (the database restarting). */
+class RestartingDatabase {
+  claims = 0;
+  async reclaimStuck() {
+    return { requeued: 0, deadLettered: 0, unknown: 0 };
+  }
+  async cancelExpiredCampaigns() {
+    return 0;
+  }
+  async claim(): Promise<ClaimedMessage[]> {
+    if (++this.claims === 1) return [row('a'), row('b')];
+    throw new Error('Connection terminated unexpectedly');
+  }
+}
+
+/** Sending takes a while, so the claim made ahead fails in the middle of it. */
+class SlowSender {
+  readonly sent: string[][] = [];
+  flushed = false;
+  prepare(claimed: readonly ClaimedMessage[]): PreparedBatch {
+    const screened = claimed.map((message) => ({
+      message,
+      request: { phone: '5511900000001', preferredNumber: null, paced: false },
+    }));
+    return { size: claimed.length, claimedAt: new Date(), settled: [], screened };
+  }
+  async send(batch: PreparedBatch): Promise<string | null> {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    this.sent.push(batch.screened.map(({ message }) => message.id));
+    return null;
+  }
+  abandon() {}
+  openWriter() {
+    return { flush: async () => void (this.flushed = true), counts: () => ({}) };
+  }
+}
+
+describe('FilaService', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('a claim made ahead that fails while a batch is sent fails the run (not the process): the batch in hand is sent and written first', async () => {
+    const database = new RestartingDatabase();
+    const sender = new SlowSender();
+    const service = new FilaService(
+      database as unknown as FilaRepository,
+      sender as unknown as FilaSenderService,
+      { recordPoll() {} } as unknown as FilaHealth,
+      new SystemClock(),
+      config,
+    );
+    const context: JobContext = {
+      jobName: 'process_queue',
+      executionId: 'e',
+      trigger: 'manual',
+      signal: new AbortController().signal,
+      stopping: new AbortController().signal,
+      logger: new JobLogger('process_queue', 'e'),
+      clock: new SystemClock(),
+    };
+    // an unhandled rejection ends `node dist/main` (Node's default); jest reports it as this test's failure
+    await expect(service.processQueue(context)).rejects.toThrow('Connection terminated unexpectedly');
+    expect(database.claims).toBe(2);
+    expect(sender.sent).toEqual([['a', 'b']]);
+    expect(sender.flushed).toBe(true);
+  });
+});
