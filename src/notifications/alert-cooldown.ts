@@ -34,4 +34,14 @@ export class AlertCooldown {
     this.localUntil.set(kind, now + cooldownMs);
     return true;
   }
+
+  /** Ends the cooldown of `kind` early: its alert never reached Slack, so the next check tries again. */
+  async giveBack(kind: string): Promise<void> {
+    this.localUntil.delete(kind);
+    try {
+      await this.redis.client?.del(alertCooldownKey(kind));
+    } catch (error) {
+      this.logger.warn(`alert cooldown in Redis unavailable, not given back: ${(error as Error).message}`);
+    }
+  }
 }

@@ -31,6 +31,9 @@ export class SlackNotifier {
   async alert(kind: string, text: string, cooldownMs = ALERT_COOLDOWN_MS): Promise<AlertResult> {
     if (!(await this.cooldown.tryAcquire(kind, cooldownMs))) return { delivered: false, reason: 'cooldown' };
     this.logger.warn({ msg: 'alert', kind, text });
-    return this.notify({ text: `:warning: ${text}` });
+    const result = await this.notify({ text: `:warning: ${text}` });
+    // the cooldown keeps repeats out of Slack, not deliveries: an alert that never got there is tried again
+    if (!result.delivered && result.reason === 'failed') await this.cooldown.giveBack(kind);
+    return result;
   }
 }

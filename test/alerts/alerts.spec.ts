@@ -1,6 +1,7 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { AlertsModule } from '../../src/alerts/alerts.module';
 import { CHECK_ALERTS_JOB } from '../../src/alerts/alerts.constants';
+import { AlertCooldown } from '../../src/notifications/alert-cooldown';
 import { JobRunner } from '../../src/scheduler/job-runner';
 import { FakeHttpServer } from '../domain-workers/fake-http-server';
 import { testConfig } from '../utils/test-config';
@@ -109,6 +110,8 @@ describe('check_alerts (two replicas on real PostgreSQL and Redis, Slack over HT
   afterEach(async () => {
     await db.sql.query(`DELETE FROM fila_mensagens; DELETE FROM job_executions`);
     slack.reset();
+    // each test starts with no cooldown running
+    for (const { kind } of scenarios) await replicas[0].get(AlertCooldown).giveBack(kind);
   });
 
   afterAll(async () => {
@@ -144,4 +147,17 @@ describe('check_alerts (two replicas on real PostgreSQL and Redis, Slack over HT
       expect(slack.texts()[1]).toMatch(/^:white_check_mark: resolved: /);
     },
   );
+
+  it('an alert whose Slack post failed is posted by the next check: the cooldown keeps repeats out, not deliveries', async () => {
+    const [a, b] = replicas;
+    await scenarios[0].arrange(db, leadId);
+    slack.answerNext({ status: 503 }, { status: 503 }); // both attempts of the post fail
+    expect(await check(a)).toMatchObject({ firing: ['queue_size'] });
+    expect(slack.requests).toHaveLength(2);
+
+    expect(await check(b)).toMatchObject({ firing: ['queue_size'], alerted: ['queue_size'] });
+    expect(slack.texts()[2]).toMatch(/^:warning: queue_size is 101 due messages/);
+    expect(await check(a)).toMatchObject({ firing: ['queue_size'], alerted: [] });
+    expect(slack.requests).toHaveLength(3);
+  });
 });
