@@ -5,6 +5,3 @@ export const PILOT_WINDOW_MS = 24 * 60 * 60 * 1000;
 export const TRIP_MIN_MESSAGES = 20;
 export const TRIP_MAX_OPT_OUT_RATE = 0.05;
 export const TRIP_MAX_ERROR_RATE = 0.1;
-
-/** Alert kind for the Slack cooldown. */
-export const PILOT_TRIP_ALERT = 'pilot_mode_trip';

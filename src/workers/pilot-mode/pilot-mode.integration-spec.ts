@@ -141,6 +141,24 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(snapshots.map((row) => row.disparou).sort()).toEqual([false, false, true]);
   });
 
+  it('trips again soon after an operator turned the features back on, and tells Slack again', async () => {
+    const { worker, flags } = await replica();
+    const sent = await seed(30, 'enviada');
+    await optOut(sent.slice(0, 3)); // 10 % > 5 %
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({
+      tripped: true,
+      alert: 'posted',
+    });
+
+    await flags.set('pilot_mode', false, 'liberado pelo operador', 'admin'); // PUT /admin/pilot
+    clock.set(new Date(NOW.getTime() + 15 * 60_000));
+    const second = await worker.run(harness.jobContext());
+    clock.set(NOW);
+    expect(second.details).toMatchObject({ tripped: true, switched: ['pilot_mode'], alert: 'posted' });
+    expect(slack.texts()).toHaveLength(2);
+    expect(slack.texts()[1]).toMatch(/^:warning: Modo piloto: .*\(pilot_mode\)/);
+  });
+
   it('trips on errors too', async () => {
     const { worker } = await replica();
     await seed(17, 'enviada');

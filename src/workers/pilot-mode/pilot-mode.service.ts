@@ -3,7 +3,7 @@ import { SlackNotifier } from '../../notifications/slack.notifier';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { FeatureFlagsService } from './feature-flags.service';
 import { judgePilot } from './pilot-metrics';
-import { PILOT_TRIP_ALERT, PILOT_WINDOW_MS } from './pilot-mode.constants';
+import { PILOT_WINDOW_MS } from './pilot-mode.constants';
 import { PilotModeRepository } from './pilot-mode.repository';
 
 /**
@@ -34,10 +34,11 @@ export class PilotModeService {
       context.logger.warn('pilot group went bad: autonomous features turned off', {
         reason: verdict.tripReason,
       });
-      const result = await this.slack.alert(
-        PILOT_TRIP_ALERT,
-        `Modo piloto: funcionalidades autônomas desligadas (${switched.join(', ')}). Motivo: ${verdict.tripReason}.`,
-      );
+      // notify, not alert: the flags' update already lets one run per trip through, and an alert's cooldown
+      // would silence a second trip soon after an operator turned the features back on
+      const result = await this.slack.notify({
+        text: `:warning: Modo piloto: funcionalidades autônomas desligadas (${switched.join(', ')}). Motivo: ${verdict.tripReason}.`,
+      });
       alert = result.delivered ? 'posted' : result.reason;
     }
     const details = {
