@@ -69,6 +69,20 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     expect(await versions()).toEqual([{ versao: 1, conteudo: 'Plantões de fim de semana' }]);
   });
 
+  it('keeps the last version when an HTML page has no text once its markup is removed (a page drawn by scripts)', async () => {
+    server.answer({ status: 200, body: html('Foco: UTI adulto'), contentType: 'text/html' });
+    await worker.run(harness.jobContext());
+    server.answer({
+      status: 200,
+      body: '<!doctype html><html><head><title>Docs</title></head><body><div id="app"></div><script>boot()</script></body></html>',
+      contentType: 'text/html',
+    });
+    await expect(worker.run(harness.jobContext())).rejects.toThrow(
+      'briefing page has no text once its markup is removed (kept version 1)',
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: 'Foco: UTI adulto' }]);
+  });
+
   it('fails when the server is unreachable', async () => {
     const unreachable = await compileWorker({ BRIEFING_URL: 'http://127.0.0.1:9/briefing' });
     await expect(unreachable.run(harness.jobContext())).rejects.toThrow(/briefing download failed/);

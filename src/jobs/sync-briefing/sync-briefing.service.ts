@@ -25,16 +25,12 @@ export class SyncBriefingService {
       return { itemsProcessed: 0, details: { outcome: 'not configured' } };
     }
     const download = await this.fetcher.fetch(url, context.signal);
-    if (!download.ok) {
-      const latest = await this.repository.latest();
-      context.logger.warn('briefing sync failed; the last version stays', {
-        reason: download.reason,
-        versao: latest?.versao ?? null,
-      });
-      throw new BriefingSyncError(`${download.reason} (kept version ${latest?.versao ?? 'none'})`);
-    }
+    if (!download.ok) return this.keepLastVersion(download.reason, context);
     const html = looksLikeHtml(download.contentType, download.body);
     const text = html ? htmlToText(download.body) : normaliseText(download.body);
+    // a page whose text is all drawn by scripts has none left: it is no briefing, not a new one
+    if (text === '')
+      return this.keepLastVersion('briefing page has no text once its markup is removed', context);
     const hash = createHash('sha256').update(text).digest('hex');
     const stored = await this.repository.storeIfChanged(text, hash, url, download.contentType);
     const versao = stored ?? (await this.repository.latest())?.versao ?? null;
@@ -47,5 +43,14 @@ export class SyncBriefingService {
     };
     context.logger.info(stored === null ? 'briefing unchanged' : 'new briefing version stored', details);
     return { itemsProcessed: stored === null ? 0 : 1, details };
+  }
+
+  private async keepLastVersion(reason: string, context: JobContext): Promise<never> {
+    const latest = await this.repository.latest();
+    context.logger.warn('briefing sync failed; the last version stays', {
+      reason,
+      versao: latest?.versao ?? null,
+    });
+    throw new BriefingSyncError(`${reason} (kept version ${latest?.versao ?? 'none'})`);
   }
 }
