@@ -4,6 +4,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { AppConfig } from '../config/app-config';
 import { EmbeddedDatabase } from './embedded-database';
 import { PrismaService } from './prisma.service';
+import { statementTimeoutMs } from './statement-timeout';
 
 const POOL_SIZE = 10;
 // An unreachable server must fail a query in seconds, not hang a job until JOB_TIMEOUT.
@@ -11,7 +12,10 @@ const CONNECTION_TIMEOUT_MS = 5_000;
 
 /** PrismaService on DATABASE_URL (pg adapter), or on the embedded database when it is unset. */
 export async function createPrismaService(config: AppConfig): Promise<PrismaService> {
-  if (config.DATABASE_URL !== undefined) return createPgPrismaService(config.DATABASE_URL);
+  if (config.DATABASE_URL !== undefined)
+    return createPgPrismaService(config.DATABASE_URL, {
+      statementTimeoutMs: statementTimeoutMs(config.jobTimeoutMs),
+    });
   const embedded = await EmbeddedDatabase.open(config.EMBEDDED_DATA_DIR);
   return new PrismaService(new PrismaPGlite(embedded.pglite), {
     description: `embedded database ${embedded.dataDir}`,
@@ -19,7 +23,15 @@ export async function createPrismaService(config: AppConfig): Promise<PrismaServ
   });
 }
 
-export function createPgPrismaService(connectionString: string): PrismaService {
+export interface PgPrismaServiceOptions {
+  /** the server cancels any statement running longer (pg `statement_timeout`); unbounded when unset */
+  readonly statementTimeoutMs?: number;
+}
+
+export function createPgPrismaService(
+  connectionString: string,
+  options: PgPrismaServiceOptions = {},
+): PrismaService {
   const logger = new Logger('Database');
   const adapter = new PrismaPg(
     {
@@ -29,6 +41,7 @@ export function createPgPrismaService(connectionString: string): PrismaService {
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       application_name: 'whats-workers',
+      statement_timeout: options.statementTimeoutMs,
     },
     {
       onPoolError: (error) => logger.warn(`idle database connection failed: ${error.message}`),

@@ -1,7 +1,11 @@
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client';
 import { driverMessage } from './driver-message';
+
+// $disconnect waits for every connection to be handed back; one still running a statement (a row lock
+// another session holds) would keep shutdown from ever finishing, and the platform would kill the process.
+const DISCONNECT_TIMEOUT_MS = 3_000;
 
 export interface PrismaServiceOptions {
   /** where the database is, for messages (never carries credentials) */
@@ -14,6 +18,7 @@ export interface PrismaServiceOptions {
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleInit, OnApplicationShutdown {
   private readonly options: PrismaServiceOptions;
+  private readonly logger = new Logger('Database');
 
   constructor(adapter: SqlDriverAdapterFactory, options: PrismaServiceOptions = {}) {
     super({ adapter });
@@ -33,8 +38,15 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
 
   // Closed at application shutdown, after every onModuleDestroy (the scheduler drains running jobs there).
   async onApplicationShutdown(): Promise<void> {
+    const disconnected = this.$disconnect().then(() => true);
+    disconnected.catch(() => undefined); // a late failure, once given up on, is nobody's to report
     try {
-      await this.$disconnect();
+      if (!(await settledWithin(disconnected, DISCONNECT_TIMEOUT_MS, false))) {
+        const where = this.options.description ? ` to ${this.options.description}` : '';
+        this.logger.warn(
+          `database connections${where} still busy after ${DISCONNECT_TIMEOUT_MS} ms (a statement still running): closing without them`,
+        );
+      }
     } finally {
       await this.options.onClose?.();
     }
@@ -42,19 +54,24 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
 
   /** true when `SELECT 1` answers within timeoutMs; never throws (health checks use it) */
   async ping(timeoutMs = 2000): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-      timer.unref();
-    });
     const answered = this.$queryRaw`SELECT 1`.then(
       () => true,
       () => false,
     );
-    try {
-      return await Promise.race([answered, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return settledWithin(answered, timeoutMs, false);
+  }
+}
+
+/** `promise`'s outcome, or `fallback` once `timeoutMs` has passed (the promise is not cancelled) */
+async function settledWithin<T>(promise: Promise<T>, timeoutMs: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), timeoutMs);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -43,6 +43,21 @@ describe('PrismaService on PostgreSQL (pg adapter)', () => {
     expect(await serviceConnections()).toBe(0);
   });
 
+  it('has the server cancel any statement running past JOB_TIMEOUT plus a margin (statement_timeout)', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(testConfig({ DATABASE_URL: db.url, JOB_TIMEOUT: '7' })), DatabaseModule],
+    }).compile();
+    const app = await moduleRef.init();
+    try {
+      const rows = await app.get(PrismaService).$queryRaw<
+        { statement_timeout: string }[]
+      >`SHOW statement_timeout`;
+      expect(rows).toEqual([{ statement_timeout: '9s' }]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('skips rows locked by another transaction (FOR UPDATE SKIP LOCKED)', async () => {
     const prisma = createPgPrismaService(db.url);
     await prisma.onModuleInit();
