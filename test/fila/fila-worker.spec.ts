@@ -397,6 +397,48 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     for (const row of withdrawn) expect(row).toMatchObject({ status: 'pendente', tentativas: 0 });
   });
 
+  /**
+   * Five messages of leads on numero1, sent first, that numero1 refuses (429: no share of the caps is
+   * kept, so it stays the least-used number) until its circuit opens; resolves to their ids.
+   */
+  async function numero1Refusing(): Promise<string[]> {
+    fila.evolution.respondAlwaysOn('numero1', fakeReply.tooManyRequests());
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const leadId = await lead(`55119000003${10 + i}`, { numero_envio: 'numero1' });
+      ids.push(await enqueue(leadId, 'texto', { prioridade: 9 }));
+    }
+    return ids;
+  }
+
+  it("sends a lead's message through another number while its own number's circuit is open", async () => {
+    const refused = await numero1Refusing();
+    const pinnedLead = await lead(PHONE_A, { numero_envio: 'numero1' });
+    const pinned = await enqueue(pinnedLead, 'texto', { prioridade: 5 });
+    await (await fila.worker({ WORKER_CONCURRENCY: '1' })).run();
+
+    expect(fila.evolution.receivedOn('numero1')).toHaveLength(5);
+    for (const id of refused)
+      expect(await fila.message(id)).toMatchObject({ status: 'pendente', tentativas: 1 });
+    expect(await fila.message(pinned)).toMatchObject({ status: 'enviada', numero_envio: 'numero2' });
+    const { rows } = await fila.db.sql.query(`SELECT numero_envio FROM leads WHERE id = $1`, [pinnedLead]);
+    expect(rows).toEqual([{ numero_envio: 'numero2' }]);
+  });
+
+  it('never picks a number whose circuit is open as the least used: the other number sends', async () => {
+    await numero1Refusing();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++)
+      ids.push(await enqueue(await lead(`55119000004${10 + i}`), 'texto', { prioridade: 1 }));
+    await (await fila.worker({ WORKER_CONCURRENCY: '1', RATE_LIMIT_NUMBER_INTERVAL: '0' })).run();
+
+    expect(fila.evolution.receivedOn('numero1')).toHaveLength(5);
+    const rows = await Promise.all(ids.map((id) => fila.message(id)));
+    expect(rows.map((row) => [row.status, row.numero_envio, row.erro])).toEqual(
+      Array(3).fill(['enviada', 'numero2', null]),
+    );
+  });
+
   it('keeps claiming while batches come back full, and two replicas never send a row twice', async () => {
     const leadIds: string[] = [];
     for (let i = 0; i < 30; i++) leadIds.push(await lead(`551190001${String(i).padStart(4, '0')}`));

@@ -1,8 +1,10 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
-import { SystemClock } from '../../common/clock';
+import { Clock, SystemClock } from '../../common/clock';
+import { FakeClock } from '../../../test/utils/fake-clock';
 import { parseConfig } from '../../config/load-config';
 import { JobLogger } from '../../scheduler/job-logger';
+import { CIRCUIT_FAILURE_THRESHOLD, CIRCUIT_OPEN_MS } from '../../whatsapp/circuit-breaker.constants';
 import { CircuitBreakerRegistry } from '../../whatsapp/circuit-breaker.registry';
 import { WhatsAppProvider, type OutboundMessage, type SendResult } from '../../whatsapp/whatsapp-provider';
 import type { ClaimedMessage } from './claimed-message';
@@ -17,8 +19,11 @@ import { rateLimitSettings } from './rate-limit.settings';
 class CountingProvider extends WhatsAppProvider {
   readonly name = 'fake';
   readonly sent: string[] = [];
+  constructor(private readonly numbers: readonly string[] = ['numero1']) {
+    super();
+  }
   sendingNumbers(): readonly string[] {
-    return ['numero1'];
+    return this.numbers;
   }
   async send(message: OutboundMessage): Promise<SendResult> {
     this.sent.push(message.text);
@@ -79,14 +84,19 @@ function senderWith(
   repository: FlakyRepository,
   provider: CountingProvider,
   config = defaultConfig,
+  {
+    limiter = new InProcessOutboundRateLimiter(rateLimitSettings(config), provider.sendingNumbers()),
+    breakers = new CircuitBreakerRegistry(),
+    clock = new SystemClock() as Clock,
+  } = {},
 ): FilaSenderService {
   return new FilaSenderService(
     repository as unknown as FilaRepository,
-    new InProcessOutboundRateLimiter(rateLimitSettings(config), ['numero1']),
+    limiter,
     provider,
-    new CircuitBreakerRegistry(),
+    breakers,
     new FilaMetrics(),
-    new SystemClock(),
+    clock,
     config,
     BusinessHoursCalendar.fromConfig(config),
   );
@@ -177,5 +187,76 @@ describe('FilaSenderService waves', () => {
     ]);
     expect(markedWhenSent).toEqual([true, true, true, true, true]);
     expect(writer.counts()).toEqual({ sent: 5 });
+  });
+});
+
+describe('FilaSenderService while a sending number is down', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  // Tuesday 2026-03-10 11:20 in São Paulo; the local hour ends at 15:00Z
+  const clock = new FakeClock('2026-03-10T14:20:00Z');
+  beforeEach(() => clock.set('2026-03-10T14:20:00Z'));
+
+  /** breakers whose numbers' circuits are open now, each until this many ms from now */
+  function openFor(provider: CountingProvider, openMs: Record<string, number>): CircuitBreakerRegistry {
+    const breakers = new CircuitBreakerRegistry();
+    for (const [number, ms] of Object.entries(openMs)) {
+      const openedAt = new Date(clock.now().getTime() + ms - CIRCUIT_OPEN_MS);
+      for (let i = 0; i < CIRCUIT_FAILURE_THRESHOLD; i++)
+        breakers.breakerFor(provider.name, number).recordFailure(openedAt);
+    }
+    return breakers;
+  }
+
+  it('with every circuit open, does not ask the limiter and defers the wave until the first circuit half-opens', async () => {
+    const repository = new FlakyRepository();
+    const provider = new CountingProvider(['numero1', 'numero2']);
+    const breakers = openFor(provider, { numero1: 4 * 60_000, numero2: 2 * 60_000 });
+    const limiter = new InProcessOutboundRateLimiter(
+      rateLimitSettings(defaultConfig),
+      provider.sendingNumbers(),
+    );
+    const reserveBatch = jest.spyOn(limiter, 'reserveBatch');
+    const sender = senderWith(repository, provider, defaultConfig, { limiter, breakers, clock });
+
+    await sendBatch(sender, [claimed('a', clock.now()), claimed('b', clock.now())]);
+
+    expect(reserveBatch).not.toHaveBeenCalled();
+    expect(provider.sent).toEqual([]);
+    expect(repository.finished).toEqual(
+      ['a', 'b'].map((id) => ({
+        kind: 'deferred',
+        id,
+        until: new Date('2026-03-10T14:22:00Z'),
+        reason: 'circuit_open',
+        attemptCounted: false,
+      })),
+    );
+  });
+
+  it('a message over the caps of the numbers left comes back when the open circuit half-opens, if before the next hour', async () => {
+    const repository = new FlakyRepository();
+    const provider = new CountingProvider(['numero1', 'numero2']);
+    const breakers = openFor(provider, { numero1: 5 * 60_000 });
+    const config = parseConfig({
+      APP_ENV: 'production',
+      RATE_LIMIT_PER_HOUR: '1',
+      RATE_LIMIT_PHONE_INTERVAL: '0',
+      RATE_LIMIT_NUMBER_INTERVAL: '0',
+    });
+    const sender = senderWith(repository, provider, config, { breakers, clock });
+
+    await sendBatch(sender, [claimed('a', clock.now()), claimed('b', clock.now())]);
+
+    expect(repository.finished).toEqual([
+      expect.objectContaining({
+        kind: 'deferred',
+        id: 'b',
+        reason: 'hourly_cap',
+        until: new Date('2026-03-10T14:25:00Z'),
+      }),
+      expect.objectContaining({ kind: 'sent', id: 'a', sendingNumber: 'numero2' }),
+    ]);
   });
 });

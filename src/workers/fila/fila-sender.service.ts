@@ -12,6 +12,7 @@ import { FilaRepository } from './fila.repository';
 import type { MessageOutcome, SendOutcome } from './message-outcome';
 import { outOfHours, screenMessage, type ScreenRules } from './message-screen';
 import { OutboundRateLimiter } from './outbound-rate-limiter';
+import { OpenCircuits } from './open-circuits';
 import { OutcomeWriter } from './outcome.writer';
 import {
   NOTHING_CLAIMED,
@@ -115,9 +116,10 @@ export class FilaSenderService {
         writer,
         now,
       );
+      const open = OpenCircuits.of(this.breakers, this.provider.name, now);
       let reserved: ReadyToSend[];
       try {
-        reserved = await this.reserve(wave, batch, writer, now);
+        reserved = await this.reserve(wave, batch, writer, now, open);
       } catch (error) {
         if (!(error instanceof RateLimiterUnavailableError)) throw error;
         logger.warn('sending paused: rate limits cannot be checked', { reason: error.message });
@@ -174,17 +176,30 @@ export class FilaSenderService {
     return open;
   }
 
-  /** Rate limits for a whole wave in one Redis call; what is over a limit waits for when it may go. */
+  /**
+   * Rate limits for a whole wave in one Redis call; what is over a limit waits for when it may go. The
+   * numbers whose circuit is open have no room; with none left, the wave waits for the first to half-open.
+   */
   private async reserve(
     wave: readonly ScreenedMessage[],
     batch: PreparedBatch,
     writer: OutcomeWriter,
     now: Date,
+    open: OpenCircuits,
   ): Promise<ReadyToSend[]> {
     if (!wave.length) return [];
+    const until = open.allOpenUntil(this.provider.sendingNumbers());
+    if (until !== null) {
+      writer.add(
+        wave.map(({ message }) => this.circuitOpenDeferral(message.id, until)),
+        batch.claimedAt,
+      );
+      return [];
+    }
     const decisions = await this.limiter.reserveBatch(
       wave.map((entry) => entry.request),
       now,
+      open.numbers,
     );
     const ready: ReadyToSend[] = [];
     const deferred: MessageOutcome[] = [];
@@ -198,7 +213,7 @@ export class FilaSenderService {
       deferred.push({
         kind: 'deferred',
         id: message.id,
-        until: decision.retryAt,
+        until: open.retryAt(decision),
         reason: decision.reason,
         attemptCounted: false,
       });
@@ -221,19 +236,17 @@ export class FilaSenderService {
         continue;
       }
       await this.limiter.release(send.request, send.sendingNumber, send.reservedAt).catch(() => undefined);
-      writer.add([this.circuitOpenDeferral(send, now)], batch.claimedAt);
+      writer.add([this.circuitOpenDeferral(send.message.id, this.afterOpenPeriod(now))], batch.claimedAt);
     }
     return sending;
   }
 
-  private circuitOpenDeferral(send: ReadyToSend, now: Date): MessageOutcome {
-    return {
-      kind: 'deferred',
-      id: send.message.id,
-      until: new Date(now.getTime() + this.config.circuitOpenMs),
-      reason: 'circuit_open',
-      attemptCounted: false,
-    };
+  private circuitOpenDeferral(id: string, until: Date): MessageOutcome {
+    return { kind: 'deferred', id, until, reason: 'circuit_open', attemptCounted: false };
+  }
+
+  private afterOpenPeriod(now: Date): Date {
+    return new Date(now.getTime() + this.config.circuitOpenMs);
   }
 
   private async sendOne(
@@ -261,7 +274,7 @@ export class FilaSenderService {
     logger.debug('send result', { fila_id: send.message.id, outcome: result.kind });
     if (result.kind === 'withdrawn')
       return breaker.state(now) === 'open'
-        ? this.circuitOpenDeferral(send, now)
+        ? this.circuitOpenDeferral(send.message.id, this.afterOpenPeriod(now))
         : { kind: 'released', id: send.message.id, reason: 'interrupted' };
     this.sendObserver?.sendFinished((performance.now() - started) / 1000, this.provider.name, result.kind);
     return {

@@ -28,7 +28,11 @@ export class InProcessOutboundRateLimiter extends OutboundRateLimiter {
     if (numbers.length === 0) throw new Error('the rate limiter needs at least one sending number');
   }
 
-  async reserveBatch(requests: readonly RateRequest[], now: Date): Promise<RateDecision[]> {
+  async reserveBatch(
+    requests: readonly RateRequest[],
+    now: Date,
+    unavailable: ReadonlySet<string> = new Set(),
+  ): Promise<RateDecision[]> {
     const nowMs = now.getTime();
     this.forgetEnded(nowMs);
     const windows = rateWindows(now, this.settings.timeZone);
@@ -41,7 +45,9 @@ export class InProcessOutboundRateLimiter extends OutboundRateLimiter {
       return numberInterval > 0 && last !== undefined ? Math.max(nowMs, last + numberInterval) : nowMs;
     });
     const hasRoom = (i: number) =>
-      hours[i].count < this.settings.perHour && days[i].count < this.settings.perDay;
+      !unavailable.has(this.numbers[i]) &&
+      hours[i].count < this.settings.perHour &&
+      days[i].count < this.settings.perDay;
     const lessUsed = (i: number, j: number) =>
       days[i].count < days[j].count || (days[i].count === days[j].count && hours[i].count < hours[j].count);
 
@@ -79,6 +85,7 @@ export class InProcessOutboundRateLimiter extends OutboundRateLimiter {
           turns[nextTurn] += numberInterval;
           return { kind: 'number_interval', retryAtMs };
         }
+        // a number whose circuit is open counts here: it may have room again before the hour ends
         return days.some((day) => day.count < this.settings.perDay)
           ? { kind: 'hourly_cap' }
           : { kind: 'daily_cap' };

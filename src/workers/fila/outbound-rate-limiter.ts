@@ -29,8 +29,15 @@ export interface RateRequest {
  * Throws RateLimiterUnavailableError when Redis is unreachable: sending must stop (fail closed).
  */
 export abstract class OutboundRateLimiter {
-  /** one decision per request, in order; an allowed one has already taken its share of the caps */
-  abstract reserveBatch(requests: readonly RateRequest[], now: Date): Promise<RateDecision[]>;
+  /**
+   * One decision per request, in order; an allowed one has already taken its share of the caps.
+   * `unavailable` numbers (their circuit is open) have no room: neither a lead's own number nor a choice.
+   */
+  abstract reserveBatch(
+    requests: readonly RateRequest[],
+    now: Date,
+    unavailable?: ReadonlySet<string>,
+  ): Promise<RateDecision[]>;
   /**
    * Gives back a reservation whose message was not sent after all (provider failure before sending).
    * `reservedAt` is the `now` given to reserveBatch: the capacity goes back to the windows it came from.

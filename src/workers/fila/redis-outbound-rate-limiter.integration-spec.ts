@@ -181,6 +181,38 @@ describe.each<[string, Build]>([
     ]);
   });
 
+  it('gives a number whose circuit is open no message: its leads and the others go through the rest', async () => {
+    const numbers = freshNumbers(2);
+    const limiter = build(settings(10, 100), numbers);
+    const down = new Set([numbers[0]]);
+    const batch = [...requests(2, numbers[0]), ...requests(2)];
+    expect(sentThrough(await limiter.reserveBatch(batch, clock.now(), down))).toEqual(
+      Array(4).fill(numbers[1]),
+    );
+    // once the circuit half-opens, the number takes its leads again
+    expect(sentThrough(await limiter.reserveBatch(requests(1, numbers[0]), clock.now()))).toEqual([
+      numbers[0],
+    ]);
+  });
+
+  it('defers to the next local hour when the only numbers with room have an open circuit', async () => {
+    const numbers = freshNumbers(2);
+    const limiter = build(settings(2, 100), numbers);
+    const decisions = await limiter.reserveBatch(requests(3), clock.now(), new Set([numbers[0]]));
+    expect(sentThrough(decisions)).toEqual([numbers[1], numbers[1], 'hourly_cap']);
+    expect(decisions[2]).toMatchObject({ retryAt: new Date('2026-03-10T15:00:00Z') });
+    expect(sentThrough(await limiter.reserveBatch(requests(2), clock.now(), new Set(numbers)))).toEqual([
+      'hourly_cap',
+      'hourly_cap',
+    ]);
+    // the number left out took nothing meanwhile
+    expect(sentThrough(await limiter.reserveBatch(requests(3), clock.now()))).toEqual([
+      numbers[0],
+      numbers[0],
+      'hourly_cap',
+    ]);
+  });
+
   it('ignores a preferred number that is not one of ours', async () => {
     const numbers = freshNumbers(1);
     const limiter = build(settings(3, 100), numbers);

@@ -42,7 +42,11 @@ export class RedisOutboundRateLimiter extends OutboundRateLimiter {
     this.redis = client as Redis & RateCommands;
   }
 
-  async reserveBatch(requests: readonly RateRequest[], now: Date): Promise<RateDecision[]> {
+  async reserveBatch(
+    requests: readonly RateRequest[],
+    now: Date,
+    unavailable: ReadonlySet<string> = new Set(),
+  ): Promise<RateDecision[]> {
     if (requests.length === 0) return [];
     const windows = rateWindows(now, this.settings.timeZone);
     const keys = [
@@ -62,6 +66,7 @@ export class RedisOutboundRateLimiter extends OutboundRateLimiter {
       ttlSeconds(windows, now, 'day'),
       this.numbers.length,
       this.settings.numberIntervalMs,
+      this.numbers.flatMap((number, i) => (unavailable.has(number) ? [i + 1] : [])).join(','),
       ...requests.map((request) => this.preferredIndex(request) * 2 + (request.paced ? 1 : 0)),
     ];
     let reply: ScriptReply;

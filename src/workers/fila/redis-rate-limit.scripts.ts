@@ -2,8 +2,10 @@
 // KEYS: per sending number i, KEYS[3i-2] = its hour counter, KEYS[3i-1] = its day counter, KEYS[3i] = the
 //   ms of its last send; then one phone mark per request, KEYS[3n+r].
 // ARGV: [1] now ms, [2] per hour, [3] per day, [4] phone interval ms, [5] hour key TTL s, [6] day key
-//   TTL s, [7] n = number of sending numbers, [8] number interval ms, then per request r ARGV[8+r] =
-//   2 × its preferred number (1-based, 0 = none) + 1 when it is paced (proactive): one argument per request.
+//   TTL s, [7] n = number of sending numbers, [8] number interval ms, [9] the sending numbers whose
+//   circuit is open (1-based, comma-separated, '' for none: they have no room), then per request r
+//   ARGV[9+r] = 2 × its preferred number (1-based, 0 = none) + 1 when it is paced (proactive): one argument
+//   per request.
 // Returns, per request, {0, number index} sent | {1, retry at ms} phone interval | {2, 0} hourly cap |
 //   {3, 0} daily cap | {4, retry at ms} its number's turn (number interval). The marks hold the ms of the
 //   last send, so `now` (not Redis' clock) decides.
@@ -16,6 +18,8 @@ local hourTtl = tonumber(ARGV[5])
 local dayTtl = tonumber(ARGV[6])
 local n = tonumber(ARGV[7])
 local numberInterval = tonumber(ARGV[8])
+local unavailable = {}
+for i in string.gmatch(ARGV[9], '%d+') do unavailable[tonumber(i)] = true end
 local hourCount, dayCount, taken, turn = {}, {}, {}, {}
 for i = 1, n do
   hourCount[i] = tonumber(redis.call('GET', KEYS[3 * i - 2]) or '0')
@@ -27,7 +31,7 @@ for i = 1, n do
   if numberInterval > 0 and last ~= nil and last + numberInterval > now then turn[i] = last + numberInterval end
 end
 local function hasRoom(i)
-  return hourCount[i] < perHour and dayCount[i] < perDay
+  return not unavailable[i] and hourCount[i] < perHour and dayCount[i] < perDay
 end
 local function lessUsed(i, j)
   return dayCount[i] < dayCount[j] or (dayCount[i] == dayCount[j] and hourCount[i] < hourCount[j])
@@ -39,10 +43,10 @@ local function take(i)
   if numberInterval > 0 and turn[i] < now + numberInterval then turn[i] = now + numberInterval end
 end
 local results = {}
-for r = 1, #ARGV - 8 do
+for r = 1, #ARGV - 9 do
   local phoneKey = KEYS[3 * n + r]
   local last = tonumber(redis.call('GET', phoneKey) or '')
-  local request = tonumber(ARGV[8 + r])
+  local request = tonumber(ARGV[9 + r])
   local paced = request % 2 == 1
   if interval > 0 and last ~= nil and now < last + interval then
     results[r] = {1, last + interval}
@@ -75,6 +79,7 @@ for r = 1, #ARGV - 8 do
       results[r] = {4, turn[nextTurn]}
       turn[nextTurn] = turn[nextTurn] + numberInterval
     else
+      -- a number whose circuit is open counts here: it may have room again before the hour ends
       local code = 3
       for i = 1, n do
         if dayCount[i] < perDay then code = 2 end
