@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { Clock } from '../../src/common/clock';
 import { JobLogger } from '../../src/scheduler/job-logger';
 import type { JobContext } from '../../src/scheduler/job.types';
@@ -563,6 +564,39 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     // the dead replica's marks are used, then deleted; the run's own marks end with their waves
     const { rows } = await fila.db.sql.query(`SELECT count(*)::int AS n FROM fila_envios_iniciados`);
     expect(rows).toEqual([{ n: 0 }]);
+  });
+
+  it('a stuck row another session holds during a reclaim keeps its send-started mark for the next one: flagged, never re-sent', async () => {
+    const maybeSent = await enqueue(await lead(PHONE_A));
+    const claimedAt = '2026-03-02T12:50:00Z'; // older than JOB_TIMEOUT (300 s) + 60 s
+    await fila.db.sql.query(`UPDATE fila_mensagens SET status = 'processando', processando_desde = $1`, [
+      claimedAt,
+    ]);
+    await fila.db.sql.query(
+      `INSERT INTO fila_envios_iniciados (iniciado_em, fila_ids, numeros_envio)
+       VALUES ('2026-03-02T12:50:05Z', ARRAY[$1]::uuid[], ARRAY['numero1'])`,
+      [maybeSent],
+    );
+    const { run } = await fila.worker();
+    const holder = new Client({ connectionString: fila.db.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM fila_mensagens WHERE id = $1 FOR UPDATE', [maybeSent]);
+      // the reaper skips the row it cannot lock
+      expect((await run()).details).toMatchObject({
+        reclaimed: { requeued: 0, deadLettered: 0, unknown: 0 },
+      });
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+    }
+
+    expect((await run()).details).toMatchObject({ reclaimed: { requeued: 0, deadLettered: 0, unknown: 1 } });
+    const flagged = await fila.message(maybeSent);
+    expect(flagged).toMatchObject({ status: 'erro', numero_envio: 'numero1' });
+    expect(flagged.erro).toMatch(/^send_outcome_unknown/);
+    expect(fila.evolution.requests).toHaveLength(0);
   });
 
   it('a sent message keeps when its send started and the number it went through', async () => {

@@ -191,7 +191,14 @@ export class FilaRepository {
         RETURNING CASE WHEN f.envio_iniciado_em IS NOT NULL THEN 'unknown'
                        WHEN f.status = 'erro' THEN 'dead' ELSE 'requeued' END AS outcome
       ), forgotten AS (
-        DELETE FROM fila_envios_iniciados WHERE iniciado_em < ${cutoff}
+        -- a mark naming a row skipped above (another session held it) is kept for the next reclaim, else that
+        -- row would come back unmarked and be re-sent
+        DELETE FROM fila_envios_iniciados m
+         WHERE m.iniciado_em < ${cutoff}
+           AND NOT EXISTS (
+             SELECT 1 FROM fila_mensagens f
+              WHERE f.id = ANY(m.fila_ids) AND f.status = 'processando'
+                AND f.id NOT IN (SELECT id FROM stuck))
       )
       SELECT outcome, count(*)::int AS n FROM reclaimed GROUP BY outcome`;
     const count = (outcome: string) => rows.find((row) => row.outcome === outcome)?.n ?? 0;
@@ -200,7 +207,9 @@ export class FilaRepository {
 
   /**
    * Campaign rows pending for more than a day are no longer worth sending. A row another session holds
-   * is left to the next poll: waiting for it would hold up every send behind this housekeeping.
+   * is left to the next poll: waiting for it would hold up every send behind this housekeeping. The day
+   * counts from `created_at`: `agendar_para` also moves with every deferral (caps, quiet hours), so a
+   * campaign held back by limits would never expire by it.
    */
   async cancelExpiredCampaigns(tipos: readonly string[], createdBefore: Date, now: Date): Promise<number> {
     return this.prisma.$executeRaw`
