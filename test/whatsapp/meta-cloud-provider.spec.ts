@@ -99,6 +99,7 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
     expect(result).toEqual({
       kind: 'permanent_failure',
       reason: 'HTTP 403: forbidden for Bearer [REDACTED]',
+      surelyNotSent: true,
     });
   });
 
