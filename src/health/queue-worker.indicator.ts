@@ -46,6 +46,8 @@ export class QueueWorkerHealthIndicator implements OnModuleInit {
           throw new Error(this.provider.reason() ?? 'the queue worker has stopped polling');
       })
       .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
+    if (fila_worker.status === 'up' && read.state === 'paused')
+      return { status: 'up', state: 'paused', message: this.provider.reason() ?? 'paused by an operator' };
     if (fila_worker.status === 'up' && read.state !== undefined) return { status: 'up', state: read.state };
     return { status: 'down', state: 'stale', message: shortMessage(fila_worker.message) };
   }

@@ -1,6 +1,8 @@
 import { Client } from 'pg';
 import type { Clock } from '../../src/common/clock';
+import { JobControlService } from '../../src/scheduler/job-control.service';
 import { JobLogger } from '../../src/scheduler/job-logger';
+import { JobNames } from '../../src/scheduler/job-names';
 import type { JobContext } from '../../src/scheduler/job.types';
 import { FilaHealth } from '../../src/workers/fila/fila-health';
 import { FilaRepository } from '../../src/workers/fila/fila.repository';
@@ -657,6 +659,18 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(idle.context.get(FilaHealth).reason()).toMatch(/^no queue poll succeeded since /);
     await polling.run();
     expect(await idle.context.get(FilaHealth).state()).toBe('healthy');
+  });
+
+  it('health says paused (not stale, so no 503) while an operator has paused process_queue', async () => {
+    const clock = new FakeClock(MONDAY_10H);
+    const replica = await fila.worker({ QUEUE_POLL_INTERVAL: '30', JOB_TIMEOUT: '60' }, clock);
+    await replica.context.get(JobControlService).pause(JobNames.processQueue, 'admin');
+    clock.advance(600_000); // no poll for far longer than 3 × 30 s + 60 s
+    const health = replica.context.get(FilaHealth);
+    expect(await health.state()).toBe('paused');
+    expect(health.reason()).toMatch(/^process_queue paused by admin since \d{4}-/);
+    await replica.context.get(JobControlService).resume(JobNames.processQueue, 'admin');
+    expect(await health.state()).toBe('stale');
   });
 
   it.each([

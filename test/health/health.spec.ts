@@ -27,8 +27,12 @@ class StubScheduler {
 /** What the future fila module will provide; here the test decides the answer. */
 class StubQueueWorkerHealth extends QueueWorkerHealth {
   current: QueueWorkerState = 'healthy';
+  why: string | null = null;
   state(): QueueWorkerState {
     return this.current;
+  }
+  override reason(): string | null {
+    return this.why;
   }
 }
 const queueWorkerHealth = new StubQueueWorkerHealth();
@@ -84,7 +88,7 @@ async function getWorkers(app: INestApplication<App>, expectedStatus: number) {
 
 function expectContractFields(body: WorkersHealthReport) {
   expect(['running', 'stopped']).toContain(body.scheduler);
-  expect(['healthy', 'stale', 'not_configured']).toContain(body.fila_worker);
+  expect(['healthy', 'paused', 'stale', 'not_configured']).toContain(body.fila_worker);
   expect(Number.isInteger(body.queue_size)).toBe(true);
   if (body.last_job_at !== null) expect(new Date(body.last_job_at).toISOString()).toBe(body.last_job_at);
 }
@@ -270,5 +274,25 @@ describe('GET /health/workers with a queue worker and without Redis', () => {
       fila_worker: 'stale',
       details: { database: { status: 'up' }, fila_worker: { status: 'down', state: 'stale' } },
     });
+  });
+
+  it('is 200 when an operator paused the queue worker, saying who and since when', async () => {
+    queueWorkerHealth.current = 'paused';
+    queueWorkerHealth.why = 'process_queue paused by admin since 2026-03-02T13:00:00.000Z';
+    const { body } = await getWorkers(subject.app, 200);
+    expectContractFields(body);
+    expect(body).toMatchObject({
+      status: 'ok',
+      fila_worker: 'paused',
+      details: {
+        fila_worker: {
+          status: 'up',
+          state: 'paused',
+          message: 'process_queue paused by admin since 2026-03-02T13:00:00.000Z',
+        },
+      },
+    });
+    queueWorkerHealth.current = 'healthy';
+    queueWorkerHealth.why = null;
   });
 });

@@ -14,7 +14,8 @@ const MISSED_POLLS = 3;
  * `fila_worker` in /health/workers, the same answer on every replica: healthy while some replica polls
  * the queue successfully (one replica runs each tick, so a replica's own polls say nothing); stale when no
  * poll succeeded for three periods plus JOB_TIMEOUT, or while sending is paused because Redis cannot be
- * reached (rate limits cannot be checked, so nothing goes out until it is back).
+ * reached (rate limits cannot be checked, so nothing goes out until it is back); paused while an operator
+ * has paused process_queue (healthy for the status code, with who and since when).
  */
 @Injectable()
 export class FilaHealth extends QueueWorkerHealth {
@@ -43,6 +44,12 @@ export class FilaHealth extends QueueWorkerHealth {
   }
 
   async state(): Promise<QueueWorkerState> {
+    // an operator's pause is not a failure: health stays up (a deploy or a monitor must not trip on it)
+    const pause = await this.repository.queuePause();
+    if (pause) {
+      this.why = `process_queue paused by ${pause.by ?? 'an operator'} since ${pause.since?.toISOString() ?? '?'}`;
+      return 'paused';
+    }
     this.why = this.pauseReason();
     if (this.why) return 'stale';
     const lastSuccess = await this.repository.lastSuccessfulPollAt();

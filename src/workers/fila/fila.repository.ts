@@ -228,6 +228,14 @@ export class FilaRepository {
        WHERE id = ANY(${[...ids]}::uuid[]) AND status = 'erro'`;
   }
 
+  /** who paused process_queue (admin pause) and since when; null while it runs */
+  async queuePause(): Promise<{ by: string | null; since: Date | null } | null> {
+    const [row] = await this.prisma.$queryRaw<Array<{ by: string | null; since: Date | null }>>`
+      SELECT pausado_por AS by, pausado_em AS since FROM jobs_agendados
+       WHERE job_name = 'process_queue' AND pausado`;
+    return row ?? null;
+  }
+
   /** when a process_queue run last succeeded, on any replica */
   async lastSuccessfulPollAt(): Promise<Date | null> {
     const [row] = await this.prisma.$queryRaw<Array<{ at: Date | null }>>`
