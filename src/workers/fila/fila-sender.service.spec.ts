@@ -14,7 +14,9 @@ import type { FilaRepository } from './fila.repository';
 import { InProcessOutboundRateLimiter } from './in-process-outbound-rate-limiter';
 import type { MessageOutcome } from './message-outcome';
 import type { OutcomeWriter } from './outcome.writer';
+import { OutboundRateLimiter, type RateDecision } from './outbound-rate-limiter';
 import { rateLimitSettings } from './rate-limit.settings';
+import { RateLimiterUnavailableError } from './rate-limiter-unavailable.error';
 
 class CountingProvider extends WhatsAppProvider {
   readonly name = 'fake';
@@ -85,7 +87,10 @@ function senderWith(
   provider: CountingProvider,
   config = defaultConfig,
   {
-    limiter = new InProcessOutboundRateLimiter(rateLimitSettings(config), provider.sendingNumbers()),
+    limiter = new InProcessOutboundRateLimiter(
+      rateLimitSettings(config),
+      provider.sendingNumbers(),
+    ) as OutboundRateLimiter,
     breakers = new CircuitBreakerRegistry(),
     clock = new SystemClock() as Clock,
   } = {},
@@ -257,6 +262,47 @@ describe('FilaSenderService while a sending number is down', () => {
         until: new Date('2026-03-10T14:25:00Z'),
       }),
       expect.objectContaining({ kind: 'sent', id: 'a', sendingNumber: 'numero2' }),
+    ]);
+  });
+});
+
+/** Redis gone: every reservation fails. */
+class UnreachableLimiter extends OutboundRateLimiter {
+  async reserveBatch(): Promise<RateDecision[]> {
+    throw new RateLimiterUnavailableError('reserve', new Error('connect ECONNREFUSED'));
+  }
+  async release(): Promise<void> {}
+}
+
+describe('FilaSenderService when the rate limits cannot be checked', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('pauses and gives back what is left; a message business hours just deferred keeps that one outcome', async () => {
+    const repository = new FlakyRepository();
+    const provider = new CountingProvider();
+    // Monday 2026-03-02 19:59:59 in São Paulo: screened open, sent after the 20:00 closing
+    const clock = new FakeClock('2026-03-02T22:59:59Z');
+    const sender = senderWith(repository, provider, defaultConfig, {
+      limiter: new UnreachableLimiter(),
+      clock,
+    });
+    const logger = new JobLogger('t', 'e');
+    const writer = sender.openWriter(logger);
+    const prepared = sender.prepare([{ ...claimed('p'), tipo: 'oferta' }, claimed('r')]);
+    clock.set('2026-03-02T23:00:01Z');
+
+    expect(await sender.send(prepared, writer, new AbortController().signal, logger)).toMatch(
+      /^rate limiter unavailable: /,
+    );
+    await writer.flush();
+
+    expect(provider.sent).toEqual([]);
+    expect(
+      repository.finished.map((outcome) => [outcome.id, outcome.kind, 'reason' in outcome && outcome.reason]),
+    ).toEqual([
+      ['p', 'deferred', 'outside_business_hours'],
+      ['r', 'released', 'rate_limiter_unavailable'],
     ]);
   });
 });

@@ -110,12 +110,8 @@ export class FilaSenderService {
         return null;
       }
       const now = this.clock.now();
-      const wave = this.stillInHours(
-        batch.screened.slice(start, start + this.config.WORKER_CONCURRENCY),
-        batch,
-        writer,
-        now,
-      );
+      const end = start + this.config.WORKER_CONCURRENCY;
+      const wave = this.stillInHours(batch.screened.slice(start, end), batch, writer, now);
       const open = OpenCircuits.of(this.breakers, this.provider.name, now);
       let reserved: ReadyToSend[];
       try {
@@ -123,7 +119,8 @@ export class FilaSenderService {
       } catch (error) {
         if (!(error instanceof RateLimiterUnavailableError)) throw error;
         logger.warn('sending paused: rate limits cannot be checked', { reason: error.message });
-        this.giveBack(batch.screened.slice(start), batch, writer, 'rate_limiter_unavailable');
+        // what business hours just deferred already has its outcome
+        this.giveBack([...wave, ...batch.screened.slice(end)], batch, writer, 'rate_limiter_unavailable');
         return `rate limiter unavailable: ${error.message}`;
       }
       const sending = await this.throughOpenCircuits(reserved, batch, writer);
