@@ -414,18 +414,21 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     return ids;
   }
 
-  it("sends a lead's message through another number while its own number's circuit is open", async () => {
-    const refused = await numero1Refusing();
+  it("a lead whose own number's circuit is open waits for it there, without an attempt: its conversation stays on one number", async () => {
+    await numero1Refusing();
     const pinnedLead = await lead(PHONE_A, { numero_envio: 'numero1' });
     const pinned = await enqueue(pinnedLead, 'texto', { prioridade: 5 });
     await (await fila.worker({ WORKER_CONCURRENCY: '1' })).run();
 
     expect(fila.evolution.receivedOn('numero1')).toHaveLength(5);
-    for (const id of refused)
-      expect(await fila.message(id)).toMatchObject({ status: 'pendente', tentativas: 1 });
-    expect(await fila.message(pinned)).toMatchObject({ status: 'enviada', numero_envio: 'numero2' });
+    expect(fila.evolution.receivedOn('numero2')).toHaveLength(0);
+    expect(await fila.message(pinned)).toMatchObject({
+      status: 'pendente',
+      tentativas: 0,
+      erro: 'circuit_open',
+    });
     const { rows } = await fila.db.sql.query(`SELECT numero_envio FROM leads WHERE id = $1`, [pinnedLead]);
-    expect(rows).toEqual([{ numero_envio: 'numero2' }]);
+    expect(rows).toEqual([{ numero_envio: 'numero1' }]);
   });
 
   it('never picks a number whose circuit is open as the least used: the other number sends', async () => {

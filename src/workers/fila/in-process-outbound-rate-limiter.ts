@@ -44,10 +44,9 @@ export class InProcessOutboundRateLimiter extends OutboundRateLimiter {
       const last = this.lastNumberSendMs.get(number);
       return numberInterval > 0 && last !== undefined ? Math.max(nowMs, last + numberInterval) : nowMs;
     });
-    const hasRoom = (i: number) =>
-      !unavailable.has(this.numbers[i]) &&
-      hours[i].count < this.settings.perHour &&
-      days[i].count < this.settings.perDay;
+    const withinCaps = (i: number) =>
+      hours[i].count < this.settings.perHour && days[i].count < this.settings.perDay;
+    const hasRoom = (i: number) => !unavailable.has(this.numbers[i]) && withinCaps(i);
     const lessUsed = (i: number, j: number) =>
       days[i].count < days[j].count || (days[i].count === days[j].count && hours[i].count < hours[j].count);
 
@@ -57,11 +56,14 @@ export class InProcessOutboundRateLimiter extends OutboundRateLimiter {
         const interval = this.settings.phoneIntervalMs;
         if (interval > 0 && last !== undefined && nowMs < last + interval)
           return { kind: 'phone_interval', retryAtMs: last + interval };
-        // the numbers this message may go through: the lead's own while it has room, else any with room
+        // the lead's own number while it is within its caps, even while its circuit is open (a conversation
+        // stays on its number; the message waits for the circuit), else any number with room
         const preferred =
           request.preferredNumber === null ? -1 : this.numbers.indexOf(request.preferredNumber);
         const candidates =
-          preferred >= 0 && hasRoom(preferred) ? [preferred] : this.numbers.map((_, i) => i).filter(hasRoom);
+          preferred >= 0 && withinCaps(preferred)
+            ? [preferred]
+            : this.numbers.map((_, i) => i).filter(hasRoom);
         let chosen = -1;
         let nextTurn = -1;
         for (const i of candidates)

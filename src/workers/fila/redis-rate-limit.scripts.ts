@@ -3,7 +3,7 @@
 //   ms of its last send; then one phone mark per request, KEYS[3n+r].
 // ARGV: [1] now ms, [2] per hour, [3] per day, [4] phone interval ms, [5] hour key TTL s, [6] day key
 //   TTL s, [7] n = number of sending numbers, [8] number interval ms, [9] the sending numbers whose
-//   circuit is open (1-based, comma-separated, '' for none: they have no room), then per request r
+//   circuit is open (1-based, comma-separated, '' for none: chosen for no lead but their own), then per request r
 //   ARGV[9+r] = 2 × its preferred number (1-based, 0 = none) + 1 when it is paced (proactive): one argument
 //   per request.
 // Returns, per request, {0, number index} sent | {1, retry at ms} phone interval | {2, 0} hourly cap |
@@ -30,8 +30,11 @@ for i = 1, n do
   turn[i] = now
   if numberInterval > 0 and last ~= nil and last + numberInterval > now then turn[i] = last + numberInterval end
 end
+local function withinCaps(i)
+  return hourCount[i] < perHour and dayCount[i] < perDay
+end
 local function hasRoom(i)
-  return not unavailable[i] and hourCount[i] < perHour and dayCount[i] < perDay
+  return not unavailable[i] and withinCaps(i)
 end
 local function lessUsed(i, j)
   return dayCount[i] < dayCount[j] or (dayCount[i] == dayCount[j] and hourCount[i] < hourCount[j])
@@ -51,10 +54,12 @@ for r = 1, #ARGV - 9 do
   if interval > 0 and last ~= nil and now < last + interval then
     results[r] = {1, last + interval}
   else
-    -- the numbers this message may go through: the lead's own while it has room, else any with room
+    -- the numbers this message may go through: the lead's own while it is within its caps, even while its
+    -- circuit is open (a conversation stays on its number; the message waits for the circuit), else any
+    -- number with room
     local preferred = math.floor(request / 2)
     local candidates = {}
-    if preferred > 0 and hasRoom(preferred) then
+    if preferred > 0 and withinCaps(preferred) then
       candidates[1] = preferred
     else
       for i = 1, n do
