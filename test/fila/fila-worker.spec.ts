@@ -217,6 +217,32 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     }
   });
 
+  it('asks about opt-out again when a wave goes: a lead who says PARE while an earlier wave is sent gets nothing', async () => {
+    const first = await enqueue(await lead(PHONE_A), 'primeira', { prioridade: 9 });
+    const optingOut = await lead(PHONE_B);
+    const second = await enqueue(optingOut, 'segunda', { prioridade: 1 });
+    // both claimed and screened together; one send at a time, and the first takes 400 ms at the provider
+    fila.evolution.respondWith(fakeReply.ok(undefined, 400));
+    let optOut: Promise<unknown> | undefined;
+    fila.evolution.whenReceived((request) => {
+      if (request.recipient === PHONE_A)
+        optOut = fila.db.sql.query('UPDATE leads SET opted_out = true WHERE id = $1', [optingOut]);
+    });
+    await (await fila.worker({ WORKER_CONCURRENCY: '1', EVOLUTION_INSTANCE: 'numero1' })).run();
+    await optOut;
+
+    expect(fila.evolution.requests.map((request) => request.recipient)).toEqual([PHONE_A]);
+    expect(await fila.message(first)).toMatchObject({ status: 'enviada' });
+    expect(await fila.message(second)).toMatchObject({
+      status: 'bloqueada',
+      erro: 'opted_out',
+      tentativas: 0,
+      envio_iniciado_em: null,
+    });
+    const { rows } = await fila.db.sql.query(`SELECT count(*)::int AS marks FROM fila_envios_iniciados`);
+    expect(rows[0].marks).toBe(0);
+  });
+
   it('takes the rate limits when a wave goes, not when its batch was claimed: a slow provider cannot shorten the phone interval', async () => {
     const clock = new FakeClock(MONDAY_10H);
     const ids: string[] = [];

@@ -56,7 +56,7 @@ class FlakyRepository {
     outcomes: readonly MessageOutcome[],
     settledMarks: readonly string[],
     sends: ReadonlyArray<{ id: string }>,
-  ): Promise<{ written: number; mark: string | null }> {
+  ): Promise<{ written: number; mark: string | null; optedOut: string[] }> {
     this.failWhileAway(sends.length ? 'mark' : 'finish');
     this.marked.push(...sends.map((send) => send.id));
     this.finished.push(...outcomes);
@@ -67,7 +67,7 @@ class FlakyRepository {
       marks: sends.map((send) => send.id),
       mark,
     });
-    return { written: outcomes.length, mark };
+    return { written: outcomes.length, mark, optedOut: [] };
   }
 
   private failWhileAway(write: 'mark' | 'finish'): void {

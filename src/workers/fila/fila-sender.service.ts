@@ -7,7 +7,7 @@ import { WhatsAppProvider, type SendResult } from '../../whatsapp/whatsapp-provi
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import type { ClaimedMessage } from './claimed-message';
 import { FilaMetrics } from './fila-metrics';
-import { REPLY_TIPO } from './fila.constants';
+import { Reasons, REPLY_TIPO } from './fila.constants';
 import { FilaRepository } from './fila.repository';
 import type { MessageOutcome, SendOutcome } from './message-outcome';
 import { outOfHours, screenMessage, type ScreenRules } from './message-screen';
@@ -92,8 +92,8 @@ export class FilaSenderService {
    * asked again and its rate limits reserved (one Redis call per wave): a batch waits for the one before
    * it, so what was true when it was screened may no longer be, and a limit taken long before the send
    * would let the next message to a phone, or the next hour's sends, come too soon. Each wave is marked as
-   * started in the same statement that writes the previous wave's outcomes, so a replica that dies leaves
-   * at most one wave with an unknown outcome. The last wave's outcomes stay with the writer until its next
+   * started in the same statement that writes the previous wave's outcomes (and that leaves out the leads
+   * who opted out since screening), so a replica that dies leaves at most one wave with an unknown outcome. The last wave's outcomes stay with the writer until its next
    * statement. Resolves to why sending paused (Redis unreachable: the rest of the batch is given back), or
    * null.
    */
@@ -123,11 +123,12 @@ export class FilaSenderService {
         this.giveBack([...wave, ...batch.screened.slice(end)], batch, writer, 'rate_limiter_unavailable');
         return `rate limiter unavailable: ${error.message}`;
       }
-      const sending = await this.throughOpenCircuits(reserved, batch, writer);
-      const startedAt = await writer.startSends(
-        sending.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
+      const cleared = await this.throughOpenCircuits(reserved, batch, writer);
+      const { startedAt, optedOut } = await writer.startSends(
+        cleared.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
         batch.claimedAt,
       );
+      const sending = optedOut.size ? await this.withoutOptedOut(cleared, optedOut, batch, writer) : cleared;
       const withdrawal = new WaveWithdrawal(signal);
       const results = await Promise.all(
         sending.map((send) => this.sendOne(send, startedAt, withdrawal, logger)),
@@ -234,6 +235,26 @@ export class FilaSenderService {
       }
       await this.limiter.release(send.request, send.sendingNumber, send.reservedAt).catch(() => undefined);
       writer.add([this.circuitOpenDeferral(send.message.id, this.afterOpenPeriod(now))], batch.claimedAt);
+    }
+    return sending;
+  }
+
+  /** A lead who opted out after screening: `bloqueada`, and the wave's share of the limits given back. */
+  private async withoutOptedOut(
+    wave: readonly ReadyToSend[],
+    optedOut: ReadonlySet<string>,
+    batch: PreparedBatch,
+    writer: OutcomeWriter,
+  ): Promise<ReadyToSend[]> {
+    const sending: ReadyToSend[] = [];
+    for (const send of wave) {
+      if (!optedOut.has(send.message.id)) {
+        sending.push(send);
+        continue;
+      }
+      this.breakers.breakerFor(this.provider.name, send.sendingNumber).release();
+      await this.limiter.release(send.request, send.sendingNumber, send.reservedAt).catch(() => undefined);
+      writer.add([{ kind: 'blocked', id: send.message.id, reason: Reasons.optedOut }], batch.claimedAt);
     }
     return sending;
   }

@@ -88,6 +88,9 @@ export class FilaRepository {
    * update of each message: a third of the cost of this statement. An outcome of a send carries its
    * mark's time and its number onto the row (`envio_iniciado_em`, `numero_envio`). Only rows still
    * `processando` are written: no later write can undo a final status.
+   *
+   * A send whose lead opted out since its batch was screened is left out of the mark and returned in
+   * `optedOut`: the batch may have waited for the ones before it, and "PARE" can come meanwhile.
    */
   async record(
     outcomes: readonly MessageOutcome[],
@@ -95,13 +98,16 @@ export class FilaRepository {
     startedSends: readonly StartedSend[],
     now: Date,
     weekStart: string,
-  ): Promise<{ written: number; mark: string | null }> {
-    if (!outcomes.length && !settledMarks.length && !startedSends.length) return { written: 0, mark: null };
+  ): Promise<{ written: number; mark: string | null; optedOut: string[] }> {
+    if (!outcomes.length && !settledMarks.length && !startedSends.length)
+      return { written: 0, mark: null, optedOut: [] };
     // Rows travel as one JSON text each: built natively by JSON.stringify, where an array parameter per
     // column would be converted element by element by the client and the driver (the hot path's CPU).
     const rows = JSON.stringify(outcomes.map(toRow));
     const sends = JSON.stringify(startedSends.map((send) => ({ id: send.id, numero: send.sendingNumber })));
-    const [row] = await this.prisma.$queryRaw<Array<{ written: number; mark: string | null }>>`
+    const [row] = await this.prisma.$queryRaw<
+      Array<{ written: number; mark: string | null; opted_out: string[] | null }>
+    >`
       WITH v AS (
         SELECT * FROM json_to_recordset(${rows}::json) AS v(
           id uuid, status text, agendar_para timestamptz, erro text, attempt int, provider_message_id text,
@@ -136,16 +142,22 @@ export class FilaRepository {
                 FROM done WHERE status = 'enviada' GROUP BY lead_id) d
         WHERE l.id = d.lead_id
         RETURNING l.id
+      ), s AS (
+        SELECT * FROM json_to_recordset(${sends}::json) AS s(id uuid, numero text)
+      ), opted_out AS (
+        SELECT s.id FROM s JOIN fila_mensagens f ON f.id = s.id JOIN leads l ON l.id = f.lead_id
+         WHERE l.opted_out
       ), marked AS (
         -- both arrays are aggregated over the same rows in one pass, so they stay in step
         INSERT INTO fila_envios_iniciados (iniciado_em, fila_ids, numeros_envio)
         SELECT ${now}, array_agg(s.id), array_agg(s.numero)
-          FROM json_to_recordset(${sends}::json) AS s(id uuid, numero text)
+          FROM s WHERE s.id NOT IN (SELECT id FROM opted_out)
         HAVING count(*) > 0
         RETURNING id
       )
-      SELECT (SELECT count(*) FROM done)::int AS written, (SELECT id::text FROM marked) AS mark`;
-    return { written: row?.written ?? 0, mark: row?.mark ?? null };
+      SELECT (SELECT count(*) FROM done)::int AS written, (SELECT id::text FROM marked) AS mark,
+             (SELECT array_agg(id::text) FROM opted_out) AS opted_out`;
+    return { written: row?.written ?? 0, mark: row?.mark ?? null, optedOut: row?.opted_out ?? [] };
   }
 
   /**

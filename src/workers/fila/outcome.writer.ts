@@ -11,6 +11,14 @@ import { STUCK_MARGIN_MS } from './fila.constants';
 import type { FilaRepository, StartedSend } from './fila.repository';
 import type { MessageOutcome } from './message-outcome';
 
+/** A wave marked as started: the mark's time, and the sends left out because their lead opted out. */
+export interface StartedWave {
+  readonly startedAt: Date;
+  readonly optedOut: ReadonlySet<string>;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
 /**
  * Writes one run's outcomes. A wave's final statuses are held until the next wave is marked as started
  * and go in that same statement: one database round trip per wave, and still never more than one wave
@@ -42,9 +50,10 @@ export class OutcomeWriter {
 
   /**
    * Writes what is pending and the send-started mark of `sends`, in one statement, before they go out;
-   * resolves to the mark's time, which their outcomes carry.
+   * resolves to the mark's time, which their outcomes carry, and to the sends whose lead has opted out
+   * since screening: they are not marked and must not go.
    */
-  startSends(sends: readonly StartedSend[], claimedAt: Date): Promise<Date> {
+  startSends(sends: readonly StartedSend[], claimedAt: Date): Promise<StartedWave> {
     return this.write(sends, Math.min(this.pendingClaimedAt, claimedAt.getTime()));
   }
 
@@ -57,13 +66,13 @@ export class OutcomeWriter {
     return this.written;
   }
 
-  private async write(sends: readonly StartedSend[], earliestClaim: number): Promise<Date> {
+  private async write(sends: readonly StartedSend[], earliestClaim: number): Promise<StartedWave> {
     const outcomes = this.pending;
     const settledMarks = this.openMarks;
     const now = this.clock.now();
-    if (!outcomes.length && !settledMarks.length && !sends.length) return now;
+    if (!outcomes.length && !settledMarks.length && !sends.length) return { startedAt: now, optedOut: NONE };
     const weekStart = localWeekStart(now, this.config.SCHEDULER_TIMEZONE);
-    const { mark } = await this.throughOutagesAndDeadlocks(earliestClaim, () =>
+    const { mark, optedOut } = await this.throughOutagesAndDeadlocks(earliestClaim, () =>
       this.repository.record(outcomes, settledMarks, sends, now, weekStart),
     );
     this.pending = [];
@@ -71,7 +80,7 @@ export class OutcomeWriter {
     this.openMarks = mark === null ? [] : [mark];
     for (const outcome of outcomes) this.written[outcome.kind] = (this.written[outcome.kind] ?? 0) + 1;
     this.metrics.recordOutcomes(this.providerName, outcomes);
-    return now;
+    return { startedAt: now, optedOut: optedOut.length ? new Set(optedOut) : NONE };
   }
 
   /**
