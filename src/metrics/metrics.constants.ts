@@ -1,6 +1,12 @@
 /** Gauges read from the database are reused for this long, so frequent scrapes cost one query. */
 export const DATABASE_GAUGE_CACHE_MS = 5_000;
 
+/**
+ * A scrape waits this long for those gauges' query, then answers with their last values: well inside
+ * Prometheus' default 10 s scrape timeout, as the health check's 2 s is.
+ */
+export const DATABASE_GAUGE_TIMEOUT_MS = 2_000;
+
 /** job_duration_seconds buckets: from a quick queue poll to JOB_TIMEOUT's default (300 s) and past it. */
 export const JOB_DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 

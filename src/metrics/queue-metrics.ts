@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Gauge } from 'prom-client';
+import { DATABASE_GAUGE_TIMEOUT_MS } from './metrics.constants';
 import { MetricsRegistry } from './metrics-registry';
 import { QueueStatsCache } from './queue-stats.cache';
 
 /**
  * queue_size and queue_oldest_due_seconds, read (through the cache) when scraped. While the database does
- * not answer, the last values stay: a scrape must not fail because of it (the health check reports it).
+ * not answer (down, or a table lock), the last values stay: a scrape must neither fail nor wait for it
+ * (the health check reports it).
  */
 @Injectable()
 export class QueueMetrics {
@@ -13,11 +16,23 @@ export class QueueMetrics {
 
   constructor(registry: MetricsRegistry, cache: QueueStatsCache) {
     const read = async () => {
+      const gaveUp = new AbortController();
       try {
-        return await cache.get();
+        const stats = await Promise.race([
+          cache.get(),
+          sleep(DATABASE_GAUGE_TIMEOUT_MS, null, { signal: gaveUp.signal, ref: false }),
+        ]);
+        if (stats === null)
+          this.logger.warn({
+            msg: 'queue gauges not refreshed',
+            error: `the database did not answer within ${DATABASE_GAUGE_TIMEOUT_MS} ms`,
+          });
+        return stats;
       } catch (error) {
         this.logger.warn({ msg: 'queue gauges not refreshed', error: (error as Error).message });
         return null;
+      } finally {
+        gaveUp.abort();
       }
     };
     new Gauge({

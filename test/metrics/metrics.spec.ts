@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Interval } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { Client } from 'pg';
 import request from 'supertest';
 import { configureHttpApp } from '../../src/admin/configure-http-app';
 import { AppModule } from '../../src/app.module';
@@ -153,6 +154,31 @@ describe('GET /metrics (real PostgreSQL and Redis)', () => {
     clock.advance(6_000);
     const fresh = await request(app.getHttpServer()).get('/metrics').expect(200);
     expect(value(fresh.text, 'queue_size')).toBe(4);
+  });
+
+  it('keeps the last values when the database does not answer, instead of holding the scrape', async () => {
+    const locker = new Client({ connectionString: db.url });
+    await locker.connect();
+    let lockHeld = true;
+    try {
+      // what another service's migration does: every read of fila_mensagens waits for the lock
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE fila_mensagens IN ACCESS EXCLUSIVE MODE');
+      const release = setTimeout(() => {
+        lockHeld = false;
+        void locker.query('COMMIT');
+      }, 20_000);
+      clock.advance(6_000);
+      const scrape = await request(app.getHttpServer()).get('/metrics').expect(200);
+      const answeredWhileLocked = lockHeld;
+      clearTimeout(release);
+      expect(answeredWhileLocked).toBe(true);
+      expect(value(scrape.text, 'queue_size')).toBe(4);
+      expect(value(scrape.text, 'job_failures_total{job="metrics_failing"}')).toBe(2);
+    } finally {
+      await locker.query('COMMIT').catch(() => undefined);
+      await locker.end();
+    }
   });
 
   const promtool = promtoolPath();
