@@ -1,11 +1,14 @@
 import { AppConfig } from './config/app-config';
 import { InvalidConfigurationError } from './config/invalid-configuration.error';
 import { loadConfig } from './config/load-config';
+import { JobAliases, JobNames } from './scheduler/job-names';
+
+const SERVICE_JOB_NAMES = [...Object.values(JobNames), ...Object.keys(JobAliases)];
 
 /** Loads the configuration for an entry point; a bad environment stops the process with exit code 1. */
 export function configOrExit(): AppConfig {
   try {
-    return loadConfig();
+    return loadConfig(undefined, { jobNames: SERVICE_JOB_NAMES });
   } catch (error) {
     if (!(error instanceof InvalidConfigurationError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -60,4 +60,23 @@ describe('start-up with a bad environment', () => {
     expectConfigurationExit(result, ['JOB_SCHEDULE_OVERRIDES']);
     expect(result.stderr).not.toMatch(/cannot reach the database/);
   });
+
+  it('a job name misspelt in JOB_SCHEDULE_OVERRIDES is named with the other bad variables, before connecting anywhere', async () => {
+    for (const [command, args] of [
+      [process.execPath, ['dist/main']],
+      ['npm', ['run', '--silent', 'job', '--', 'temperature_decay']],
+    ] as const) {
+      const result = await runCommand(command, [...args], {
+        PORT: 'eighty',
+        JOB_SCHEDULE_OVERRIDES: 'temperature_dcay=60s;fila_worker=5s',
+        DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
+      });
+      expectConfigurationExit(result, ['PORT', 'JOB_SCHEDULE_OVERRIDES']);
+      expect(result.stderr).toMatch(
+        /JOB_SCHEDULE_OVERRIDES names unknown job\(s\) temperature_dcay; valid names: .*temperature_decay/,
+      );
+      expect(result.stderr).not.toMatch(/fila_worker;|unknown job\(s\) [^;]*fila_worker/);
+      expect(result.stderr).not.toMatch(/cannot reach the database/);
+    }
+  });
 });
