@@ -11,6 +11,17 @@ describe('CronSchedule', () => {
     );
   });
 
+  it("gives a weekday job's period as a day, whatever the machine's date (a Friday morning too)", () => {
+    jest.useFakeTimers({ now: new Date('2026-03-06T10:00:00Z'), doNotFake: ['setTimeout', 'setInterval'] });
+    try {
+      // Friday 07:00 in São Paulo: the next two due times are Friday and Monday, 72 h apart
+      expect(new CronSchedule('0 8 * * 1-5', 'America/Sao_Paulo').periodMs()).toBe(24 * 3_600_000);
+      expect(new CronSchedule('0 9 * * 1', 'America/Sao_Paulo').periodMs()).toBe(7 * 24 * 3_600_000);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('skips the weekend with the 1-5 day range', () => {
     // Friday 2026-03-06 09:00 local → Monday 2026-03-09 08:00 local
     expect(weekdaysAtEight.nextAfter(new Date('2026-03-06T12:00:00Z')).toISOString()).toBe(
