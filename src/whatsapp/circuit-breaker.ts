@@ -33,7 +33,9 @@ const DEFAULTS: CircuitBreakerOptions = {
  * again); its failure re-opens it for twice as long, at most `maxOpenMs`.
  *
  * "Success" means the provider answered: a permanent failure (4xx) is the request's fault, so it counts as
- * one. Time comes from the caller (`now`), so tests drive it with a FakeClock.
+ * one. A 4xx that refuses the sending number itself (socket closed, token expired) arrives here as a
+ * temporary failure and counts against the number. Time comes from the caller (`now`), so tests drive it
+ * with a FakeClock.
  */
 export class CircuitBreaker {
   private readonly options: CircuitBreakerOptions;

@@ -8,6 +8,7 @@ const reader: ReplyReader = {
   secrets: [SECRET],
   messageIdOf: (json) => nonEmptyString((json as { id?: unknown } | undefined)?.id),
   isThrottling: (json) => (json as { code?: unknown } | undefined)?.code === 'slow_down',
+  isSendingNumberDown: (json) => (json as { code?: unknown } | undefined)?.code === 'number_down',
 };
 
 function reply(status: number, body: unknown = {}, headers: Record<string, string> = {}): HttpOutcome {
@@ -63,6 +64,24 @@ describe('classifySendOutcome', () => {
     expect(classifySendOutcome(reply(400, { code: 'slow_down' }), reader, now)).toMatchObject({
       kind: 'temporary_failure',
       surelyNotSent: true,
+    });
+  });
+
+  it.each([400, 401, 403, 404])(
+    'a %d that refuses the sending number itself is temporary (the circuit counts it), and surely was not sent',
+    (status) => {
+      expect(classifySendOutcome(reply(status, { code: 'number_down' }), reader, now)).toEqual({
+        kind: 'temporary_failure',
+        reason: `HTTP ${status}: {"code":"number_down"}`,
+        surelyNotSent: true,
+      });
+    },
+  );
+
+  it('a 5xx that names the sending number is a 5xx still: it may have been sent', () => {
+    expect(classifySendOutcome(reply(500, { code: 'number_down' }), reader, now)).toEqual({
+      kind: 'temporary_failure',
+      reason: 'HTTP 500: {"code":"number_down"}',
     });
   });
 

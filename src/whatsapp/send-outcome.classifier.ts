@@ -9,15 +9,22 @@ export interface ReplyReader {
   messageIdOf(json: unknown): string | undefined;
   /** a 4xx (other than 429) that the provider documents as "slow down" rather than "bad request" */
   isThrottling?(json: unknown): boolean;
+  /**
+   * a 4xx that refuses the sending number or its account (socket down, instance gone, token expired,
+   * account locked) rather than this message: every message through that number would get the same
+   */
+  isSendingNumberDown?(json: unknown): boolean;
   /** the credentials sent with the request: never quoted in a reason */
   readonly secrets: readonly string[];
 }
 
 /**
  * CONTRACT §6: 2xx with an id → sent; 429, 5xx, no reply → temporary (the message is kept); any other 4xx →
- * permanent. A 2xx without an id is permanent too: the provider accepted something we cannot track, and
- * sending it again could deliver it twice; so is a 2xx whose body never fully arrived. Anything else (1xx, 3xx: a misconfigured URL) is temporary, so
- * an operator can fix the configuration before the attempts run out.
+ * permanent, as it is the message's own fault — unless it refuses the sending number itself: that is
+ * temporary like a 5xx (the circuit counts it, the message waits for the number). A 2xx without an id is
+ * permanent too: the provider accepted something we cannot track, and sending it again could deliver it
+ * twice; so is a 2xx whose body never fully arrived. Anything else (1xx, 3xx: a misconfigured URL) is
+ * temporary, so an operator can fix the configuration before the attempts run out.
  */
 export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, now: Date): SendResult {
   if (outcome.kind === 'withdrawn') return outcome;
@@ -47,6 +54,8 @@ export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, n
       ? { kind: 'temporary_failure', reason, surelyNotSent: true }
       : { kind: 'temporary_failure', reason, retryAfterMs, surelyNotSent: true };
   }
+  if (status >= 400 && status < 500 && reader.isSendingNumberDown?.(outcome.json) === true)
+    return { kind: 'temporary_failure', reason, surelyNotSent: true };
   if (status >= 400 && status < 500) return { kind: 'permanent_failure', reason, surelyNotSent: true };
   return { kind: 'temporary_failure', reason };
 }

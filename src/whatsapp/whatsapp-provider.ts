@@ -15,7 +15,10 @@ export interface OutboundMessage {
  */
 export type SendResult =
   | { readonly kind: 'sent'; readonly providerMessageId: string }
-  /** 429, 5xx, network error, timeout: the message may be retried (CONTRACT §6) */
+  /**
+   * 429, 5xx, network error, timeout, or a 4xx that refuses the sending number itself (its socket or
+   * account is down): the message may be retried (CONTRACT §6)
+   */
   | {
       readonly kind: 'temporary_failure';
       readonly reason: string;
@@ -27,7 +30,7 @@ export type SendResult =
       readonly aborted?: true;
       readonly surelyNotSent?: true;
     }
-  /** any other 4xx: retrying would fail the same way */
+  /** any other 4xx (the message's own fault): retrying would fail the same way */
   | { readonly kind: 'permanent_failure'; readonly reason: string; readonly surelyNotSent?: true }
   /** the caller withdrew it before it left this process (see `send`): the provider never saw it */
   | { readonly kind: 'withdrawn' };

@@ -11,7 +11,7 @@ import { FakeMetaServer } from '../fakes/fake-meta-server';
 import { fakeReply } from '../fakes/fake-reply';
 import { FakeClock } from '../utils/fake-clock';
 import { waitUntil } from '../processes/queue-fixture';
-import { MONDAY_10H, useFilaHarness } from '../utils/fila-harness';
+import { MONDAY_10H, useFilaHarness, type QueueMessageRow } from '../utils/fila-harness';
 
 const PHONE_A = '5511900000001';
 const PHONE_B = '5511900000002';
@@ -469,6 +469,115 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(rows.map((row) => [row.status, row.numero_envio, row.erro])).toEqual(
       Array(3).fill(['enviada', 'numero2', null]),
     );
+  });
+
+  /** Rows that had one attempt: back to `pendente` after the first backoff step (2 min plus jitter). */
+  function expectRetriedOnce(rows: QueueMessageRow[], now: Date, reason: RegExp): void {
+    for (const row of rows) {
+      expect(row).toMatchObject({ status: 'pendente', tentativas: 1, erro: expect.stringMatching(reason) });
+      const delay = row.agendar_para.getTime() - now.getTime();
+      expect(delay).toBeGreaterThanOrEqual(2 * 60_000);
+      expect(delay).toBeLessThanOrEqual(2.4 * 60_000);
+    }
+  }
+
+  it('an instance whose WhatsApp socket is down (400 "Connection Closed") fails the number, not the messages: its circuit opens after 5', async () => {
+    fila.evolution.respondAlwaysOn(
+      'numero1',
+      fakeReply.badRequest({
+        status: 400,
+        error: 'Bad Request',
+        response: { message: ['Error: Connection Closed'] },
+      }),
+    );
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++)
+      ids.push(await enqueue(await lead(`55119000005${10 + i}`, { numero_envio: 'numero1' })));
+    const { run, clock } = await fila.worker({ WORKER_CONCURRENCY: '1' });
+    await run();
+
+    const rows = await Promise.all(ids.map((id) => fila.message(id)));
+    expect(fila.evolution.requests).toHaveLength(5);
+    expectRetriedOnce(
+      rows.filter((row) => row.tentativas > 0),
+      clock.now(),
+      /^temporary: HTTP 400: .*Connection Closed/,
+    );
+    expect(rows.filter((row) => row.tentativas > 0)).toHaveLength(5);
+    const waiting = rows.filter((row) => row.erro === 'circuit_open');
+    expect(waiting).toHaveLength(3);
+    for (const row of waiting) expect(row).toMatchObject({ status: 'pendente', tentativas: 0 });
+  });
+
+  it.each([
+    ['an expired token (401, code 190)', 'expired-token', undefined],
+    [
+      'a locked account (403, code 131031)',
+      'meta-token',
+      fakeReply.status(403, {
+        error: { message: '(#131031) Business Account locked', type: 'OAuthException', code: 131031 },
+      }),
+    ],
+  ])(
+    'the Cloud API refusing %s fails the number, not the backlog: the circuit opens after 5, the rest wait',
+    async (_name, token, refusal) => {
+      const meta = await new FakeMetaServer({ accessToken: 'meta-token', phoneNumberId: '123456' }).start();
+      if (refusal !== undefined) meta.respondAlways(refusal);
+      try {
+        const ids: string[] = [];
+        for (let i = 0; i < 8; i++) ids.push(await enqueue(await lead(`55119000007${10 + i}`)));
+        const { run, clock } = await fila.worker({
+          WHATSAPP_PROVIDER: 'meta',
+          META_API_URL: meta.url,
+          META_PHONE_NUMBER_ID: '123456',
+          META_ACCESS_TOKEN: token,
+          WORKER_CONCURRENCY: '1',
+        });
+        await run();
+
+        const rows = await Promise.all(ids.map((id) => fila.message(id)));
+        expect(meta.requests).toHaveLength(5);
+        const attempted = rows.filter((row) => row.tentativas > 0);
+        expect(attempted).toHaveLength(5);
+        expectRetriedOnce(attempted, clock.now(), /^temporary: HTTP 40[13]: /);
+        expect(rows.filter((row) => row.erro === 'circuit_open')).toHaveLength(3);
+        expect(rows.filter((row) => row.status !== 'pendente')).toEqual([]);
+      } finally {
+        await meta.close();
+      }
+    },
+  );
+
+  it('an instance deleted on the gateway (404) gets unpinned messages only until its circuit opens; the healthy number sends them all', async () => {
+    fila.evolution.respondAlwaysOn(
+      'numero1',
+      fakeReply.status(404, {
+        status: 404,
+        error: 'Not Found',
+        response: { message: ['The "numero1" instance does not exist'] },
+      }),
+    );
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await enqueue(await lead(`55119000006${10 + i}`)));
+    const { run, clock } = await fila.worker({ WORKER_CONCURRENCY: '1' });
+    await run();
+
+    // its refusals give their caps back, so numero1 looks least used until its circuit opens
+    expect(fila.evolution.receivedOn('numero1')).toHaveLength(5);
+    let rows = await Promise.all(ids.map((id) => fila.message(id)));
+    const retried = rows.filter((row) => row.tentativas > 0);
+    expect(retried).toHaveLength(5);
+    expectRetriedOnce(retried, clock.now(), /^temporary: HTTP 404: .*instance does not exist/);
+    expect(rows.filter((row) => row.status === 'enviada').map((row) => row.numero_envio)).toEqual(
+      Array(3).fill('numero2'),
+    );
+
+    // their retries come while numero1's circuit is still open: numero2 takes them too
+    clock.set(new Date(Math.max(...retried.map((row) => row.agendar_para.getTime()))));
+    await run();
+    rows = await Promise.all(ids.map((id) => fila.message(id)));
+    expect(rows.map((row) => [row.status, row.numero_envio])).toEqual(Array(8).fill(['enviada', 'numero2']));
+    expect(fila.evolution.receivedOn('numero1')).toHaveLength(5);
   });
 
   it('keeps claiming while batches come back full, and two replicas never send a row twice', async () => {

@@ -64,6 +64,20 @@ describe('circuit breaker around a provider (per sending number)', () => {
     expect(registry.breakerFor('evolution', 'banida').state(clock.now())).toBe('closed');
   });
 
+  it('opens on refusals of the instance itself (400 "Connection Closed"): they are not the request\'s fault', async () => {
+    const connectionClosed = {
+      status: 400,
+      error: 'Bad Request',
+      response: { message: ['Error: Connection Closed'] },
+    };
+    server.respondAlwaysOn('banida', fakeReply.badRequest(connectionClosed));
+    for (let i = 0; i < 5; i++) expect(await attempt('banida')).toBe('temporary_failure');
+
+    expect(await attempt('banida')).toBeNull();
+    expect(await attempt('boa')).toBe('sent');
+    expect(server.requests).toHaveLength(6);
+  });
+
   it('after 5 min sends one probe; a timed-out probe re-opens it for 10 min; a good one closes it', async () => {
     server.respondWith(...Array.from({ length: 5 }, () => fakeReply.serverError(500)), fakeReply.hang());
     for (let i = 0; i < 5; i++) await attempt('banida');

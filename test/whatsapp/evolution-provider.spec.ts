@@ -71,6 +71,38 @@ describe('EvolutionProvider against a fake Evolution API', () => {
       fakeReply.badRequest({ status: 400, response: { message: [{ exists: false, number: PHONE }] } }),
       { kind: 'permanent_failure', reason: expect.stringContaining('HTTP 400') },
     ],
+    [
+      '400 "Connection Closed" (the instance\'s WhatsApp socket is down)',
+      fakeReply.badRequest({
+        status: 400,
+        error: 'Bad Request',
+        response: { message: ['Error: Connection Closed'] },
+      }),
+      {
+        kind: 'temporary_failure',
+        reason: expect.stringContaining('Connection Closed'),
+        surelyNotSent: true,
+      },
+    ],
+    [
+      '400 "Connection Closed" as a plain message',
+      fakeReply.badRequest({ status: 400, response: { message: 'Connection Closed' } }),
+      { kind: 'temporary_failure', surelyNotSent: true },
+    ],
+    [
+      '404 "instance does not exist" (deleted on the gateway, still in EVOLUTION_INSTANCE)',
+      fakeReply.status(404, {
+        status: 404,
+        error: 'Not Found',
+        response: { message: ['The "medico-sp-2" instance does not exist'] },
+      }),
+      { kind: 'temporary_failure', reason: expect.stringContaining('HTTP 404'), surelyNotSent: true },
+    ],
+    [
+      '400 for a body the gateway refuses',
+      fakeReply.badRequest({ status: 400, response: { message: ['text is required'] } }),
+      { kind: 'permanent_failure', surelyNotSent: true },
+    ],
     sharedCases.okWithoutId('key.id'),
     ...sharedCases.connectionFailures,
     ...sharedCases.cutShortReplies,

@@ -1,12 +1,26 @@
 import { MetaCloudProvider } from '../../src/whatsapp/meta/meta-cloud.provider';
 import { FakeMetaServer } from '../fakes/fake-meta-server';
 import { fakeReply } from '../fakes/fake-reply';
-import { sharedCases, urlOfStoppedServer, useProviderHarness } from './provider-harness';
+import {
+  sharedCases,
+  urlOfStoppedServer,
+  useProviderHarness,
+  type ClassificationCase,
+} from './provider-harness';
 
 const TOKEN = 'EAAGmeta-secret-access-token-abcdef';
 const PHONE_NUMBER_ID = '106540352242922';
 const PHONE = '5521998887766';
 const TEXT = 'Bom dia! Confirma o plantão de sábado no Hospital São Lucas?';
+
+/** Refusals of the business number or its account: every message would get the same until it is fixed. */
+const accountRefusals: [name: string, status: number, code: number][] = [
+  ['access token has expired', 401, 190],
+  ['account has been locked', 403, 131031],
+  ['temporarily blocked for policies violations', 403, 368],
+  ['permission denied', 403, 10],
+  ['API permission', 403, 200],
+];
 
 describe('MetaCloudProvider against a fake Cloud API', () => {
   const meta = useProviderHarness({
@@ -75,6 +89,21 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
       fakeReply.badRequest({ error: { message: '(#131056) pair rate limit hit', code: 131056 } }),
       { kind: 'temporary_failure' },
     ],
+    ...accountRefusals.map(([name, status, code]): ClassificationCase => [
+      `${status} ${name} (${code})`,
+      fakeReply.status(status, { error: { message: `(#${code}) ${name}`, type: 'OAuthException', code } }),
+      { kind: 'temporary_failure', reason: expect.stringContaining(`HTTP ${status}`), surelyNotSent: true },
+    ]),
+    [
+      '403 restricted from messaging users in this country (130497)',
+      fakeReply.status(403, {
+        error: {
+          message: '(#130497) Business account is restricted from messaging users in this country',
+          code: 130497,
+        },
+      }),
+      { kind: 'permanent_failure', reason: expect.stringContaining('HTTP 403'), surelyNotSent: true },
+    ],
     sharedCases.okWithoutId('messages[0].id'),
     ...sharedCases.connectionFailures,
     ...sharedCases.cutShortReplies,
@@ -85,10 +114,14 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('an expired token is a permanent 401 whose reason never quotes a token', async () => {
+  it('an expired token (401, code 190) fails the number, not the message; its reason never quotes a token', async () => {
     const expired = 'EAAGexpired-token-zyxwvu-987';
     const result = await meta.sendWith({ META_ACCESS_TOKEN: expired });
-    expect(result).toMatchObject({ kind: 'permanent_failure', reason: expect.stringContaining('HTTP 401') });
+    expect(result).toMatchObject({
+      kind: 'temporary_failure',
+      reason: expect.stringContaining('HTTP 401'),
+      surelyNotSent: true,
+    });
     expect(result).toMatchObject({ reason: expect.stringContaining('Invalid OAuth access token') });
     expect(JSON.stringify(result)).not.toContain(expired);
     expect(JSON.stringify(result)).not.toContain(TOKEN);

@@ -3,6 +3,12 @@ import type { AppConfig } from '../../config/app-config';
 import type { HttpJsonClient } from '../http-json-client';
 import { classifySendOutcome, nonEmptyString, ReplyReader } from '../send-outcome.classifier';
 import { OutboundMessage, SendResult, WhatsAppProvider } from '../whatsapp-provider';
+import { EVOLUTION_INSTANCE_DOWN_MESSAGES } from './evolution.constants';
+
+/** Evolution's error body: `{"status","error","response":{"message": <string or list>}}` */
+interface EvolutionErrorReply {
+  response?: { message?: unknown };
+}
 
 /**
  * Evolution API gateway (CONTRACT §6): one instance per sending number, all behind one URL and API key.
@@ -31,6 +37,10 @@ export class EvolutionProvider extends WhatsAppProvider {
     this.reader = {
       secrets: [this.apiKey],
       messageIdOf: (json) => nonEmptyString((json as { key?: { id?: unknown } } | undefined)?.key?.id),
+      isSendingNumberDown: (json) =>
+        errorMessagesOf(json).some((text) =>
+          EVOLUTION_INSTANCE_DOWN_MESSAGES.some((pattern) => pattern.test(text)),
+        ),
     };
   }
 
@@ -55,4 +65,11 @@ export class EvolutionProvider extends WhatsAppProvider {
     );
     return classifySendOutcome(outcome, this.reader, this.clock.now());
   }
+}
+
+function errorMessagesOf(json: unknown): string[] {
+  const message = (json as EvolutionErrorReply | null | undefined)?.response?.message;
+  return (Array.isArray(message) ? message : [message]).filter(
+    (text): text is string => typeof text === 'string',
+  );
 }

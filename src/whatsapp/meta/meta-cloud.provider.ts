@@ -3,7 +3,7 @@ import type { AppConfig } from '../../config/app-config';
 import type { HttpJsonClient } from '../http-json-client';
 import { classifySendOutcome, nonEmptyString, ReplyReader } from '../send-outcome.classifier';
 import { OutboundMessage, SendResult, WhatsAppProvider } from '../whatsapp-provider';
-import { META_THROTTLING_ERROR_CODES } from './meta-cloud.constants';
+import { META_ACCOUNT_ERROR_CODES, META_THROTTLING_ERROR_CODES } from './meta-cloud.constants';
 
 interface MetaReply {
   messages?: { id?: unknown }[];
@@ -36,13 +36,8 @@ export class MetaCloudProvider extends WhatsAppProvider {
     this.reader = {
       secrets: [this.accessToken],
       messageIdOf: (json) => nonEmptyString((json as MetaReply | undefined)?.messages?.[0]?.id),
-      isThrottling: (json) => {
-        const code = (json as MetaReply | undefined)?.error?.code;
-        return (
-          (typeof code === 'number' || typeof code === 'string') &&
-          META_THROTTLING_ERROR_CODES.has(Number(code))
-        );
-      },
+      isThrottling: (json) => hasErrorCodeIn(json, META_THROTTLING_ERROR_CODES),
+      isSendingNumberDown: (json) => hasErrorCodeIn(json, META_ACCOUNT_ERROR_CODES),
     };
   }
 
@@ -60,4 +55,11 @@ export class MetaCloudProvider extends WhatsAppProvider {
     );
     return classifySendOutcome(outcome, this.reader, this.clock.now());
   }
+}
+
+function hasErrorCodeIn(json: unknown, codes: ReadonlySet<number>): boolean {
+  const code = (json as MetaReply | undefined)?.error?.code;
+  return (
+    (typeof code === 'number' || (typeof code === 'string' && code.trim() !== '')) && codes.has(Number(code))
+  );
 }
