@@ -13,7 +13,7 @@ export interface ReplyReader {
    * a 4xx that refuses the sending number or its account (socket down, instance gone, token expired,
    * account locked) rather than this message: every message through that number would get the same
    */
-  isSendingNumberDown?(json: unknown): boolean;
+  isSendingNumberDown?(json: unknown, status: number): boolean;
   /** the credentials sent with the request: never quoted in a reason */
   readonly secrets: readonly string[];
 }
@@ -54,7 +54,7 @@ export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, n
       ? { kind: 'temporary_failure', reason, surelyNotSent: true }
       : { kind: 'temporary_failure', reason, retryAfterMs, surelyNotSent: true };
   }
-  if (status >= 400 && status < 500 && reader.isSendingNumberDown?.(outcome.json) === true)
+  if (status >= 400 && status < 500 && reader.isSendingNumberDown?.(outcome.json, status) === true)
     return { kind: 'temporary_failure', reason, surelyNotSent: true };
   if (status >= 400 && status < 500) return { kind: 'permanent_failure', reason, surelyNotSent: true };
   return { kind: 'temporary_failure', reason };

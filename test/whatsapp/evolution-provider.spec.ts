@@ -114,10 +114,14 @@ describe('EvolutionProvider against a fake Evolution API', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('a wrong API key is a permanent 401 whose reason never quotes a key', async () => {
+  it('a wrong API key (401) is the gateway refusing every message: temporary, surely not sent; its reason never quotes a key', async () => {
     const wrongKey = 'evo-wrong-apikey-9876543210';
     const result = await evolution.sendWith({ EVOLUTION_API_KEY: wrongKey });
-    expect(result).toMatchObject({ kind: 'permanent_failure', reason: expect.stringContaining('HTTP 401') });
+    expect(result).toMatchObject({
+      kind: 'temporary_failure',
+      surelyNotSent: true,
+      reason: expect.stringContaining('HTTP 401'),
+    });
     expect(JSON.stringify(result)).not.toContain(wrongKey);
     expect(JSON.stringify(result)).not.toContain(API_KEY);
   });

@@ -37,7 +37,9 @@ export class EvolutionProvider extends WhatsAppProvider {
     this.reader = {
       secrets: [this.apiKey],
       messageIdOf: (json) => nonEmptyString((json as { key?: { id?: unknown } } | undefined)?.key?.id),
-      isSendingNumberDown: (json) =>
+      // a refused API key refuses every message of every instance: the gateway, not the message, is wrong
+      isSendingNumberDown: (json, status) =>
+        status === 401 ||
         errorMessagesOf(json).some((text) =>
           EVOLUTION_INSTANCE_DOWN_MESSAGES.some((pattern) => pattern.test(text)),
         ),
