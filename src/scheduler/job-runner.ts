@@ -177,6 +177,7 @@ export class JobRunner {
           jobName,
           executionId,
           trigger,
+          ...(dueAt && { dueAt }),
           signal: controller.signal,
           stopping: stopping.signal,
           logger,

@@ -10,6 +10,11 @@ export interface JobContext {
   readonly jobName: string;
   readonly executionId: string;
   readonly trigger: JobTrigger;
+  /**
+   * the due time a scheduled or catch-up run stands for (absent for manual and CLI runs): a catch-up can
+   * run hours after it, and a job about "the day before" must count from its due time
+   */
+  readonly dueAt?: Date;
   /** fires at JOB_TIMEOUT and when the shutdown grace period is over: stop between items and return */
   readonly signal: AbortSignal;
   /**

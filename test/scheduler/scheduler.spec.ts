@@ -223,6 +223,8 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'success', trigger: 'catch_up' });
     expect(rows[0].due_at.toISOString()).toBe('2026-03-02T13:00:00.000Z');
+    // the handler is told which due time it stands for
+    expect(a.jobs.calls.map((call) => call.dueAt?.toISOString())).toEqual(['2026-03-02T13:00:00.000Z']);
     // the first start ever catches nothing up: it only records where the schedule stands
     expect(await executions('test_morning')).toHaveLength(0);
   });

@@ -15,12 +15,17 @@ export class Gate {
 /** Jobs whose behaviour the scheduler tests control. */
 @Injectable()
 export class TestJobs {
-  readonly calls: Array<{ job: string; trigger: string; executionId: string }> = [];
+  readonly calls: Array<{ job: string; trigger: string; executionId: string; dueAt?: Date }> = [];
   gate = new Gate();
 
   @Cron('0 * * * *', { name: 'test_hourly' })
   async hourly(context: JobContext): Promise<JobResult> {
-    this.calls.push({ job: context.jobName, trigger: context.trigger, executionId: context.executionId });
+    this.calls.push({
+      job: context.jobName,
+      trigger: context.trigger,
+      executionId: context.executionId,
+      dueAt: context.dueAt,
+    });
     return { itemsProcessed: 1 };
   }
 

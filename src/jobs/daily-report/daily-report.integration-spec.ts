@@ -119,6 +119,21 @@ describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
     expect(slack.requests).toHaveLength(1);
   });
 
+  it('a catch-up run reports the day before its due date, even when it runs the next morning', async () => {
+    const worker = await compileWorker({ SLACK_WEBHOOK_URL: slack.url });
+    // Tuesday 08:00's run, missed while no replica was up, caught up at Wednesday 08:00 (NOW)
+    const caughtUp = {
+      ...harness.jobContext(),
+      trigger: 'catch_up' as const,
+      dueAt: new Date('2026-03-10T11:00:00Z'),
+    };
+    expect((await worker.run(caughtUp)).details).toMatchObject({ data: '2026-03-09', slack: 'posted' });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({
+      data: '2026-03-10',
+      slack: 'posted',
+    });
+  });
+
   it('logs instead of posting when Slack is not configured, and retries a failed post on the next run', async () => {
     const unconfigured = await compileWorker({});
     expect((await unconfigured.run(harness.jobContext())).details).toMatchObject({ slack: 'not_configured' });

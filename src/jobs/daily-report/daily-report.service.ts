@@ -8,7 +8,7 @@ import { DailyReportRepository } from './daily-report.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Yesterday (local) in numbers: stored as a row and posted to Slack once (logged when Slack is unset). */
+/** Yesterday (local; the day before the run's due date) in numbers: stored as a row and posted to Slack once (logged when Slack is unset). */
 @Injectable()
 export class DailyReportService {
   constructor(
@@ -20,8 +20,9 @@ export class DailyReportService {
   async run(context: JobContext): Promise<JobResult> {
     const now = context.clock.now();
     const timeZone = this.config.SCHEDULER_TIMEZONE;
+    // a catch-up late into the next day still reports the day before its due date, not a day half gone
+    const today = localDate(context.dueAt ?? now, timeZone);
     // Noon today minus a day is always yesterday's date, whatever the offset or DST.
-    const today = localDate(now, timeZone);
     const yesterday = localDate(new Date(new Date(`${today}T12:00:00Z`).getTime() - DAY_MS), 'UTC');
     const figures = await this.repository.figures(yesterday, timeZone, now);
     const text = reportText(figures);
