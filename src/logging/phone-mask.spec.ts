@@ -29,6 +29,10 @@ describe('maskPhonesInText', () => {
     ['landline (11) 3333-4444', 'landline ******4444'],
     ['url /leads/5511987654321/history', 'url /leads/*********4321/history'],
     ['15 digits 123456789012345', '15 digits ***********2345'],
+    ['poster +55 11 9 8765-4321 did not answer', 'poster *********4321 did not answer'],
+    ['poster (11) 9 8765-4321', 'poster *******4321'],
+    ['poster 55 (11) 9 8765 4321', 'poster *********4321'],
+    ['poster 11.9.8765.4321', 'poster *******4321'],
   ])('masks %j', (input, expected) => {
     expect(maskPhonesInText(input)).toBe(expected);
   });
@@ -42,9 +46,48 @@ describe('maskPhonesInText', () => {
     ['at 2026-11-29T23:58:19.123Z'],
     ['took 1234 ms for 12 items'],
     ['applied 1 migration(s): 20261129235819_init'],
+    ['at 2026-11-29 23:58:19.123 after 9 retries'],
+    ['window 2026-11-29T23:00:00-03:00 to 2026-11-30T08:00:00-03:00'],
+    ['retried 3 times in 1234 ms, 9 5678 bytes'],
     [''],
   ])('leaves %j alone', (input) => {
     expect(maskPhonesInText(input)).toBe(input);
+  });
+
+  it.each([
+    ['/admin/dead-letters?telefone=%2B5511987654321', '/admin/dead-letters?telefone=*********4321'],
+    [
+      '/admin/dead-letters?telefone=%2b5511987654321&limit=5',
+      '/admin/dead-letters?telefone=*********4321&limit=5',
+    ],
+    ['/admin/dead-letters?telefone=%2B55%20(11)%2098765-4321', '/admin/dead-letters?telefone=*********4321'],
+    [
+      '/admin/dead-letters?telefone=%2B55%20%2811%29%2098765-4321',
+      '/admin/dead-letters?telefone=*********4321',
+    ],
+    ['/admin/dead-letters?telefone=55+11+98765+4321', '/admin/dead-letters?telefone=*********4321'],
+    [
+      '/leads/%2B5511987654321/history?at=2026-11-29T23%3A58%3A19Z',
+      '/leads/*********4321/history?at=2026-11-29T23:58:19Z',
+    ],
+  ])('masks a URL-encoded number in %j (decoded)', (input, expected) => {
+    expect(maskPhonesInText(input)).toBe(expected);
+  });
+
+  it.each([
+    ['/admin/jobs/process_queue/history?since=2026-11-29T23%3A58%3A19.123%2B00%3A00'],
+    ['/admin/jobs?execution=0f8fad5b-d9cb-469f-a165-708677289501&name=fila%20worker'],
+    ['/admin/dead-letters?q=plant%C3%A3o+noturno&limit=50'],
+    ['malformed escape %E0%A4%A 1234 ms'],
+    ['took 1234+5678 ms'],
+  ])('leaves the URL-encoded %j as it was written', (input) => {
+    expect(maskPhonesInText(input)).toBe(input);
+  });
+
+  it('keeps a plain +55 number masked as written when the text has other escapes', () => {
+    expect(maskPhonesInText('sent to +5511987654321 (50%25 of 1+1)')).toBe(
+      'sent to *********4321 (50%25 of 1+1)',
+    );
   });
 
   it('masks several numbers in one text', () => {

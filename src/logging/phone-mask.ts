@@ -10,11 +10,12 @@ export function maskPhone(phone: string | null | undefined): string {
 
 // A UUID is matched first and kept as it is: its last group can be 12 digits and execution ids must stay
 // greppable. Then a run of 10–15 digits (optionally after +), or a Brazilian number written with the usual
-// separators: +55 (11) 98765-4321, 11 98765 4321, (11) 3333-4444. Digits glued to letters, `_` or other
-// digits (hex ids, 20-digit tokens, migration names like 20261129235819_init) are not phones.
+// separators: +55 (11) 98765-4321, 11 98765 4321, (11) 3333-4444, and the mobile 9 written apart:
+// (11) 9 8765-4321. Digits glued to letters, `_` or other digits (hex ids, 20-digit tokens, migration
+// names like 20261129235819_init) are not phones.
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
 const PLAIN_RUN = String.raw`\+?\d{10,15}`;
-const FORMATTED_BR = String.raw`(?:\+?55[ .-]?)?\(?\d{2}\)?[ .-]?9?\d{4}[ .-]?\d{4}`;
+const FORMATTED_BR = String.raw`(?:\+?55[ .-]?)?\(?\d{2}\)?[ .-]?(?:9[ .-]?)?\d{4}[ .-]?\d{4}`;
 const PHONE_IN_TEXT = new RegExp(
   String.raw`(?<![0-9A-Za-z_])(?:(${UUID})|${PLAIN_RUN}|${FORMATTED_BR})(?![0-9A-Za-z_])`,
   'gi',
@@ -22,6 +23,18 @@ const PHONE_IN_TEXT = new RegExp(
 
 /** Masks every phone-looking number inside free text (log messages, error messages, URLs). */
 export function maskPhonesInText(text: string): string {
+  const masked = maskPlainText(text);
+  if (!URL_ENCODING.test(text)) return masked;
+  // A URL can hide a number from the pattern: in `?telefone=%2B5511987654321` the digits follow the letter
+  // B, in `?telefone=55+11+98765+4321` they are apart. When the decoded text shows more of a number than
+  // the text as written, the decoded text is logged, masked; otherwise the text stays as it was written.
+  const maskedDecoded = maskPlainText(decodeUrlText(text));
+  return maskedDigits(maskedDecoded) > maskedDigits(masked) ? maskedDecoded : masked;
+}
+
+const URL_ENCODING = /%[0-9a-f]{2}|\+/i;
+
+function maskPlainText(text: string): string {
   if (!/\d{4}/.test(text)) return text; // fast path: most log strings carry no long number
   return text.replace(PHONE_IN_TEXT, (match: string, uuid: string | undefined) => {
     if (uuid !== undefined) return match;
@@ -29,6 +42,19 @@ export function maskPhonesInText(text: string): string {
     return digits >= 10 && digits <= 15 ? maskPhone(match) : match;
   });
 }
+
+/** `+` as a space (form encoding) and every valid %XX sequence decoded; a malformed one is kept. */
+function decodeUrlText(text: string): string {
+  return text.replace(/\+/g, ' ').replace(/(?:%[0-9a-f]{2})+/gi, (escapes) => {
+    try {
+      return decodeURIComponent(escapes);
+    } catch {
+      return escapes;
+    }
+  });
+}
+
+const maskedDigits = (text: string) => text.split('*').length - 1;
 
 const MAX_DEPTH = 10;
 

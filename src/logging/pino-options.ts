@@ -30,8 +30,10 @@ export function buildPinoOptions(config: Pick<AppConfig, 'LOG_LEVEL'>): Options 
     timestamp: stdTimeFunctions.isoTime,
     formatters: {
       level: (label) => ({ level: label.toUpperCase() }),
-      // the merging object (fields and, for Nest's Logger, `msg` itself); child bindings likewise
+      // the merging object (fields and, for Nest's Logger, `msg` itself)
       log: (object) => maskPhonesDeep(object),
+      // the root logger's bindings only: pino does not pass a child's bindings through formatters, so
+      // pino-http's `reqId` child is kept phone-free by genReqId below
       bindings: (bindings) => maskPhonesDeep(bindings),
     },
     hooks: {
@@ -56,7 +58,7 @@ export function buildPinoOptions(config: Pick<AppConfig, 'LOG_LEVEL'>): Options 
     quietReqLogger: true,
     genReqId: (request: IncomingMessage, response: ServerResponse) => {
       const incoming = request.headers['x-request-id'];
-      const id = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+      const id = isUsableRequestId(incoming) ? incoming : randomUUID();
       response.setHeader('x-request-id', id);
       return id;
     },
@@ -71,6 +73,15 @@ export function buildPinoOptions(config: Pick<AppConfig, 'LOG_LEVEL'>): Options 
 export function isUnloggedPath(url: string | undefined): boolean {
   if (url === undefined) return false;
   return url === UNLOGGED_PATH_PREFIX || /^\/health[/?]/.test(url);
+}
+
+/**
+ * A caller's request id is kept unless it is malformed or holds a phone number (`lead-5511987654321`):
+ * it is echoed in a response header and written unmasked in `reqId` and `res.headers`, so such an id is
+ * replaced by a new one rather than masked (the caller reads the one we use in the response header).
+ */
+function isUsableRequestId(id: string | string[] | undefined): id is string {
+  return typeof id === 'string' && /^[\w.:-]{1,128}$/.test(id) && maskPhonesInText(id) === id;
 }
 
 function isRawRequest(value: unknown): value is IncomingMessage {

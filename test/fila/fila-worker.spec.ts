@@ -133,6 +133,23 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(fila.evolution.requests).toHaveLength(1);
   });
 
+  it('refuses a Brazilian number stored without 55 (it would reach another country); numbers with a country code go', async () => {
+    // Porto Alegre, DDD 51: as it is, WhatsApp reads 51987654321 as +51 987 654 321, a Peruvian mobile
+    const mobile = await enqueue(await lead('51987654321'));
+    const landline = await enqueue(await lead('1133334444'));
+    const brazil = await enqueue(await lead('5551987654321'));
+    const northAmerica = await enqueue(await lead('12125551234')); // 1 + 212 555 1234: no 9 after "12"
+    await fila.worker().then(({ run }) => run());
+    for (const id of [mobile, landline]) {
+      const row = await fila.message(id);
+      expect(row).toMatchObject({ status: 'erro', tentativas: 0 });
+      expect(row.erro).toMatch(/^bad_phone: a Brazilian number without the country code 55/);
+    }
+    expect(await fila.message(brazil)).toMatchObject({ status: 'enviada' });
+    expect(await fila.message(northAmerica)).toMatchObject({ status: 'enviada' });
+    expect(fila.evolution.requests.map((r) => r.recipient).sort()).toEqual(['12125551234', '5551987654321']);
+  });
+
   it('defers a proactive message outside business hours to the next opening; a reply goes at night', async () => {
     // Friday 2026-03-06 22:00 in São Paulo
     const clock = new FakeClock('2026-03-07T01:00:00Z');

@@ -189,6 +189,37 @@ describe('LoggingModule in a Nest application', () => {
     expect(everything).not.toContain('evolution-secret-key');
   });
 
+  it('masks a phone whose + is URL-encoded (%2B) in the logged URL', async () => {
+    await request(app.getHttpServer()).get(`/leads/lookup?telefone=%2B${PHONE}`).expect(200);
+
+    const completed = capture.find((line) => line.msg === 'request completed');
+    expect(completed?.req).toMatchObject({
+      url: `/leads/lookup?telefone=${MASKED}`,
+      query: { telefone: MASKED },
+    });
+    expect(capture.raw.join('\n')).not.toContain(PHONE);
+  });
+
+  it('keeps a caller’s request id, but replaces one that holds a phone number', async () => {
+    const kept = await request(app.getHttpServer())
+      .get('/leads/lookup')
+      .set('X-Request-Id', 'batch-7.retry:2');
+    expect(kept.headers['x-request-id']).toBe('batch-7.retry:2');
+    expect(capture.find((line) => line.msg === 'request completed')).toMatchObject({
+      reqId: 'batch-7.retry:2',
+    });
+    capture.clear();
+
+    const replaced = await request(app.getHttpServer())
+      .get('/leads/lookup')
+      .set('X-Request-Id', `lead-${PHONE}`);
+    const id = replaced.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const completed = capture.find((line) => line.msg === 'request completed');
+    expect(completed).toMatchObject({ reqId: id, req: { id }, res: { headers: { 'x-request-id': id } } });
+    expect(capture.raw.join('\n')).not.toContain(PHONE);
+  });
+
   it('does not log health probes', async () => {
     await request(app.getHttpServer()).get('/health').expect(200);
     await request(app.getHttpServer()).get('/health/workers').expect(200);

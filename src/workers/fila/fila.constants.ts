@@ -33,6 +33,8 @@ export const Reasons = {
   leadMissing: 'lead_missing: the lead does not exist',
   noPhone: 'no_phone: the lead has no phone number',
   badPhone: 'bad_phone: the phone must be 10 to 15 digits, country code first',
+  nationalPhone:
+    'bad_phone: a Brazilian number without the country code 55 (sent as it is, it reaches another country); fix leads.telefone to 55 + DDD + number',
   emptyText: 'empty_text: conteudo is empty',
   textTooLong: `text_too_long: conteudo is over ${MAX_TEXT_LENGTH} characters`,
   devAllowlist: 'dev_allowlist',

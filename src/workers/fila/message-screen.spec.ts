@@ -46,6 +46,13 @@ describe('screenMessage', () => {
     expect(screenMessage(message({ lead: { ...lead, telefone: '+55 11 9' } }), rules(), TUESDAY_11H)).toEqual(
       failed(Reasons.badPhone),
     );
+    for (const national of ['51987654321', '1133334444'])
+      expect(screenMessage(message({ lead: { ...lead, telefone: national } }), rules(), TUESDAY_11H)).toEqual(
+        failed(Reasons.nationalPhone),
+      );
+    expect(
+      screenMessage(message({ lead: { ...lead, telefone: '12125551234' } }), rules(), TUESDAY_11H).kind,
+    ).toBe('ok');
     expect(screenMessage(message({ conteudo: ' \n' }), rules(), TUESDAY_11H)).toEqual(
       failed(Reasons.emptyText),
     );

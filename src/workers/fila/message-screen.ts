@@ -1,4 +1,5 @@
 import type { BusinessHoursCalendar } from '../../common/business-hours-calendar';
+import { isBrazilianNationalNumber } from '../../common/phone-number';
 import type { ClaimedMessage } from './claimed-message';
 import { MAX_TEXT_LENGTH, PHONE_PATTERN, Reasons, REPLY_TIPO } from './fila.constants';
 import type { MessageOutcome } from './message-outcome';
@@ -12,8 +13,8 @@ export interface ScreenRules {
 export type ScreenResult = { readonly kind: 'ok'; readonly phone: string } | MessageOutcome;
 
 /**
- * The checks before any limit is spent, in SPEC order: a malformed row or a lead without a phone is
- * `erro`; outside production only allowlisted phones; opted-out leads are `bloqueada`; proactive
+ * The checks before any limit is spent, in SPEC order: a malformed row, a lead without a phone or with a
+ * Brazilian number lacking its country code (sent as it is, it reaches another country) is `erro`; outside production only allowlisted phones; opted-out leads are `bloqueada`; proactive
  * messages outside business hours wait for the next opening.
  */
 export function screenMessage(message: ClaimedMessage, rules: ScreenRules, now: Date): ScreenResult {
@@ -27,6 +28,8 @@ export function screenMessage(message: ClaimedMessage, rules: ScreenRules, now: 
   const phone = message.lead.telefone?.trim() ?? '';
   if (!phone) return failed(Reasons.noPhone);
   if (!PHONE_PATTERN.test(phone)) return failed(Reasons.badPhone);
+  // refused, not rewritten: the lead would keep the wrong number for every other message and service
+  if (isBrazilianNationalNumber(phone)) return failed(Reasons.nationalPhone);
   if (!message.conteudo?.trim()) return failed(Reasons.emptyText);
   if (message.conteudo.length > MAX_TEXT_LENGTH) return failed(Reasons.textTooLong);
   if (!rules.isProduction && !rules.allowlist.has(phone))

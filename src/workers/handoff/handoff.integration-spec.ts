@@ -145,6 +145,62 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(rows).toEqual([{ nome: 'Carlos Lima' }]);
   });
 
+  describe("the poster's phone as written in a group", () => {
+    async function leadPhones() {
+      const { rows } = await harness.db.sql.query<{ telefone: string; nome: string }>(
+        `SELECT telefone, nome FROM leads WHERE nome = 'Carlos Lima' ORDER BY telefone`,
+      );
+      return rows;
+    }
+
+    it('without the country code gets 55 in front: written two ways, one lead, its follow-ups cancelled at expiry', async () => {
+      const national = await seedHandoff({ divulgador_telefone: '(51) 98765-4321' });
+      await seedHandoff({ divulgador_telefone: '+55 51 9 8765 4321' });
+      clock.set(at(2 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({
+        followupsSent: 2,
+        followupsBadPhone: 0,
+      });
+      // 51987654321 as it is would be +51 987 654 321, a Peruvian mobile
+      expect(await leadPhones()).toEqual([{ telefone: '5551987654321', nome: 'Carlos Lima' }]);
+      const messages = await queue();
+      expect(messages.map((message) => message.telefone)).toEqual(['5551987654321', '5551987654321']);
+
+      clock.set(at(48 * HOUR));
+      await worker.run(harness.jobContext());
+      const { rows } = await harness.db.sql.query(
+        `SELECT status, erro FROM fila_mensagens WHERE tipo = 'handoff_followup' AND metadata->>'handoff_id' = $1`,
+        [national.handoff],
+      );
+      expect(rows).toEqual([{ status: 'cancelada', erro: 'handoff_closed' }]);
+    });
+
+    it('that cannot be made international is not written to; the run lists the handoff until the phone is fixed', async () => {
+      const { handoff } = await seedHandoff({ divulgador_telefone: '+51 98765-4321' });
+      clock.set(at(2 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({
+        followupsSent: 0,
+        followupsBadPhone: 1,
+        badPhoneHandoffs: [handoff],
+      });
+      expect(await queue()).toEqual([]);
+      expect(await leadPhones()).toEqual([]);
+      expect(await handoffRow(handoff)).toMatchObject({ status: 'pending', followup_count: 0 });
+
+      await harness.db.sql.query(
+        `UPDATE handoffs SET divulgador_telefone = '+55 51 98765-4321' WHERE id = $1`,
+        [handoff],
+      );
+      clock.set(at(2 * HOUR + 5 * MINUTE));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({
+        followupsSent: 1,
+        followupsBadPhone: 0,
+        badPhoneHandoffs: [],
+      });
+      expect(await leadPhones()).toEqual([{ telefone: '5551987654321', nome: 'Carlos Lima' }]);
+    });
+  });
+
   it('sends one follow-up per run when several are overdue, spaced by at least 2 h', async () => {
     await seedHandoff();
     clock.set(at(30 * HOUR)); // the 2 h and 24 h follow-ups were both missed

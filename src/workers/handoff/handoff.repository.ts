@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { internationalPhoneDigits } from '../../common/phone-number';
 import { PrismaService } from '../../database/prisma.service';
 import { Prisma } from '../../generated/prisma/client';
 import type { OutboundMessage } from '../../queue/outbound-message';
@@ -79,7 +80,13 @@ export class HandoffRepository {
    * Records follow-up `number` and enqueues its message to the poster, in one transaction. The update
    * only matches while the count is still number - 1, so of two concurrent runs exactly one sends.
    */
-  recordFollowup(shift: HandoffShift, number: number, now: Date, message: Omit<OutboundMessage, 'leadId'>) {
+  recordFollowup(
+    shift: HandoffShift,
+    posterPhone: string,
+    number: number,
+    now: Date,
+    message: Omit<OutboundMessage, 'leadId'>,
+  ) {
     return this.prisma.$transaction(async (tx) => {
       const claimed = await tx.$executeRaw`
         UPDATE handoffs
@@ -87,7 +94,7 @@ export class HandoffRepository {
         WHERE id = ${shift.handoffId}::uuid AND followup_count = ${number - 1}
           AND status = ANY(${OPEN_STATUSES}::text[]) AND reserved_until > ${now}`;
       if (claimed === 0) return false;
-      const posterLeadId = await this.findOrCreatePosterLead(tx, shift);
+      const posterLeadId = await this.findOrCreatePosterLead(tx, posterPhone, shift.divulgadorNome);
       await this.queue.enqueue({ ...message, leadId: posterLeadId }, tx);
       return true;
     });
@@ -153,15 +160,17 @@ export class HandoffRepository {
   private async cancelQueuedFollowups(tx: Tx, shift: HandoffShift, now: Date): Promise<void> {
     await tx.$executeRaw`
       UPDATE fila_mensagens SET status = 'cancelada', erro = ${FOLLOWUP_CANCEL_REASON}, updated_at = ${now}
-      WHERE lead_id = (SELECT id FROM leads WHERE telefone = ${digitsOnly(shift.divulgadorTelefone)})
+      WHERE lead_id IN (SELECT id FROM leads WHERE telefone = ANY(${posterLeadPhones(shift.divulgadorTelefone)}::text[]))
         AND status = 'pendente' AND tipo = ${TIPO_FOLLOWUP} AND metadata->>'handoff_id' = ${shift.handoffId}`;
   }
 
-  /** Follow-ups need a lead row (fila_mensagens.lead_id); the poster may not be one yet. */
-  private async findOrCreatePosterLead(tx: Tx, shift: HandoffShift): Promise<string> {
-    const telefone = digitsOnly(shift.divulgadorTelefone);
+  /**
+   * Follow-ups need a lead row (fila_mensagens.lead_id); the poster may not be one yet. `telefone` is
+   * country-code-first digits, so a poster already known as a lead is found, not duplicated.
+   */
+  private async findOrCreatePosterLead(tx: Tx, telefone: string, nome: string | null): Promise<string> {
     const [row] = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO leads (telefone, nome) VALUES (${telefone}, ${shift.divulgadorNome})
+      INSERT INTO leads (telefone, nome) VALUES (${telefone}, ${nome})
       ON CONFLICT (telefone) DO UPDATE SET nome = COALESCE(leads.nome, EXCLUDED.nome)
       RETURNING id`;
     return row.id;
@@ -170,7 +179,17 @@ export class HandoffRepository {
 
 const FOLLOWUP_CANCEL_REASON = 'handoff_closed';
 
-const digitsOnly = (telefone: string | null) => (telefone ?? '').replace(/\D/g, '');
+/**
+ * The poster's lead as follow-ups address it, and as leads made before phones were normalised hold it
+ * (the bare digits), so that their follow-ups still waiting are cancelled too.
+ */
+function posterLeadPhones(divulgadorTelefone: string | null): string[] {
+  const phones = [
+    internationalPhoneDigits(divulgadorTelefone),
+    (divulgadorTelefone ?? '').replace(/\D/g, ''),
+  ];
+  return [...new Set(phones.filter((phone): phone is string => !!phone))];
+}
 
 function motivoReopen(status: ClosingStatus): string {
   return status === HandoffStatus.expired

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { internationalPhoneDigits } from '../../common/phone-number';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { SlackNotifier } from '../../notifications/slack.notifier';
@@ -19,6 +20,17 @@ import { ClosedHandoff, HandoffRepository } from './handoff.repository';
 
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 
+/** Handoffs named in a run's details when their poster's phone is unusable (the count has them all). */
+const MAX_LISTED_BAD_PHONES = 20;
+
+interface Followups {
+  sent: number;
+  /** ids of the handoffs due for a follow-up whose poster's phone is unusable */
+  badPhone: string[];
+}
+
+const NO_FOLLOWUPS: Followups = { sent: 0, badPhone: [] };
+
 /**
  * The handoff lifecycle, every 5 min: expire what passed reserved_until (always), then follow up with the
  * posters (only while `external_handoff` is on). At most one follow-up per handoff per run.
@@ -38,18 +50,20 @@ export class HandoffService {
     const slack = expired.length > 0 ? await this.announce(expired) : 'nothing to announce';
 
     const paused = !(await this.flags.isEnabled(FeatureNames.externalHandoff));
-    const followups = paused ? 0 : await this.followUp(now, wrapUp);
+    const followups = paused ? NO_FOLLOWUPS : await this.followUp(now, wrapUp);
 
     const details = {
       expired: expired.length,
       shiftsReopened: expired.filter((closed) => closed.vagaStatus === 'aberta').length,
-      followupsSent: followups,
+      followupsSent: followups.sent,
       followupsPaused: paused,
+      followupsBadPhone: followups.badPhone.length,
+      badPhoneHandoffs: followups.badPhone.slice(0, MAX_LISTED_BAD_PHONES),
       slack,
       ...earlyStopDetails(context),
     };
     context.logger.info('handoffs processed', details);
-    return { itemsProcessed: expired.length + followups, details };
+    return { itemsProcessed: expired.length + followups.sent, details };
   }
 
   private async expire(now: Date, signal: AbortSignal): Promise<ClosedHandoff[]> {
@@ -75,27 +89,37 @@ export class HandoffService {
     return closed;
   }
 
-  private async followUp(now: Date, signal: AbortSignal): Promise<number> {
-    let sent = 0;
+  /**
+   * A poster whose phone cannot be made into an international number (see internationalPhoneDigits) is
+   * not written to, like one without a phone: a guess could reach a stranger. The handoff is listed in the
+   * run's details each run until its phone is fixed or it expires.
+   */
+  private async followUp(now: Date, signal: AbortSignal): Promise<Followups> {
+    const followups: Followups = { sent: 0, badPhone: [] };
     let afterId = FIRST_ID;
     while (!signal.aborted) {
       const batch = await this.repository.findDueFollowups(now, HANDOFF_BATCH_SIZE, afterId);
       for (const shift of batch) {
         if (signal.aborted) break;
+        const posterPhone = internationalPhoneDigits(shift.divulgadorTelefone);
+        if (posterPhone === null) {
+          followups.badPhone.push(shift.handoffId);
+          continue;
+        }
         const number = shift.followupCount + 1;
-        const recorded = await this.repository.recordFollowup(shift, number, now, {
+        const recorded = await this.repository.recordFollowup(shift, posterPhone, number, now, {
           conteudo: followupMessage(shift, number),
           tipo: TIPO_FOLLOWUP,
           prioridade: PRIORIDADE_FOLLOWUP,
           metadata: { handoff_id: shift.handoffId, followup: number },
           chaveIdempotencia: followupKey(shift.handoffId, number),
         });
-        if (recorded) sent += 1;
+        if (recorded) followups.sent += 1;
       }
       if (batch.length < HANDOFF_BATCH_SIZE) break;
       afterId = batch[batch.length - 1].handoffId;
     }
-    return sent;
+    return followups;
   }
 
   private async announce(expired: ClosedHandoff[]): Promise<string> {
