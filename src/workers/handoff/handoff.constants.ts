@@ -20,7 +20,8 @@ export const MAX_FOLLOWUPS = FOLLOWUP_OFFSETS_MS.length;
 
 /**
  * After an outage several follow-ups can be overdue at once; one goes per run, and never two to the same
- * poster closer than this (the scheduled gaps are 22 h and 12 h, so on time it never applies).
+ * poster closer than this, counted from when the previous one was sent (the scheduled gaps are 22 h and
+ * 12 h, so on time it never applies).
  */
 export const MIN_FOLLOWUP_GAP_MS = 2 * HOUR_MS;
 
