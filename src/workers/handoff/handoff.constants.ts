@@ -25,6 +25,15 @@ export const MAX_FOLLOWUPS = FOLLOWUP_OFFSETS_MS.length;
  */
 export const MIN_FOLLOWUP_GAP_MS = 2 * HOUR_MS;
 
+/**
+ * An expiry whose Slack post failed is announced by a later run, while it expired within this window: a
+ * long Slack outage must not flood the channel with stale news once it is back.
+ */
+export const ANNOUNCE_WINDOW_MS = 48 * HOUR_MS;
+
+/** How long a run holds the announcements it is posting (a Slack post and its retry take seconds). */
+export const ANNOUNCE_LEASE_MS = 2 * 60 * 1000;
+
 /** Handoffs handled per statement; a run loops until a batch comes back short. */
 export const HANDOFF_BATCH_SIZE = 100;
 

@@ -256,6 +256,39 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(await queue()).toHaveLength(1);
   });
 
+  describe('the expiry announcement', () => {
+    it('is posted by a later run when Slack failed, once', async () => {
+      await seedHandoff({ followup_count: 3, status: 'contacted' });
+      slack.answerNext({ status: 503 }, { status: 503 });
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 1, slack: 'failed' });
+
+      clock.advance(5 * MINUTE);
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 0, slack: 'posted' });
+      clock.advance(5 * MINUTE);
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({
+        slack: 'nothing to announce',
+      });
+      expect(slack.requests).toHaveLength(3);
+      expect(slack.texts()[2]).toContain('Ana Souza');
+      expect(slack.texts()[2]).toContain('vaga reaberta');
+    });
+
+    it('covers expiries committed without a post (a crash), of the last 48 h only', async () => {
+      const lost = await seedHandoff({ status: 'expired', expired_at: at(47 * HOUR) });
+      const stale = await seedHandoff({ status: 'expired', expired_at: at(-HOUR) });
+      await harness.db.sql.query(`UPDATE leads SET nome = 'Bruno Alves' WHERE id = $1`, [stale.doctor]);
+
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 0, slack: 'posted' });
+      expect(slack.texts()).toHaveLength(1);
+      expect(slack.texts()[0]).toContain('Ana Souza');
+      expect(slack.texts()[0]).not.toContain('Bruno');
+      expect(await handoffRow(lost.handoff)).toMatchObject({ anunciado_em: at(48 * HOUR) });
+      expect(await handoffRow(stale.handoff)).toMatchObject({ anunciado_em: null });
+    });
+  });
+
   describe('follow-ups still queued when the handoff closes', () => {
     async function followupStatuses(handoff: string) {
       const { rows } = await harness.db.sql.query<{ followup: string; status: string; erro: string | null }>(

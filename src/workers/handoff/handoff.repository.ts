@@ -4,6 +4,8 @@ import { Prisma } from '../../generated/prisma/client';
 import type { OutboundMessage } from '../../queue/outbound-message';
 import { OutboundQueueService } from '../../queue/outbound-queue.service';
 import {
+  ANNOUNCE_LEASE_MS,
+  ANNOUNCE_WINDOW_MS,
   AUDIT_ORIGEM,
   FOLLOWUP_OFFSETS_MS,
   HandoffStatus,
@@ -18,6 +20,10 @@ type Tx = Prisma.TransactionClient;
 
 export type ClosingStatus =
   typeof HandoffStatus.expired | typeof HandoffStatus.confirmed | typeof HandoffStatus.notConfirmed;
+
+export interface ExpiryAnnouncement extends HandoffShift {
+  vagaStatus: string;
+}
 
 export interface ClosedHandoff {
   shift: HandoffShift;
@@ -78,6 +84,31 @@ export class HandoffRepository {
       WHERE h.status = ANY(${OPEN_STATUSES}::text[]) AND h.reserved_until <= ${now} AND h.id > ${afterId}::uuid
       ORDER BY h.id
       LIMIT ${limit}`;
+  }
+
+  /**
+   * Reserves the expiries of the last ANNOUNCE_WINDOW_MS not yet announced to Slack, for this run to post
+   * (two runs at once never reserve the same one; a reservation older than the lease was a run that died).
+   * `vagaStatus` is the shift's status now, as the announcement reports it.
+   */
+  reserveUnannouncedExpiries(now: Date): Promise<ExpiryAnnouncement[]> {
+    return this.prisma.$queryRaw<ExpiryAnnouncement[]>`
+      WITH reserved AS (
+        UPDATE handoffs SET anuncio_reservado_em = ${now}
+        WHERE status = ${HandoffStatus.expired} AND anunciado_em IS NULL
+          AND expired_at > ${new Date(now.getTime() - ANNOUNCE_WINDOW_MS)}
+          AND (anuncio_reservado_em IS NULL OR anuncio_reservado_em <= ${new Date(now.getTime() - ANNOUNCE_LEASE_MS)})
+        RETURNING id, expired_at
+      )
+      SELECT ${shiftColumns}, v.status AS "vagaStatus"
+      FROM reserved r JOIN handoffs h ON h.id = r.id JOIN leads l ON l.id = h.lead_id JOIN vagas v ON v.id = h.vaga_id
+      ORDER BY r.expired_at, r.id`;
+  }
+
+  async markAnnounced(handoffIds: string[], now: Date): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE handoffs SET anunciado_em = ${now}
+      WHERE id = ANY(${handoffIds}::uuid[]) AND anunciado_em IS NULL`;
   }
 
   async findShift(handoffId: string): Promise<(HandoffShift & { status: string }) | null> {
