@@ -18,6 +18,17 @@ describe('htmlToText', () => {
     expect(looksLikeHtml('text/plain', 'a < b')).toBe(false);
   });
 
+  it('reads a numeric reference to NUL, a surrogate or past Unicode as U+FFFD, as browsers do', () => {
+    expect(htmlToText('<p>a &#0; b &#xD800; c &#x110000; d &#99999999999; e &#x41;&#233;</p>')).toBe(
+      'a \uFFFD b \uFFFD c \uFFFD d \uFFFD e Aé',
+    );
+  });
+
+  it('replaces a raw NUL (which PostgreSQL text cannot hold) in HTML and in plain text', () => {
+    expect(htmlToText('<p>a\0b</p>')).toBe('a\uFFFDb');
+    expect(normaliseText('a\0b')).toBe('a\uFFFDb');
+  });
+
   it('normalises plain text line endings', () => {
     expect(normaliseText('a  \r\nb\r\n\n')).toBe('a\nb');
   });

@@ -1,5 +1,18 @@
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
+const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/** A numeric character reference as browsers read it: NUL, a surrogate or past Unicode is U+FFFD. */
+function referencedCharacter(codePoint: number): string {
+  const isSurrogate = codePoint >= 0xd800 && codePoint <= 0xdfff;
+  return codePoint > 0 && codePoint <= 0x10ffff && !isSurrogate
+    ? String.fromCodePoint(codePoint)
+    : REPLACEMENT_CHARACTER;
+}
+
+/** PostgreSQL text cannot hold NUL (and browsers show it as U+FFFD). */
+const withoutNul = (text: string) => text.replace(/\0/g, REPLACEMENT_CHARACTER);
+
 /** True when the body is an HTML export rather than plain text. */
 export function looksLikeHtml(contentType: string | null, body: string): boolean {
   return /html/i.test(contentType ?? '') || /^\s*(<!doctype html|<html)/i.test(body);
@@ -10,15 +23,15 @@ export function looksLikeHtml(contentType: string | null, body: string): boolean
  * renames a CSS class or a tracking id). Block elements become line breaks.
  */
 export function htmlToText(html: string): string {
-  return html
+  return withoutNul(html)
     .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, '')
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<br\s*\/?>|<\/(p|div|li|h[1-6]|tr|table|ul|ol|section)>/gi, '\n')
     .replace(/<[^>]+>/g, '')
     .replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (entity, code: string) => {
       if (code.startsWith('#x') || code.startsWith('#X'))
-        return String.fromCodePoint(parseInt(code.slice(2), 16));
-      if (code.startsWith('#')) return String.fromCodePoint(Number(code.slice(1)));
+        return referencedCharacter(parseInt(code.slice(2), 16));
+      if (code.startsWith('#')) return referencedCharacter(Number(code.slice(1)));
       return ENTITIES[code.toLowerCase()] ?? entity;
     })
     .split('\n')
@@ -29,7 +42,7 @@ export function htmlToText(html: string): string {
 
 /** Plain text normalised the same way (line endings, trailing spaces), for a stable hash. */
 export function normaliseText(text: string): string {
-  return text
+  return withoutNul(text)
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map((line) => line.trimEnd())

@@ -59,6 +59,17 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     expect(server.requests.every((request) => request.method === 'GET')).toBe(true);
   });
 
+  it('stores a briefing with a NUL, raw or as a reference, as U+FFFD (PostgreSQL rejects NUL)', async () => {
+    server.answer({ status: 200, body: html('UTI &#0; adulto &#x110000;'), contentType: 'text/html' });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ outcome: 'stored' });
+    server.answer({ status: 200, body: 'Plantões\0 de fim de semana', contentType: 'text/plain' });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ outcome: 'stored' });
+    expect(await versions()).toEqual([
+      { versao: 1, conteudo: 'UTI \uFFFD adulto \uFFFD' },
+      { versao: 2, conteudo: 'Plantões\uFFFD de fim de semana' },
+    ]);
+  });
+
   it('keeps the last version and fails with the reason when the server errs', async () => {
     server.answer({ status: 200, body: 'Plantões de fim de semana', contentType: 'text/plain' });
     await worker.run(harness.jobContext());

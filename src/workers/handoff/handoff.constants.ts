@@ -20,9 +20,19 @@ export const MAX_FOLLOWUPS = FOLLOWUP_OFFSETS_MS.length;
 
 /**
  * After an outage several follow-ups can be overdue at once; one goes per run, and never two to the same
- * poster closer than this (the scheduled gaps are 22 h and 12 h, so on time it never applies).
+ * poster closer than this, counted from when the previous one was sent (the scheduled gaps are 22 h and
+ * 12 h, so on time it never applies).
  */
 export const MIN_FOLLOWUP_GAP_MS = 2 * HOUR_MS;
+
+/**
+ * An expiry whose Slack post failed is announced by a later run, while it expired within this window: a
+ * long Slack outage must not flood the channel with stale news once it is back.
+ */
+export const ANNOUNCE_WINDOW_MS = 48 * HOUR_MS;
+
+/** How long a run holds the announcements it is posting (a Slack post and its retry take seconds). */
+export const ANNOUNCE_LEASE_MS = 2 * 60 * 1000;
 
 /** Handoffs handled per statement; a run loops until a batch comes back short. */
 export const HANDOFF_BATCH_SIZE = 100;

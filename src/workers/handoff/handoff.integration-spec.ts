@@ -73,6 +73,15 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     return rows;
   }
 
+  /** What the queue worker does with the follow-ups waiting for it, sending them at the clock's time. */
+  async function sendQueuedFollowups() {
+    await harness.db.sql.query(
+      `UPDATE fila_mensagens SET status = 'enviada', enviada_em = $1
+        WHERE status = 'pendente' AND tipo = 'handoff_followup'`,
+      [clock.now()],
+    );
+  }
+
   async function handoffRow(id: string) {
     const { rows } = await harness.db.sql.query('SELECT * FROM handoffs WHERE id = $1', [id]);
     return rows[0];
@@ -109,7 +118,9 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     const { handoff } = await seedHandoff();
     const sentAt = async (ms: number) => {
       clock.set(at(ms));
-      return (await worker.run(harness.jobContext())).details?.followupsSent;
+      const sent = (await worker.run(harness.jobContext())).details?.followupsSent;
+      await sendQueuedFollowups();
+      return sent;
     };
 
     expect(await sentAt(2 * HOUR - MINUTE)).toBe(0);
@@ -205,11 +216,43 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     await seedHandoff();
     clock.set(at(30 * HOUR)); // the 2 h and 24 h follow-ups were both missed
     expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(1);
+    await sendQueuedFollowups();
     clock.set(at(30 * HOUR + 5 * MINUTE));
     expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(0);
     clock.set(at(32 * HOUR));
     expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(1);
     expect(await queue()).toHaveLength(2);
+  });
+
+  it('holds the next follow-up while the previous one waits in the queue, and spaces it from the send', async () => {
+    const { handoff } = await seedHandoff();
+    clock.set(at(2 * HOUR));
+    expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(1);
+    // quiet hours (or rate limits) keep follow-up 1 in the queue past the time of follow-up 2
+    clock.set(at(24 * HOUR));
+    expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(0);
+    await harness.db.sql.query(`UPDATE fila_mensagens SET status = 'processando'`);
+    clock.set(at(25 * HOUR));
+    expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(0);
+
+    // it goes out at 25 h: the 2 h gap runs from then, not from when it was enqueued
+    await harness.db.sql.query(`UPDATE fila_mensagens SET status = 'enviada', enviada_em = $1`, [
+      at(25 * HOUR),
+    ]);
+    clock.set(at(25 * HOUR + 5 * MINUTE));
+    expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(0);
+    clock.set(at(27 * HOUR));
+    expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(1);
+    expect(await handoffRow(handoff)).toMatchObject({ followup_count: 2, last_followup_at: at(27 * HOUR) });
+  });
+
+  it('follows up again after a follow-up the queue could not send (blocked or failed)', async () => {
+    await seedHandoff();
+    clock.set(at(2 * HOUR));
+    await worker.run(harness.jobContext());
+    await harness.db.sql.query(`UPDATE fila_mensagens SET status = 'erro'`);
+    clock.set(at(24 * HOUR));
+    expect((await worker.run(harness.jobContext())).details?.followupsSent).toBe(1);
   });
 
   it('pauses follow-ups while external_handoff is off, but still expires', async () => {
@@ -269,6 +312,39 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(await queue()).toHaveLength(1);
   });
 
+  describe('the expiry announcement', () => {
+    it('is posted by a later run when Slack failed, once', async () => {
+      await seedHandoff({ followup_count: 3, status: 'contacted' });
+      slack.answerNext({ status: 503 }, { status: 503 });
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 1, slack: 'failed' });
+
+      clock.advance(5 * MINUTE);
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 0, slack: 'posted' });
+      clock.advance(5 * MINUTE);
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({
+        slack: 'nothing to announce',
+      });
+      expect(slack.requests).toHaveLength(3);
+      expect(slack.texts()[2]).toContain('Ana Souza');
+      expect(slack.texts()[2]).toContain('vaga reaberta');
+    });
+
+    it('covers expiries committed without a post (a crash), of the last 48 h only', async () => {
+      const lost = await seedHandoff({ status: 'expired', expired_at: at(47 * HOUR) });
+      const stale = await seedHandoff({ status: 'expired', expired_at: at(-HOUR) });
+      await harness.db.sql.query(`UPDATE leads SET nome = 'Bruno Alves' WHERE id = $1`, [stale.doctor]);
+
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 0, slack: 'posted' });
+      expect(slack.texts()).toHaveLength(1);
+      expect(slack.texts()[0]).toContain('Ana Souza');
+      expect(slack.texts()[0]).not.toContain('Bruno');
+      expect(await handoffRow(lost.handoff)).toMatchObject({ anunciado_em: at(48 * HOUR) });
+      expect(await handoffRow(stale.handoff)).toMatchObject({ anunciado_em: null });
+    });
+  });
+
   describe('follow-ups still queued when the handoff closes', () => {
     async function followupStatuses(handoff: string) {
       const { rows } = await harness.db.sql.query<{ followup: string; status: string; erro: string | null }>(
@@ -281,13 +357,13 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
 
     it('are cancelled at expiry (quiet hours held them), while sent ones and the doctor notice are left alone', async () => {
       const { handoff } = await seedHandoff();
-      for (const ms of [2 * HOUR, 24 * HOUR, 36 * HOUR]) {
+      clock.set(at(2 * HOUR));
+      await worker.run(harness.jobContext());
+      await sendQueuedFollowups();
+      for (const ms of [24 * HOUR, 36 * HOUR]) {
         clock.set(at(ms));
         await worker.run(harness.jobContext());
       }
-      await harness.db.sql.query(
-        `UPDATE fila_mensagens SET status = 'enviada' WHERE metadata->>'followup' = '1'`,
-      );
       // another handoff of the same poster keeps its reminder
       const other = await seedHandoff({ created_at: at(24 * HOUR), reserved_until: at(72 * HOUR) });
       clock.set(at(26 * HOUR));
@@ -298,7 +374,6 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       expect(await followupStatuses(handoff)).toEqual([
         { followup: '1', status: 'enviada', erro: null },
         { followup: '2', status: 'cancelada', erro: 'handoff_closed' },
-        { followup: '3', status: 'cancelada', erro: 'handoff_closed' },
       ]);
       const othersFollowups = await followupStatuses(other.handoff);
       expect(othersFollowups.length).toBeGreaterThan(0);

@@ -5,6 +5,8 @@ import { Prisma } from '../../generated/prisma/client';
 import type { OutboundMessage } from '../../queue/outbound-message';
 import { OutboundQueueService } from '../../queue/outbound-queue.service';
 import {
+  ANNOUNCE_LEASE_MS,
+  ANNOUNCE_WINDOW_MS,
   AUDIT_ORIGEM,
   FOLLOWUP_OFFSETS_MS,
   HandoffStatus,
@@ -20,6 +22,10 @@ type Tx = Prisma.TransactionClient;
 export type ClosingStatus =
   typeof HandoffStatus.expired | typeof HandoffStatus.confirmed | typeof HandoffStatus.notConfirmed;
 
+export interface ExpiryAnnouncement extends HandoffShift {
+  vagaStatus: string;
+}
+
 export interface ClosedHandoff {
   shift: HandoffShift;
   /** the shift's new status, or null when it was left alone (not reserved, or re-assigned) */
@@ -32,6 +38,12 @@ const shiftColumns = Prisma.sql`
   v.hospital, v.especialidade, v.data::text AS data, v.hora_inicio AS "horaInicio", v.hora_fim AS "horaFim",
   h.followup_count AS "followupCount"`;
 
+/** followupKey(h.id, h.followup_count) in SQL: the queue row of the handoff's latest follow-up. */
+const previousFollowupKey = Prisma.sql`'handoff:' || h.id || ':followup:' || h.followup_count`;
+
+/** fila_mensagens statuses of a message not yet out of the queue. */
+const QUEUED_STATUSES = ['pendente', 'processando'];
+
 const digitsOf = (column: Prisma.Sql) => Prisma.sql`regexp_replace(coalesce(${column}, ''), '\\D', '', 'g')`;
 
 /** The handoff_processor's only door to the database. Every write is conditional: re-runs change nothing. */
@@ -42,16 +54,23 @@ export class HandoffRepository {
     private readonly queue: OutboundQueueService,
   ) {}
 
-  /** Open handoffs whose next follow-up is due at `now` and whose poster has a phone number. */
+  /**
+   * Open handoffs whose next follow-up is due at `now` and whose poster has a phone number. The previous
+   * follow-up must have left the queue, and the gap runs from when it was sent: quiet hours hold follow-ups
+   * in the queue, and measured from the enqueue they would all reach the poster at the opening together.
+   */
   findDueFollowups(now: Date, limit: number, afterId: string): Promise<HandoffShift[]> {
     return this.prisma.$queryRaw<HandoffShift[]>`
       SELECT ${shiftColumns}
       FROM handoffs h JOIN leads l ON l.id = h.lead_id JOIN vagas v ON v.id = h.vaga_id
+        LEFT JOIN fila_mensagens previous ON previous.chave_idempotencia = ${previousFollowupKey}
       WHERE h.status = ANY(${OPEN_STATUSES}::text[])
         AND h.reserved_until > ${now}
         AND h.followup_count < ${MAX_FOLLOWUPS}
         AND h.created_at + make_interval(secs => (${[...FOLLOWUP_OFFSETS_MS]}::bigint[])[h.followup_count + 1] / 1000.0) <= ${now}
-        AND (h.last_followup_at IS NULL OR h.last_followup_at <= ${new Date(now.getTime() - MIN_FOLLOWUP_GAP_MS)})
+        AND (previous.status IS NULL OR previous.status <> ALL(${QUEUED_STATUSES}::text[]))
+        AND (h.last_followup_at IS NULL
+             OR GREATEST(h.last_followup_at, previous.enviada_em) <= ${new Date(now.getTime() - MIN_FOLLOWUP_GAP_MS)})
         AND length(${digitsOf(Prisma.sql`h.divulgador_telefone`)}) >= 8
         AND h.id > ${afterId}::uuid
       ORDER BY h.id
@@ -66,6 +85,31 @@ export class HandoffRepository {
       WHERE h.status = ANY(${OPEN_STATUSES}::text[]) AND h.reserved_until <= ${now} AND h.id > ${afterId}::uuid
       ORDER BY h.id
       LIMIT ${limit}`;
+  }
+
+  /**
+   * Reserves the expiries of the last ANNOUNCE_WINDOW_MS not yet announced to Slack, for this run to post
+   * (two runs at once never reserve the same one; a reservation older than the lease was a run that died).
+   * `vagaStatus` is the shift's status now, as the announcement reports it.
+   */
+  reserveUnannouncedExpiries(now: Date): Promise<ExpiryAnnouncement[]> {
+    return this.prisma.$queryRaw<ExpiryAnnouncement[]>`
+      WITH reserved AS (
+        UPDATE handoffs SET anuncio_reservado_em = ${now}
+        WHERE status = ${HandoffStatus.expired} AND anunciado_em IS NULL
+          AND expired_at > ${new Date(now.getTime() - ANNOUNCE_WINDOW_MS)}
+          AND (anuncio_reservado_em IS NULL OR anuncio_reservado_em <= ${new Date(now.getTime() - ANNOUNCE_LEASE_MS)})
+        RETURNING id, expired_at
+      )
+      SELECT ${shiftColumns}, v.status AS "vagaStatus"
+      FROM reserved r JOIN handoffs h ON h.id = r.id JOIN leads l ON l.id = h.lead_id JOIN vagas v ON v.id = h.vaga_id
+      ORDER BY r.expired_at, r.id`;
+  }
+
+  async markAnnounced(handoffIds: string[], now: Date): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE handoffs SET anunciado_em = ${now}
+      WHERE id = ANY(${handoffIds}::uuid[]) AND anunciado_em IS NULL`;
   }
 
   async findShift(handoffId: string): Promise<(HandoffShift & { status: string }) | null> {

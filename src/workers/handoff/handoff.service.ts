@@ -32,8 +32,9 @@ interface Followups {
 const NO_FOLLOWUPS: Followups = { sent: 0, badPhone: [] };
 
 /**
- * The handoff lifecycle, every 5 min: expire what passed reserved_until (always), then follow up with the
- * posters (only while `external_handoff` is on). At most one follow-up per handoff per run.
+ * The handoff lifecycle, every 5 min: expire what passed reserved_until (always) and announce the expiries
+ * not yet announced to Slack (this run's, and those whose post failed), then follow up with the posters
+ * (only while `external_handoff` is on). At most one follow-up per handoff per run.
  */
 @Injectable()
 export class HandoffService {
@@ -47,7 +48,7 @@ export class HandoffService {
     const now = context.clock.now();
     const wrapUp = wrapUpSignal(context);
     const expired = await this.expire(now, wrapUp);
-    const slack = expired.length > 0 ? await this.announce(expired) : 'nothing to announce';
+    const slack = await this.announce(now);
 
     const paused = !(await this.flags.isEnabled(FeatureNames.externalHandoff));
     const followups = paused ? NO_FOLLOWUPS : await this.followUp(now, wrapUp);
@@ -122,15 +123,24 @@ export class HandoffService {
     return followups;
   }
 
-  private async announce(expired: ClosedHandoff[]): Promise<string> {
-    const lines = expired.map(({ shift, vagaStatus }) => {
+  private async announce(now: Date): Promise<string> {
+    const expired = await this.repository.reserveUnannouncedExpiries(now);
+    if (expired.length === 0) return 'nothing to announce';
+    const lines = expired.map((shift) => {
       const who = shift.medicoNome ?? 'médico sem nome';
       const vaga =
-        vagaStatus === 'aberta' ? 'vaga reaberta' : 'vaga mantida (já não estava reservada para ele)';
+        shift.vagaStatus === 'aberta' ? 'vaga reaberta' : 'vaga mantida (já não estava reservada para ele)';
       return `• ${who} — ${describeShift(shift)}: ${vaga}`;
     });
     const text = `*Handoffs expirados sem confirmação do divulgador (${expired.length})*\n${lines.join('\n')}`;
     const result = await this.slack.notify({ text });
+    // without SLACK_WEBHOOK_URL the notifier logged it: that is the announcement, not one to repeat
+    if (result.delivered || result.reason === 'not_configured') {
+      await this.repository.markAnnounced(
+        expired.map((shift) => shift.handoffId),
+        now,
+      );
+    }
     return result.delivered ? 'posted' : result.reason;
   }
 }

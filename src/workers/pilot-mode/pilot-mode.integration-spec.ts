@@ -159,6 +159,41 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(slack.texts()[1]).toMatch(/^:warning: Modo piloto: .*\(pilot_mode\)/);
   });
 
+  it('posts a trip alert Slack did not take on the next run, once', async () => {
+    const { worker } = await replica();
+    const sent = await seed(30, 'enviada');
+    await optOut(sent.slice(0, 3)); // 10 % > 5 %
+    slack.answerNext({ status: 503 }, { status: 503 });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({
+      tripped: true,
+      alert: 'failed',
+    });
+
+    clock.set(new Date(NOW.getTime() + 15 * 60_000));
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({
+      tripped: false,
+      alert: 'posted',
+    });
+    clock.set(new Date(NOW.getTime() + 30 * 60_000));
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ alert: 'none' });
+    clock.set(NOW);
+    expect(slack.texts()).toHaveLength(3);
+    expect(slack.texts()[2]).toMatch(/^:warning: Modo piloto: .*\(discovery, .*taxa de opt-out 10.0%/);
+  });
+
+  it('gives up on a trip alert Slack did not take for 24 h', async () => {
+    const { worker } = await replica();
+    const sent = await seed(30, 'enviada');
+    await optOut(sent.slice(0, 3));
+    slack.answerNext({ status: 503 }, { status: 503 });
+    await worker.run(harness.jobContext());
+
+    clock.set(new Date(NOW.getTime() + 25 * HOUR));
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ alert: 'none' });
+    clock.set(NOW);
+    expect(slack.requests).toHaveLength(2);
+  });
+
   it('trips on errors too', async () => {
     const { worker } = await replica();
     await seed(17, 'enviada');

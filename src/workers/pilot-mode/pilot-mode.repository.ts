@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
 import type { PilotCounts, PilotVerdict } from './pilot-metrics';
+import { TRIP_ALERT_LEASE_MS, TRIP_ALERT_RETRY_WINDOW_MS } from './pilot-mode.constants';
+
+export interface TripAlert {
+  id: string;
+  alerta: string;
+}
 
 /**
  * The pilot_mode job's only door to the database. The queue worker's statuses are the source: sent =
@@ -29,7 +35,14 @@ export class PilotModeRepository {
     return row;
   }
 
-  async saveSnapshot(from: Date, to: Date, counts: PilotCounts, verdict: PilotVerdict, tripped: boolean) {
+  /** `tripAlert`: the Slack text of a snapshot that tripped the features off, else null. */
+  async saveSnapshot(
+    from: Date,
+    to: Date,
+    counts: PilotCounts,
+    verdict: PilotVerdict,
+    tripAlert: string | null,
+  ) {
     await this.prisma.pilotoSnapshot.create({
       data: {
         janelaInicio: from,
@@ -37,10 +50,32 @@ export class PilotModeRepository {
         ...counts,
         taxaOptOut: verdict.optOutRate.toFixed(4),
         taxaErro: verdict.errorRate.toFixed(4),
-        disparou: tripped,
+        disparou: tripAlert !== null,
         motivo: verdict.tripReason,
+        alerta: tripAlert,
       },
     });
+  }
+
+  /**
+   * Reserves the trip alerts of the last TRIP_ALERT_RETRY_WINDOW_MS not yet delivered, oldest first, for
+   * this run to post (two runs at once never reserve the same one; a reservation past the lease was a run
+   * that died). The window is measured on janela_fim, the measuring run's clock.
+   */
+  reserveUndeliveredTripAlerts(now: Date): Promise<TripAlert[]> {
+    return this.prisma.$queryRaw<TripAlert[]>`
+      WITH reserved AS (
+        UPDATE piloto_snapshots SET alerta_reservado_em = ${now}
+        WHERE alerta IS NOT NULL AND alerta_enviado_em IS NULL
+          AND janela_fim > ${new Date(now.getTime() - TRIP_ALERT_RETRY_WINDOW_MS)}
+          AND (alerta_reservado_em IS NULL OR alerta_reservado_em <= ${new Date(now.getTime() - TRIP_ALERT_LEASE_MS)})
+        RETURNING id, alerta, janela_fim
+      )
+      SELECT id, alerta FROM reserved ORDER BY janela_fim, id`;
+  }
+
+  async markTripAlertDelivered(snapshotId: string, now: Date): Promise<void> {
+    await this.prisma.pilotoSnapshot.update({ where: { id: snapshotId }, data: { alertaEnviadoEm: now } });
   }
 
   /** The latest snapshots, newest first (for GET /admin/pilot). */

@@ -9,7 +9,7 @@ import { PilotModeRepository } from './pilot-mode.repository';
 /**
  * Every 15 min: measures the pilot group over the last 24 h, stores a snapshot and, when the trip rule
  * fires, turns the autonomous features off with the reason and alerts Slack (once: only the run whose
- * update changed the flags alerts).
+ * update changed the flags writes an alert, on its snapshot; later runs post it again until Slack took it).
  */
 @Injectable()
 export class PilotModeService {
@@ -27,20 +27,16 @@ export class PilotModeService {
     const switched =
       verdict.tripReason === null ? [] : await this.flags.tripAutonomousFeatures(verdict.tripReason);
     const tripped = switched.length > 0;
-    await this.repository.saveSnapshot(from, to, counts, verdict, tripped);
-
-    let alert = 'none';
+    const tripAlert = tripped
+      ? `:warning: Modo piloto: funcionalidades autônomas desligadas (${switched.join(', ')}). Motivo: ${verdict.tripReason}.`
+      : null;
+    await this.repository.saveSnapshot(from, to, counts, verdict, tripAlert);
     if (tripped) {
       context.logger.warn('pilot group went bad: autonomous features turned off', {
         reason: verdict.tripReason,
       });
-      // notify, not alert: the flags' update already lets one run per trip through, and an alert's cooldown
-      // would silence a second trip soon after an operator turned the features back on
-      const result = await this.slack.notify({
-        text: `:warning: Modo piloto: funcionalidades autônomas desligadas (${switched.join(', ')}). Motivo: ${verdict.tripReason}.`,
-      });
-      alert = result.delivered ? 'posted' : result.reason;
     }
+    const alert = await this.postTripAlerts(to);
     const details = {
       ...counts,
       messages: verdict.messages,
@@ -54,5 +50,20 @@ export class PilotModeService {
     };
     context.logger.info('pilot group measured', details);
     return { itemsProcessed: 1, details };
+  }
+
+  /** Posts this run's trip alert and any earlier one Slack did not take; the outcome of the last post. */
+  private async postTripAlerts(now: Date): Promise<string> {
+    let outcome = 'none';
+    for (const { id, alerta } of await this.repository.reserveUndeliveredTripAlerts(now)) {
+      // notify, not alert: the flags' update already lets one run per trip through, and an alert's cooldown
+      // would silence a second trip soon after an operator turned the features back on
+      const result = await this.slack.notify({ text: alerta });
+      // without SLACK_WEBHOOK_URL the notifier logged it: that is the alert, not one to repeat
+      if (result.delivered || result.reason === 'not_configured')
+        await this.repository.markTripAlertDelivered(id, now);
+      outcome = result.delivered ? 'posted' : result.reason;
+    }
+    return outcome;
   }
 }

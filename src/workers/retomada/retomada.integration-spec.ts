@@ -14,8 +14,8 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
   const clock = new FakeClock(OPENING);
   const harness = useWorkerHarness({ database: 'dw_retomada', jobName: JobNames.retomadaForaHorario, clock });
 
-  async function compileWorker(): Promise<RetomadaWorker> {
-    const config = testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo' });
+  async function compileWorker(env: Record<string, string> = {}): Promise<RetomadaWorker> {
+    const config = testConfig({ SCHEDULER_TIMEZONE: 'America/Sao_Paulo', ...env });
     return (await harness.compile(config, [RetomadaModule])).get(RetomadaWorker);
   }
 
@@ -149,6 +149,48 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
     );
     expect(left.rows[0].n).toBe(120 - RETOMADA_BATCH_SIZE);
     expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(120 - RETOMADA_BATCH_SIZE);
+  });
+
+  describe('business hours that open after the 08:00 run (mon-fri 09:00-18:00)', () => {
+    let lateOpening: RetomadaWorker;
+
+    beforeAll(async () => {
+      lateOpening = await compileWorker({ BUSINESS_HOURS: 'mon-fri 09:00-18:00' });
+    });
+
+    it('answers on the 08:00 run, with the replies scheduled for the 09:00 opening', async () => {
+      await received(await lead('Maria Clara', '5511911110006'), 'Tem plantão?', '2026-03-10T01:30:00Z');
+
+      expect(await lateOpening.run(harness.jobContext())).toEqual({
+        itemsProcessed: 1,
+        details: {
+          processed: 1,
+          enqueued: 1,
+          withoutPhone: 0,
+          optedOut: 0,
+          scheduledFor: '2026-03-10T12:00:00.000Z',
+        },
+      });
+      const { rows } = await harness.db.sql.query(
+        `SELECT f.agendar_para, f.conteudo FROM mensagens_fora_horario m
+           JOIN fila_mensagens f ON f.id = m.fila_mensagem_id WHERE m.processada`,
+      );
+      expect(rows).toEqual([
+        {
+          agendar_para: new Date('2026-03-10T12:00:00Z'),
+          conteudo: expect.stringMatching(/^Bom dia, Maria!/),
+        },
+      ]);
+    });
+
+    it("still does nothing after the day's closing", async () => {
+      await received(await lead('Ana', '5511911110007'), 'Oi', '2026-03-10T01:00:00Z');
+      clock.set('2026-03-10T22:00:00Z'); // 19:00 on Tuesday
+      expect(await lateOpening.run(harness.jobContext())).toEqual({
+        itemsProcessed: 0,
+        details: { skipped: 'outside business hours' },
+      });
+    });
   });
 
   it('does nothing outside business hours and says so', async () => {

@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
+import { localDate } from '../../common/local-time';
 import { localTime } from './local-clock';
 import { retomadaMessage } from './retomada-message';
 import { PendingMensagem, RetomadaDecision, RetomadaRepository } from './retomada.repository';
@@ -16,7 +17,8 @@ import {
 
 /**
  * At the opening of business hours, answers every message that arrived while closed, oldest first.
- * Outside business hours (a manual run at night) it does nothing and says so in its summary.
+ * A run before the day's opening (BUSINESS_HOURS opening after the 08:00 schedule) enqueues the replies
+ * for that opening. After the day's closing (a manual run at night) it does nothing and says so.
  */
 @Injectable()
 export class RetomadaService {
@@ -29,11 +31,18 @@ export class RetomadaService {
   async run(context: JobContext): Promise<JobResult> {
     const now = context.clock.now();
     const timeZone = this.config.SCHEDULER_TIMEZONE;
-    if (!this.calendar.isOpen(now)) {
+    const sendAt = this.replyTime(now);
+    if (sendAt === null) {
       context.logger.info('outside business hours: nothing resumed');
       return { itemsProcessed: 0, details: { skipped: 'outside business hours' } };
     }
-    const localNow = localTime(now, timeZone);
+    const deferred = sendAt.getTime() > now.getTime();
+    if (deferred) {
+      context.logger.info('before business hours: replies scheduled for the opening', {
+        opensAt: sendAt.toISOString(),
+      });
+    }
+    const localSendTime = localTime(sendAt, timeZone);
     const decide = (mensagem: PendingMensagem): RetomadaDecision => {
       if (mensagem.telefone === null) return { resultado: Resultado.semTelefone, reply: null };
       if (mensagem.optedOut) return { resultado: Resultado.optedOut, reply: null };
@@ -44,11 +53,13 @@ export class RetomadaService {
           conteudo: retomadaMessage(
             mensagem.nome,
             mensagem.mensagem,
-            localNow,
+            localSendTime,
             localTime(mensagem.recebidaEm, timeZone),
           ),
           tipo: TIPO_RESPOSTA,
           prioridade: PRIORIDADE_RESPOSTA,
+          // a reply is not held by quiet hours: before the opening it must be scheduled for it
+          agendarPara: deferred ? sendAt : undefined,
           metadata: { mensagem_fora_horario_id: mensagem.id },
           chaveIdempotencia: retomadaKey(mensagem.id),
         },
@@ -69,9 +80,17 @@ export class RetomadaService {
       enqueued: counts[Resultado.enfileirada] ?? 0,
       withoutPhone: counts[Resultado.semTelefone] ?? 0,
       optedOut: counts[Resultado.optedOut] ?? 0,
+      ...(deferred ? { scheduledFor: sendAt.toISOString() } : {}),
       ...earlyStopDetails(context),
     };
     context.logger.info('out-of-hours messages resumed', details);
     return { itemsProcessed: processed, details };
+  }
+
+  /** `now` while open; today's opening when the run comes before it; null after the day's closing. */
+  private replyTime(now: Date): Date | null {
+    const opening = this.calendar.nextOpening(now);
+    const timeZone = this.config.SCHEDULER_TIMEZONE;
+    return localDate(opening, timeZone) === localDate(now, timeZone) ? opening : null;
   }
 }
