@@ -125,7 +125,11 @@ export class FilaSenderService {
       }
       const cleared = await this.throughOpenCircuits(reserved, batch, writer);
       const { startedAt, optedOut } = await writer.startSends(
-        cleared.map((send) => ({ id: send.message.id, sendingNumber: send.sendingNumber })),
+        cleared.map((send) => ({
+          id: send.message.id,
+          sendingNumber: send.sendingNumber,
+          leadId: send.message.leadId,
+        })),
         batch.claimedAt,
       );
       const sending = optedOut.size ? await this.withoutOptedOut(cleared, optedOut, batch, writer) : cleared;

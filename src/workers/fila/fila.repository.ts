@@ -21,6 +21,8 @@ interface ClaimedRow {
 export interface StartedSend {
   readonly id: string;
   readonly sendingNumber: string;
+  /** the lead the message was screened with, asked again whether it opted out */
+  readonly leadId: string;
 }
 
 export interface QueueStats {
@@ -104,7 +106,9 @@ export class FilaRepository {
     // Rows travel as one JSON text each: built natively by JSON.stringify, where an array parameter per
     // column would be converted element by element by the client and the driver (the hot path's CPU).
     const rows = JSON.stringify(outcomes.map(toRow));
-    const sends = JSON.stringify(startedSends.map((send) => ({ id: send.id, numero: send.sendingNumber })));
+    const sends = JSON.stringify(
+      startedSends.map((send) => ({ id: send.id, numero: send.sendingNumber, lead: send.leadId })),
+    );
     const [row] = await this.prisma.$queryRaw<
       Array<{ written: number; mark: string | null; opted_out: string[] | null }>
     >`
@@ -143,10 +147,9 @@ export class FilaRepository {
         WHERE l.id = d.lead_id
         RETURNING l.id
       ), s AS (
-        SELECT * FROM json_to_recordset(${sends}::json) AS s(id uuid, numero text)
+        SELECT * FROM json_to_recordset(${sends}::json) AS s(id uuid, numero text, lead uuid)
       ), opted_out AS (
-        SELECT s.id FROM s JOIN fila_mensagens f ON f.id = s.id JOIN leads l ON l.id = f.lead_id
-         WHERE l.opted_out
+        SELECT s.id FROM s JOIN leads l ON l.id = s.lead WHERE l.opted_out
       ), marked AS (
         -- both arrays are aggregated over the same rows in one pass, so they stay in step
         INSERT INTO fila_envios_iniciados (iniciado_em, fila_ids, numeros_envio)
