@@ -29,8 +29,8 @@ export interface WorkersHealthReport {
 
 /**
  * Runs every check in parallel, each bounded by HEALTH_CHECK_TIMEOUT_MS, and composes the report.
- * Unhealthy (503) when the database is down, the scheduler stopped or the queue worker stale; Redis is
- * reported but does not fail the check.
+ * Unhealthy (503) when the database is down, the scheduler stopped or the queue worker stale; Redis's own
+ * check does not fail it, but sending pauses without Redis, which makes the queue worker stale.
  *
  * When the database is down `last_job_at` and `queue_size` cannot be read. The contract wants an int and
  * an ISO string in every answer, so the report carries the last values this replica read (null and 0 when
