@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { internationalPhoneDigits } from '../common/phone-number';
 import { parseBusinessHours } from './business-hours';
 import { parseScheduleOverrides } from './schedule-overrides';
 
@@ -73,14 +74,19 @@ const phoneList = z.preprocess(
     .max(100_000, 'is too long')
     .default('')
     .transform((value, ctx) => {
-      const phones = value
+      const written = value
         .split(',')
-        .map((phone) => phone.replace(/[\s+()-]/g, ''))
+        .map((phone) => phone.trim())
         .filter(Boolean);
-      const bad = phones.find((phone) => !/^\d{8,15}$/.test(phone));
-      if (bad !== undefined)
-        ctx.addIssue({ code: 'custom', message: 'must list phone numbers (digits only)' });
-      return phones;
+      // as leads.telefone holds them, so "(11) 98765-4321" matches the lead 5511987654321
+      const phones = written.map(internationalPhoneDigits);
+      const bad = phones.flatMap((phone, index) => (phone === null ? [index + 1] : []));
+      if (bad.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must list phone numbers, country code first (e.g. 5521999990000); entry ${bad.join(', ')} is not one`,
+        });
+      return phones.filter((phone): phone is string => phone !== null);
     }),
 );
 

@@ -111,17 +111,28 @@ describe('parseConfig', () => {
     expect(message).not.toMatch(/short-secret|broken secret/);
   });
 
+  it('names the allowlist entries that are not phone numbers, without echoing them', () => {
+    let message = '';
+    try {
+      parseConfig({ OUTBOUND_ALLOWLIST: '5511987654321, 0800 123 4567, +51 98765-4321, 12345' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/OUTBOUND_ALLOWLIST.*entry 2, 3, 4 is not one/);
+    expect(message).not.toMatch(/98765|0800|12345/);
+  });
+
   it('parses several sending numbers, phone allowlists and schedule overrides', () => {
     const config = parseConfig({
       WHATSAPP_PROVIDER: 'evolution',
       EVOLUTION_API_URL: 'http://127.0.0.1:9000',
       EVOLUTION_API_KEY: 'k',
       EVOLUTION_INSTANCE: 'numero1, numero2',
-      OUTBOUND_ALLOWLIST: '+55 11 98765-4321,5521912345678',
+      OUTBOUND_ALLOWLIST: '+55 11 98765-4321,5521912345678, (51) 98765-4321',
       JOB_SCHEDULE_OVERRIDES: 'temperature_decay=*/5 * * * *;process_queue=2s',
     });
     expect(config.EVOLUTION_INSTANCE).toEqual(['numero1', 'numero2']);
-    expect(config.OUTBOUND_ALLOWLIST).toEqual(['5511987654321', '5521912345678']);
+    expect(config.OUTBOUND_ALLOWLIST).toEqual(['5511987654321', '5521912345678', '5551987654321']);
     expect([...config.JOB_SCHEDULE_OVERRIDES]).toEqual([
       ['temperature_decay', { kind: 'cron', expression: '*/5 * * * *' }],
       ['process_queue', { kind: 'interval', milliseconds: 2000 }],
