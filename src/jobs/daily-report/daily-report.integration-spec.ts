@@ -82,6 +82,7 @@ describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
   }
 
   beforeEach(async () => {
+    clock.set(NOW);
     await harness.db.sql.query(
       'TRUNCATE relatorios_diarios, job_executions, handoffs, fila_mensagens, vagas, leads CASCADE',
     );
@@ -144,5 +145,58 @@ describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
     expect((await worker.run(harness.jobContext())).details).toMatchObject({ slack: 'failed' });
     slack.answer({ status: 200 });
     expect((await worker.run(harness.jobContext())).details).toMatchObject({ slack: 'posted' });
+  });
+
+  it("posts an earlier day's report that Slack refused with the next run, oldest first", async () => {
+    const worker = await compileWorker({ SLACK_WEBHOOK_URL: slack.url });
+    slack.answer({ status: 500 });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({
+      data: '2026-03-10',
+      slack: 'failed',
+    });
+
+    slack.answer({ status: 200 });
+    slack.requests.length = 0;
+    clock.set('2026-03-12T11:00:00Z'); // Thursday 08:00
+    const next = await worker.run(harness.jobContext());
+
+    expect(next.details).toMatchObject({
+      data: '2026-03-11',
+      slack: 'posted',
+      earlierReports: { '2026-03-10': 'posted' },
+    });
+    expect(slack.texts().map((text) => /\d\d\/03\/2026/.exec(text)?.[0])).toEqual([
+      '10/03/2026',
+      '11/03/2026',
+    ]);
+    const { rows } = await harness.db.sql.query(
+      'SELECT data::text, enviado_slack_em, envio_reservado_em FROM relatorios_diarios ORDER BY data',
+    );
+    expect(rows).toEqual([
+      { data: '2026-03-10', enviado_slack_em: new Date('2026-03-12T11:00:00Z'), envio_reservado_em: null },
+      { data: '2026-03-11', enviado_slack_em: new Date('2026-03-12T11:00:00Z'), envio_reservado_em: null },
+    ]);
+  });
+
+  it('a report whose run died before posting is posted by a run after the lease, never by two runs', async () => {
+    const worker = await compileWorker({ SLACK_WEBHOOK_URL: slack.url });
+    // what a run leaves when it dies between reserving the report and posting it
+    await harness.db.sql.query(
+      `INSERT INTO relatorios_diarios (data, metricas, texto, envio_reservado_em)
+       VALUES ('2026-03-10', '{}', 'x', $1)`,
+      [new Date(NOW.getTime() - 30_000)],
+    );
+
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ slack: 'already posted' });
+    expect(slack.requests).toHaveLength(0);
+
+    clock.advance(2 * 60_000);
+    const [first, second] = await Promise.all([
+      worker.run(harness.jobContext()),
+      worker.run(harness.jobContext()),
+    ]);
+    expect([first.details?.slack, second.details?.slack].sort()).toEqual(['already posted', 'posted']);
+    expect(slack.texts()).toHaveLength(1);
+    expect(slack.texts()[0]).toContain('*Relatório diário — 10/03/2026*');
   });
 });

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
 import type { DailyFigures } from './daily-figures';
+import { REPORT_POST_LEASE_MS } from './daily-report.constants';
+
+export interface UnpostedReport {
+  readonly day: string;
+  readonly text: string;
+}
 
 type Counts = Omit<DailyFigures, 'data' | 'falhasPorJob'>;
 
@@ -46,23 +52,36 @@ export class DailyReportRepository {
     return { data: day, ...row, falhasPorJob: Object.fromEntries(failures.map((f) => [f.job, f.n])) };
   }
 
-  async save(figures: DailyFigures, texto: string): Promise<{ postedAlready: boolean }> {
-    const [row] = await this.prisma.$queryRaw<{ enviado_slack_em: Date | null }[]>`
+  async save(figures: DailyFigures, texto: string): Promise<void> {
+    await this.prisma.$executeRaw`
       INSERT INTO relatorios_diarios (data, metricas, texto) VALUES (${figures.data}::date, ${JSON.stringify(figures)}::jsonb, ${texto})
-      ON CONFLICT (data) DO UPDATE SET metricas = EXCLUDED.metricas, texto = EXCLUDED.texto, updated_at = now()
-      RETURNING enviado_slack_em`;
-    return { postedAlready: row.enviado_slack_em !== null };
+      ON CONFLICT (data) DO UPDATE SET metricas = EXCLUDED.metricas, texto = EXCLUDED.texto, updated_at = now()`;
   }
 
-  /** true for the one run that marks the day posted (a re-run or a second replica posts nothing). */
-  async markPosted(day: string, at: Date): Promise<boolean> {
-    const changed = await this.prisma.$executeRaw`
-      UPDATE relatorios_diarios SET enviado_slack_em = ${at} WHERE data = ${day}::date AND enviado_slack_em IS NULL`;
-    return changed > 0;
+  /**
+   * Reserves the reports from `sinceDay` on not yet posted, oldest first, for this run to post (two runs at
+   * once never reserve the same one; a reservation past the lease was a run that died before posting).
+   */
+  reserveUnposted(sinceDay: string, now: Date): Promise<UnpostedReport[]> {
+    return this.prisma.$queryRaw<UnpostedReport[]>`
+      WITH reserved AS (
+        UPDATE relatorios_diarios SET envio_reservado_em = ${now}
+        WHERE data >= ${sinceDay}::date AND enviado_slack_em IS NULL
+          AND (envio_reservado_em IS NULL OR envio_reservado_em <= ${new Date(now.getTime() - REPORT_POST_LEASE_MS)})
+        RETURNING data, texto
+      )
+      SELECT data::text AS day, texto AS text FROM reserved ORDER BY data`;
   }
 
-  async unmarkPosted(day: string): Promise<void> {
-    await this.prisma
-      .$executeRaw`UPDATE relatorios_diarios SET enviado_slack_em = NULL WHERE data = ${day}::date`;
+  async markPosted(day: string, at: Date): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE relatorios_diarios SET enviado_slack_em = ${at}, envio_reservado_em = NULL
+      WHERE data = ${day}::date AND enviado_slack_em IS NULL`;
+  }
+
+  /** A failed post: the next run (scheduled or triggered) may post it at once. */
+  async release(day: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE relatorios_diarios SET envio_reservado_em = NULL WHERE data = ${day}::date AND enviado_slack_em IS NULL`;
   }
 }

@@ -4,11 +4,21 @@ import { SlackNotifier } from '../../notifications/slack.notifier';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { localDate } from '../../common/local-time';
 import { reportText } from './daily-figures';
+import { REPORT_RETRY_DAYS } from './daily-report.constants';
 import { DailyReportRepository } from './daily-report.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Yesterday (local; the day before the run's due date) in numbers: stored as a row and posted to Slack once (logged when Slack is unset). */
+/** A calendar date `days` before `date` (YYYY-MM-DD): counted from noon UTC, so no offset or DST shifts it. */
+function daysBefore(date: string, days: number): string {
+  return localDate(new Date(new Date(`${date}T12:00:00Z`).getTime() - days * DAY_MS), 'UTC');
+}
+
+/**
+ * Yesterday (local; the day before the run's due date) in numbers: stored as a row and posted to Slack
+ * once (logged when Slack is unset). A post that failed, or that a dying run never made, goes out with a
+ * later run's (for REPORT_RETRY_DAYS).
+ */
 @Injectable()
 export class DailyReportService {
   constructor(
@@ -22,21 +32,36 @@ export class DailyReportService {
     const timeZone = this.config.SCHEDULER_TIMEZONE;
     // a catch-up late into the next day still reports the day before its due date, not a day half gone
     const today = localDate(context.dueAt ?? now, timeZone);
-    // Noon today minus a day is always yesterday's date, whatever the offset or DST.
-    const yesterday = localDate(new Date(new Date(`${today}T12:00:00Z`).getTime() - DAY_MS), 'UTC');
+    const yesterday = daysBefore(today, 1);
     const figures = await this.repository.figures(yesterday, timeZone, now);
     const text = reportText(figures);
     await this.repository.save(figures, text);
 
-    let slack: string;
-    if (!(await this.repository.markPosted(yesterday, now))) slack = 'already posted';
-    else {
-      const result = await this.slack.notify({ text });
-      slack = result.delivered ? 'posted' : result.reason;
-      // a failed post may be retried by a re-run; "not configured" counts as done (it was logged)
-      if (slack === 'failed') await this.repository.unmarkPosted(yesterday);
+    const posts = await this.postUnposted(daysBefore(yesterday, REPORT_RETRY_DAYS), now);
+    const slack = posts.get(yesterday) ?? 'already posted';
+    posts.delete(yesterday);
+    const earlier = Object.fromEntries(posts);
+    context.logger.info('daily report built', { data: yesterday, slack, earlier });
+    return {
+      itemsProcessed: 1,
+      details: { ...figures, slack, ...(posts.size > 0 ? { earlierReports: earlier } : {}) },
+    };
+  }
+
+  /**
+   * Posts every report since `sinceDay` that Slack has not taken yet, oldest first: yesterday's, and an
+   * earlier one whose post failed or whose run died before posting. "not configured" counts as done (it
+   * was logged). Answers each day's outcome; a report another run is posting is left out.
+   */
+  private async postUnposted(sinceDay: string, now: Date): Promise<Map<string, string>> {
+    const outcomes = new Map<string, string>();
+    for (const report of await this.repository.reserveUnposted(sinceDay, now)) {
+      const result = await this.slack.notify({ text: report.text });
+      const outcome = result.delivered ? 'posted' : result.reason;
+      if (outcome === 'failed') await this.repository.release(report.day);
+      else await this.repository.markPosted(report.day, now);
+      outcomes.set(report.day, outcome);
     }
-    context.logger.info('daily report built', { data: yesterday, slack });
-    return { itemsProcessed: 1, details: { ...figures, slack } };
+    return outcomes;
   }
 }
