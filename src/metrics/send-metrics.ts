@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { Clock } from '../common/clock';
+import { maskPhonesInText } from '../logging/phone-mask';
 import { CircuitBreakerRegistry } from '../whatsapp/circuit-breaker.registry';
 import { FilaMetrics } from '../workers/fila/fila-metrics';
 import { CIRCUIT_STATE_VALUES } from './metrics.constants';
 import { MetricsRegistry } from './metrics-registry';
+
+/** An Evolution instance named after its phone number would export the number: masked, as in the logs. */
+const numberLabel = (sendingNumber: string) => maskPhonesInText(sendingNumber);
 
 /**
  * The queue worker's sends and the provider circuits. FilaMetrics and CircuitBreakerRegistry keep the
@@ -22,7 +26,7 @@ export class SendMetrics {
       collect() {
         this.reset();
         for (const { provider, number, outcome, count } of fila.sendCounts())
-          this.inc({ provider, number, outcome }, count);
+          this.inc({ provider, number: numberLabel(number), outcome }, count);
       },
     });
     new Counter({
@@ -44,7 +48,7 @@ export class SendMetrics {
         this.reset();
         for (const circuit of breakers.snapshot(clock.now()))
           this.set(
-            { provider: circuit.provider, number: circuit.sendingNumber },
+            { provider: circuit.provider, number: numberLabel(circuit.sendingNumber) },
             CIRCUIT_STATE_VALUES[circuit.state],
           );
       },
