@@ -162,6 +162,25 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(await fila.message(reply)).toMatchObject({ status: 'enviada' });
   });
 
+  it('holds a reply marked horario_comercial (a backlog, not a live conversation) to business hours', async () => {
+    // Friday 2026-03-06 22:00 in São Paulo
+    const clock = new FakeClock('2026-03-07T01:00:00Z');
+    const backlog = await enqueue(await lead(PHONE_A), 'Bom dia, Dra. Ana', {
+      tipo: 'resposta',
+      metadata: JSON.stringify({ mensagem_fora_horario_id: 'x', horario_comercial: true }),
+    });
+    const live = await enqueue(await lead(PHONE_B), 'Respondendo', {
+      tipo: 'resposta',
+      metadata: JSON.stringify({ horario_comercial: 'no' }),
+    });
+    await (await fila.worker({}, clock)).run();
+    const held = await fila.message(backlog);
+    expect(held).toMatchObject({ status: 'pendente', tentativas: 0, erro: 'outside_business_hours' });
+    expect(held.agendar_para.toISOString()).toBe('2026-03-09T11:00:00.000Z'); // Monday 08:00 local
+    expect(await fila.message(live)).toMatchObject({ status: 'enviada' });
+    expect(fila.evolution.requests.map((r) => r.recipient)).toEqual([PHONE_B]);
+  });
+
   it('defers what is over the hourly cap to the next local hour without spending an attempt; numbers share the load', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await enqueue(await lead(`55119000000${10 + i}`)));

@@ -122,6 +122,7 @@ function claimed(id: string, claimedAt = new Date()): ClaimedMessage {
     leadId: `lead-${id}`,
     conteudo: `texto ${id}`,
     tipo: 'resposta',
+    liveReply: true,
     tentativas: 0,
     maxTentativas: 3,
     claimedAt,
@@ -289,7 +290,7 @@ describe('FilaSenderService when the rate limits cannot be checked', () => {
     });
     const logger = new JobLogger('t', 'e');
     const writer = sender.openWriter(logger);
-    const prepared = sender.prepare([{ ...claimed('p'), tipo: 'oferta' }, claimed('r')]);
+    const prepared = sender.prepare([{ ...claimed('p'), tipo: 'oferta', liveReply: false }, claimed('r')]);
     clock.set('2026-03-02T23:00:01Z');
 
     expect(await sender.send(prepared, writer, new AbortController().signal, logger)).toMatch(

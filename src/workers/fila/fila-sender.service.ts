@@ -7,7 +7,7 @@ import { WhatsAppProvider, type SendResult } from '../../whatsapp/whatsapp-provi
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import type { ClaimedMessage } from './claimed-message';
 import { FilaMetrics } from './fila-metrics';
-import { Reasons, REPLY_TIPO } from './fila.constants';
+import { Reasons } from './fila.constants';
 import { FilaRepository } from './fila.repository';
 import type { MessageOutcome, SendOutcome } from './message-outcome';
 import { outOfHours, screenMessage, type ScreenRules } from './message-screen';
@@ -79,7 +79,7 @@ export class FilaSenderService {
           request: {
             phone: result.phone,
             preferredNumber: message.lead?.numeroEnvio ?? null,
-            paced: message.tipo !== REPLY_TIPO,
+            paced: !message.liveReply,
           },
         });
       else settled.push(result);

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
 import type { ClaimedMessage } from './claimed-message';
-import { Reasons } from './fila.constants';
+import { HELD_TO_BUSINESS_HOURS_KEY } from '../../queue/outbound-message';
+import { Reasons, REPLY_TIPO } from './fila.constants';
 import type { MessageOutcome } from './message-outcome';
 
 interface ClaimedRow {
@@ -9,6 +10,7 @@ interface ClaimedRow {
   lead_id: string;
   conteudo: string;
   tipo: string;
+  live_reply: boolean;
   tentativas: number;
   max_tentativas: number;
   lead_found: boolean;
@@ -53,9 +55,10 @@ export class FilaRepository {
          -- sequential scan per claim (most of the claim's cost with 50 000 rows, and growing with history)
          WHERE f.id = ANY(ARRAY(SELECT id FROM due))
         RETURNING f.id, f.lead_id, f.conteudo, f.tipo, f.tentativas, f.max_tentativas,
-                  f.prioridade, f.agendar_para, f.created_at
+                  f.prioridade, f.agendar_para, f.created_at,
+                  (f.tipo = ${REPLY_TIPO} AND f.metadata -> ${HELD_TO_BUSINESS_HOURS_KEY} IS DISTINCT FROM 'true'::jsonb) AS live_reply
       )
-      SELECT c.id::text, c.lead_id::text, c.conteudo, c.tipo, c.tentativas, c.max_tentativas,
+      SELECT c.id::text, c.lead_id::text, c.conteudo, c.tipo, c.live_reply, c.tentativas, c.max_tentativas,
              (l.id IS NOT NULL) AS lead_found, l.telefone, l.opted_out, l.numero_envio
         FROM claimed c
         -- one primary-key lookup per claimed row: as a plain join the planner may hash the whole leads
@@ -70,6 +73,7 @@ export class FilaRepository {
       leadId: row.lead_id,
       conteudo: row.conteudo,
       tipo: row.tipo,
+      liveReply: row.live_reply,
       tentativas: row.tentativas,
       maxTentativas: row.max_tentativas,
       claimedAt: now,

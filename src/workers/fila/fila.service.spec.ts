@@ -17,6 +17,7 @@ const row = (id: string): ClaimedMessage => ({
   leadId: `lead-${id}`,
   conteudo: 'texto',
   tipo: 'resposta',
+  liveReply: true,
   tentativas: 0,
   maxTentativas: 3,
   claimedAt: new Date(),

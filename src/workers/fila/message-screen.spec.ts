@@ -20,6 +20,7 @@ const message = (overrides: Partial<ClaimedMessage> = {}): ClaimedMessage => ({
   leadId: 'l1',
   conteudo: 'Olá, temos um plantão',
   tipo: 'oferta',
+  liveReply: false,
   tentativas: 0,
   maxTentativas: 3,
   claimedAt: TUESDAY_11H,
@@ -87,9 +88,16 @@ describe('screenMessage', () => {
       reason: 'outside_business_hours',
       attemptCounted: false,
     });
-    expect(screenMessage(message({ tipo: 'resposta' }), rules(), TUESDAY_22H)).toEqual({
+    expect(screenMessage(message({ tipo: 'resposta', liveReply: true }), rules(), TUESDAY_22H)).toEqual({
       kind: 'ok',
       phone: PHONE,
+    });
+    // a reply from a morning backlog (metadata horario_comercial) is held like a proactive message
+    expect(
+      screenMessage(message({ tipo: 'resposta', liveReply: false }), rules(), TUESDAY_22H),
+    ).toMatchObject({
+      kind: 'deferred',
+      until: new Date('2026-03-11T08:00:00-03:00'),
     });
   });
 });

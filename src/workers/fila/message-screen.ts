@@ -1,7 +1,7 @@
 import type { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import { isBrazilianNationalNumber } from '../../common/phone-number';
 import type { ClaimedMessage } from './claimed-message';
-import { MAX_TEXT_LENGTH, PHONE_PATTERN, Reasons, REPLY_TIPO } from './fila.constants';
+import { MAX_TEXT_LENGTH, PHONE_PATTERN, Reasons } from './fila.constants';
 import type { MessageOutcome } from './message-outcome';
 
 export interface ScreenRules {
@@ -39,8 +39,7 @@ export function screenMessage(message: ClaimedMessage, rules: ScreenRules, now: 
 }
 
 /**
- * A proactive message outside business hours waits for the next opening; a reply (`resposta`) goes any
- * time. Asked when a batch is screened and again when each wave is sent: a batch can wait for the one
+ * A proactive message outside business hours waits for the next opening; a live reply goes any time. Asked when a batch is screened and again when each wave is sent: a batch can wait for the one
  * before it, and a wave for the waves before it, past closing time.
  */
 export function outOfHours(
@@ -48,7 +47,7 @@ export function outOfHours(
   calendar: BusinessHoursCalendar,
   now: Date,
 ): MessageOutcome | null {
-  if (message.tipo === REPLY_TIPO || calendar.isOpen(now)) return null;
+  if (message.liveReply || calendar.isOpen(now)) return null;
   return {
     kind: 'deferred',
     id: message.id,

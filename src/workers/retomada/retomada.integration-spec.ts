@@ -38,7 +38,7 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
 
   async function outcomes() {
     const { rows } = await harness.db.sql.query(
-      `SELECT m.mensagem, m.processada, m.resultado, f.tipo, f.prioridade, f.conteudo
+      `SELECT m.mensagem, m.processada, m.resultado, f.tipo, f.prioridade, f.metadata -> 'horario_comercial' AS horario_comercial, f.conteudo
        FROM mensagens_fora_horario m LEFT JOIN fila_mensagens f ON f.id = m.fila_mensagem_id
        ORDER BY m.recebida_em`,
     );
@@ -77,6 +77,8 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
         resultado: 'enfileirada',
         tipo: 'resposta',
         prioridade: 9,
+        // a backlog, not a live conversation: the queue holds it to business hours and paces it
+        horario_comercial: true,
         conteudo:
           'Bom dia, Maria! Vi sua mensagem de 09/03 às 22:30: "Tem plantão no sábado?". Agora estou por aqui: vamos continuar?',
       },

@@ -4,6 +4,7 @@ import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
 import { localDate } from '../../common/local-time';
+import { HELD_TO_BUSINESS_HOURS_KEY } from '../../queue/outbound-message';
 import { localTime } from './local-clock';
 import { retomadaMessage } from './retomada-message';
 import { PendingMensagem, RetomadaDecision, RetomadaRepository } from './retomada.repository';
@@ -58,9 +59,10 @@ export class RetomadaService {
           ),
           tipo: TIPO_RESPOSTA,
           prioridade: PRIORIDADE_RESPOSTA,
-          // a reply is not held by quiet hours: before the opening it must be scheduled for it
           agendarPara: deferred ? sendAt : undefined,
-          metadata: { mensagem_fora_horario_id: mensagem.id },
+          // not a live conversation: a backlog the per-number caps push past closing time waits for the
+          // next opening instead of going out at night, and goes paced, not in one burst
+          metadata: { mensagem_fora_horario_id: mensagem.id, [HELD_TO_BUSINESS_HOURS_KEY]: true },
           chaveIdempotencia: retomadaKey(mensagem.id),
         },
       };
