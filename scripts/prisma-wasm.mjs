@@ -50,8 +50,10 @@ function pgConfigFromUrl(url) {
   // config and overrides `database`, but node-pg lets connectionString win over `database`,
   // which would point the "shadow" database at the real one. The fields come from node-pg's own
   // parser, so everything the service honours in DATABASE_URL (sslmode and the other ssl* options,
-  // ?host= for a socket, application_name, options) applies to migrations too.
-  return parseIntoClientConfig(url);
+  // ?host= for a socket, application_name, options) applies to migrations too. The session is pinned to
+  // UTC as the service's are (src/database/pg-connection-config.ts).
+  const config = parseIntoClientConfig(url);
+  return { ...config, options: [config.options, '-c TimeZone=UTC'].filter(Boolean).join(' ') };
 }
 
 // Two fixes over @prisma/adapter-pg 7.10.x for use by the schema engine:

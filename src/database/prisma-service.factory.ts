@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { AppConfig } from '../config/app-config';
 import { EmbeddedDatabase } from './embedded-database';
+import { pgConnectionConfig } from './pg-connection-config';
 import { PrismaService } from './prisma.service';
 import { statementTimeoutMs } from './statement-timeout';
 
@@ -35,13 +36,14 @@ export function createPgPrismaService(
   const logger = new Logger('Database');
   const adapter = new PrismaPg(
     {
-      connectionString,
       max: POOL_SIZE,
       connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       application_name: 'whats-workers',
       statement_timeout: options.statementTimeoutMs,
+      // what DATABASE_URL says wins over the defaults above, as it did given as a connectionString
+      ...pgConnectionConfig(connectionString),
     },
     {
       onPoolError: (error) => logger.warn(`idle database connection failed: ${error.message}`),
