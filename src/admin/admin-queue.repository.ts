@@ -50,19 +50,41 @@ export class AdminQueueRepository {
    * current agendar_para, so the figure is an estimate.
    */
   async hourly(now: Date, hours: number): Promise<HourPoint[]> {
+    // One pass over the rows that can matter — those pendente now (the due index) and those that reached a
+    // final status within the window (fila_mensagens_finished_idx) — never the months of history: a row
+    // is waiting at an hour's end T when it had entered (created and due) by T and had not yet left. Each
+    // row adds 1 at the hour it entered (or the window's first hour) and, once final, takes 1 away at the
+    // hour it left; the queue size at each hour's end is the running sum.
     return this.prisma.$queryRaw<HourPoint[]>`
       WITH hours AS (
         SELECT generate_series(date_trunc('hour', ${now}::timestamptz) - make_interval(hours => ${hours - 1}),
                                date_trunc('hour', ${now}::timestamptz), interval '1 hour') AS hour
+      ), bounds AS (
+        SELECT min(hour) AS first_hour FROM hours
+      ), finished AS (
+        SELECT greatest(created_at, agendar_para) AS entered, updated_at, status, enviada_em
+          FROM fila_mensagens, bounds
+         WHERE status NOT IN ('pendente', 'processando') AND updated_at > first_hour
+      ), waiting AS (
+        SELECT entered, greatest(entered, updated_at) AS left_at FROM finished
+        UNION ALL
+        SELECT greatest(created_at, agendar_para), NULL FROM fila_mensagens WHERE status = 'pendente'
+      ), moves AS (
+        -- the hour whose end is the first at or after the moment: (h, h + 1 h] belongs to h
+        SELECT greatest(date_trunc('hour', entered - interval '1 microsecond'), first_hour) AS hour, 1 AS delta
+          FROM waiting, bounds WHERE entered <= ${now}::timestamptz
+        UNION ALL
+        SELECT greatest(date_trunc('hour', left_at - interval '1 microsecond'), first_hour), -1
+          FROM waiting, bounds WHERE left_at <= ${now}::timestamptz
+      ), sent AS (
+        SELECT date_trunc('hour', enviada_em) AS hour, count(*) AS n
+          FROM finished, bounds WHERE enviada_em >= first_hour GROUP BY 1
       )
-      SELECT h.hour,
-             (SELECT count(*)::int FROM fila_mensagens
-               WHERE enviada_em >= h.hour AND enviada_em < h.hour + interval '1 hour') AS sent,
-             (SELECT count(*)::int FROM fila_mensagens
-               WHERE created_at <= LEAST(h.hour + interval '1 hour', ${now}::timestamptz)
-                 AND agendar_para <= LEAST(h.hour + interval '1 hour', ${now}::timestamptz)
-                 AND (status = 'pendente'
-                      OR (status <> 'processando' AND updated_at > h.hour + interval '1 hour'))) AS queue_size
-        FROM hours h ORDER BY h.hour`;
+      SELECT h.hour, coalesce(s.n, 0)::int AS sent,
+             (sum(coalesce(m.delta, 0)) OVER (ORDER BY h.hour))::int AS queue_size
+        FROM hours h
+        LEFT JOIN sent s ON s.hour = h.hour
+        LEFT JOIN (SELECT hour, sum(delta) AS delta FROM moves GROUP BY hour) m ON m.hour = h.hour
+       ORDER BY h.hour`;
   }
 }

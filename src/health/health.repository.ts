@@ -14,13 +14,15 @@ export class HealthRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async workersStats(now: Date): Promise<WorkersStats> {
-    const [runs, queueSize] = await Promise.all([
-      this.prisma.jobExecution.aggregate({ _max: { startedAt: true, finishedAt: true } }),
+    const [[runs], queueSize] = await Promise.all([
+      // each maximum on its own index (a run finishes after it starts, so the later of the two is the
+      // latest activity); one aggregate over both would read the whole history
+      this.prisma.$queryRaw<[{ last_job_at: Date | null }]>`
+        SELECT greatest((SELECT max(started_at) FROM job_executions),
+                        (SELECT max(finished_at) FROM job_executions)) AS last_job_at`,
       this.prisma.filaMensagem.count({ where: { status: 'pendente', agendarPara: { lte: now } } }),
     ]);
-    // a run finishes after it starts, so the later of the two maxima is the latest finished_at-or-started_at
-    const { startedAt, finishedAt } = runs._max;
-    const lastJobAt = startedAt && finishedAt ? (finishedAt > startedAt ? finishedAt : startedAt) : startedAt;
+    const lastJobAt = runs.last_job_at;
     return { lastJobAt, queueSize };
   }
 }

@@ -1,0 +1,58 @@
+import { Client } from 'pg';
+import type { TestDatabase } from './test-database';
+
+/** A statement as the service's pool sent it. */
+export interface SentStatement {
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+/** The statements sent through any `pg` client while `action` ran whose text contains `marker`. */
+export async function statementsSent(
+  action: () => Promise<unknown>,
+  marker: string,
+): Promise<SentStatement[]> {
+  const spy = jest.spyOn(Client.prototype, 'query');
+  try {
+    await action();
+    return spy.mock.calls
+      .map(([query]) => query as unknown as { text?: unknown; values?: unknown[] })
+      .filter((query) => typeof query?.text === 'string' && query.text.includes(marker))
+      .map((query) => ({ text: query.text as string, values: query.values ?? [] }));
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+/** Runs `statement` under EXPLAIN ANALYZE: how many rows of `table` its plan read (kept and filtered out). */
+export async function rowsReadFrom(
+  db: TestDatabase,
+  statement: SentStatement,
+  table: string,
+): Promise<number> {
+  const { rows } = await db.sql.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+    `EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`,
+    statement.values,
+  );
+  return rowsRead(rows[0]['QUERY PLAN'][0].Plan, table);
+}
+
+function rowsRead(node: PlanNode, table: string): number {
+  const own =
+    node['Relation Name'] === table
+      ? ((node['Actual Rows'] ?? 0) +
+          (node['Rows Removed by Filter'] ?? 0) +
+          (node['Rows Removed by Index Recheck'] ?? 0)) *
+        (node['Actual Loops'] ?? 1)
+      : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0);
+}
