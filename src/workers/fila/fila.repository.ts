@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
+import { JobNames } from '../../scheduler/job-names';
 import type { ClaimedMessage } from './claimed-message';
 import { HELD_TO_BUSINESS_HOURS_KEY } from '../../queue/outbound-message';
 import { Reasons, REPLY_TIPO } from './fila.constants';
@@ -39,12 +40,18 @@ export interface QueueStats {
 export class FilaRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Claims up to `limit` due rows in send order; two replicas never get the same row. */
-  async claim(limit: number, now: Date): Promise<ClaimedMessage[]> {
+  /**
+   * Claims up to `limit` due rows in send order; two replicas never get the same row. With
+   * `unlessPaused`, nothing while an operator has paused process_queue: a run under way stops at its next
+   * batch, on every replica, the moment the flag is set (asked in the claim itself, no round trip more).
+   */
+  async claim(limit: number, now: Date, { unlessPaused = false } = {}): Promise<ClaimedMessage[]> {
     const rows = await this.prisma.$queryRaw<ClaimedRow[]>`
       WITH due AS (
         SELECT id FROM fila_mensagens
          WHERE status = 'pendente' AND agendar_para <= ${now}
+           AND NOT (${unlessPaused} AND EXISTS (
+             SELECT 1 FROM jobs_agendados WHERE job_name = ${JobNames.processQueue} AND pausado))
          ORDER BY prioridade DESC, agendar_para, created_at
          LIMIT ${limit}
          FOR UPDATE SKIP LOCKED

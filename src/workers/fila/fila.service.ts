@@ -22,11 +22,22 @@ export class FilaService {
     @Optional() private readonly claimObserver?: ClaimObserver,
   ) {}
 
-  /** Claims the next batch and screens it (while the one before is being sent). */
-  private async claimAndPrepare(limit: number): Promise<PreparedBatch> {
+  /**
+   * Claims the next batch and screens it (while the one before is being sent). With `operatorPause`, a
+   * claim that finds nothing asks whether an operator paused process_queue, and if so aborts it: the batch
+   * being sent then stops after its wave in flight, as on shutdown.
+   */
+  private async claimAndPrepare(
+    limit: number,
+    operatorPause: AbortController | null,
+  ): Promise<PreparedBatch> {
     const started = performance.now();
-    const claimed = await this.repository.claim(limit, this.clock.now());
+    const claimed = await this.repository.claim(limit, this.clock.now(), {
+      unlessPaused: operatorPause !== null,
+    });
     this.claimObserver?.claimFinished((performance.now() - started) / 1000);
+    if (operatorPause && claimed.length === 0 && (await this.repository.queuePause()) !== null)
+      operatorPause.abort(new Error('process_queue paused by an operator'));
     return this.sender.prepare(claimed);
   }
 
@@ -34,16 +45,23 @@ export class FilaService {
    * The next batch, claimed ahead. It is awaited only after the current batch is sent; a claim that fails
    * meanwhile (the database restarting) must not count as an unhandled rejection, which ends the process.
    */
-  private claimAhead(limit: number): Promise<PreparedBatch> {
-    const next = this.claimAndPrepare(limit);
+  private claimAhead(limit: number, operatorPause: AbortController | null): Promise<PreparedBatch> {
+    const next = this.claimAndPrepare(limit, operatorPause);
     next.catch(() => undefined);
     return next;
   }
 
   async processQueue(context: JobContext): Promise<JobResult> {
     const budget = AbortSignal.timeout(Math.floor(this.config.jobTimeoutMs * RUN_BUDGET_SHARE));
-    // shutdown: the wave in flight finishes and is recorded, the rest goes back to pendente untouched
-    const signal = AbortSignal.any([wrapUpSignal(context), budget]);
+    // an operator's pause stops a scheduled run at its next claim; a run the operator asked for goes on
+    const operatorPause =
+      context.trigger === 'schedule' || context.trigger === 'catch_up' ? new AbortController() : null;
+    // shutdown or pause: the wave in flight finishes and is recorded, the rest goes back to pendente untouched
+    const signal = AbortSignal.any([
+      wrapUpSignal(context),
+      budget,
+      ...(operatorPause ? [operatorPause.signal] : []),
+    ]);
     const now = this.clock.now();
     const reclaimed = await this.repository.reclaimStuck(
       new Date(now.getTime() - this.config.jobTimeoutMs - STUCK_MARGIN_MS),
@@ -61,7 +79,7 @@ export class FilaService {
     const writer = this.sender.openWriter(context.logger);
     let batches = 0;
     let pausedBecause: string | null = null;
-    let next = this.claimAhead(batchSize);
+    let next = this.claimAhead(batchSize, operatorPause);
     try {
       for (;;) {
         const batch = await next;
@@ -70,7 +88,7 @@ export class FilaService {
         // The next batch is claimed and screened while this one is sent. Its rows carry no send-started
         // mark and no rate-limit reservation, so if this replica dies the reaper simply requeues them.
         const more = batch.size === batchSize && !signal.aborted;
-        next = more ? this.claimAhead(batchSize) : Promise.resolve(NOTHING_CLAIMED);
+        next = more ? this.claimAhead(batchSize, operatorPause) : Promise.resolve(NOTHING_CLAIMED);
         pausedBecause = await this.sender.send(batch, writer, signal, context.logger);
         if (pausedBecause || signal.aborted) {
           this.sender.abandon(await next, writer, pausedBecause ? 'rate_limiter_unavailable' : 'interrupted');
@@ -85,6 +103,8 @@ export class FilaService {
       throw error;
     }
     const counts = writer.counts();
+    const pausedByOperator = operatorPause?.signal.aborted ?? false;
+    if (pausedByOperator) context.logger.warn('process_queue paused by an operator: the run stopped sending');
     this.health.recordPoll(pausedBecause);
     return {
       itemsProcessed: counts.sent ?? 0,
@@ -94,6 +114,7 @@ export class FilaService {
         reclaimed,
         campaigns_expired: expired,
         ...(pausedBecause ? { paused: pausedBecause } : {}),
+        ...(pausedByOperator ? { paused_by_operator: true } : {}),
         ...(budget.aborted && !context.signal.aborted ? { run_budget_spent: true } : {}),
         ...earlyStopDetails(context),
       },
