@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client';
+import { OperatorError } from '../common/operator-error';
 import { driverMessage } from './driver-message';
 
 // $disconnect waits for every connection to be handed back; one still running a statement (a row lock
@@ -32,7 +33,8 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       await this.$queryRaw`SELECT 1`;
     } catch (error) {
       const where = this.options.description ? ` at ${this.options.description}` : '';
-      throw new Error(`cannot reach the database${where}: ${driverMessage(error)}`, { cause: error });
+      // the operator's to fix (DATABASE_URL, the server): said in one line, without a stack
+      throw new OperatorError(`cannot reach the database${where}: ${driverMessage(error)}`, { cause: error });
     }
   }
 
