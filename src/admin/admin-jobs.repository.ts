@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
+import { Prisma } from '../generated/prisma/client';
 import type { PageQuery } from './admin.schemas';
 
 export interface ExecutionRow {
@@ -26,13 +27,16 @@ export class AdminJobsRepository {
 
   /** The latest run of each job that really ran (a skipped tick says nothing about the job). */
   async lastRuns(jobNames: readonly string[]): Promise<Map<string, ExecutionRow>> {
-    const rows = await this.prisma.$queryRawUnsafe<ExecutionRow[]>(
-      `SELECT r.* FROM unnest($1::text[]) AS n(name)
-         CROSS JOIN LATERAL (
-           SELECT ${COLUMNS} FROM job_executions
-            WHERE job_name = n.name AND status <> 'skipped' ORDER BY started_at DESC LIMIT 1) r`,
-      [...jobNames],
+    if (jobNames.length === 0) return new Map();
+    // One branch per job, each name its own parameter: planned with the name's own statistics, a job that
+    // runs every minute is found by walking back in time, one that ran yesterday or never through the
+    // (job_name, started_at) index. (With the names in one array the planner chose the walk for all,
+    // and a job that never ran read the whole history on every dashboard refresh.)
+    const latest = jobNames.map(
+      (name) => Prisma.sql`(SELECT ${Prisma.raw(COLUMNS)} FROM job_executions
+         WHERE job_name = ${name} AND status <> 'skipped' ORDER BY started_at DESC LIMIT 1)`,
     );
+    const rows = await this.prisma.$queryRaw<ExecutionRow[]>`${Prisma.join(latest, ' UNION ALL ')}`;
     return new Map(rows.map((row) => [row.job_name, row]));
   }
 

@@ -1,5 +1,7 @@
 import { Client } from 'pg';
-import type { TestDatabase } from './test-database';
+import { createPgPrismaService } from '../../src/database/prisma-service.factory';
+import type { PrismaService } from '../../src/database/prisma.service';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 /** A statement as the service's pool sent it. */
 export interface SentStatement {
@@ -55,4 +57,33 @@ function rowsRead(node: PlanNode, table: string): number {
         (node['Actual Loops'] ?? 1)
       : 0;
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0);
+}
+
+/**
+ * A database of its own for the file, seeded once (at production size: give `seed` its own VACUUM
+ * ANALYZE), and a PrismaService on it as the service builds it.
+ */
+export function useSeededDatabase(
+  name: string,
+  seed: (db: TestDatabase) => Promise<void>,
+): { readonly db: TestDatabase; readonly prisma: PrismaService } {
+  const state: { db?: TestDatabase; prisma?: PrismaService } = {};
+  beforeAll(async () => {
+    state.db = await createTestDatabase(name);
+    await seed(state.db);
+    state.prisma = createPgPrismaService(state.db.url);
+    await state.prisma.onModuleInit();
+  }, 180_000);
+  afterAll(async () => {
+    await state.prisma?.$disconnect();
+    await state.db?.drop();
+  });
+  return {
+    get db() {
+      return state.db!;
+    },
+    get prisma() {
+      return state.prisma!;
+    },
+  };
 }
