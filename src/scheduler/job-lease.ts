@@ -1,0 +1,94 @@
+import { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LockService, type LockHandle } from '../redis/lock.service';
+import { LOCK_UNAVAILABLE_PREFIX, LockUnavailableError } from '../redis/lock-unavailable.error';
+import type { JobLogger } from './job-logger';
+import { JobLockLostError } from './job-timeout.error';
+
+const LOCK_POLL_MS = 250;
+
+export interface LeaseAttempt {
+  readonly handle: LockHandle | null;
+  /** why there is no handle: the job is running elsewhere, or the lock store did not answer */
+  readonly reason: string;
+}
+
+/**
+ * A run's lock as a short lease: taken before the run, renewed while its handler runs (even past its
+ * deadline, so a run that ignores its abort signal still excludes a second one), released after it.
+ * A replica killed with -9 blocks its jobs for one lease, not for JOB_TIMEOUT.
+ */
+export class JobLease {
+  private readonly logger = new Logger('scheduler');
+
+  constructor(
+    private readonly locks: LockService,
+    readonly leaseMs: number,
+  ) {}
+
+  /** Waits up to `waitMs` for a run elsewhere to finish; the handle is null when it did not. */
+  async acquire(jobName: string, waitMs: number): Promise<LeaseAttempt> {
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      try {
+        const handle = await this.locks.acquire(`job:${jobName}`, this.leaseMs);
+        if (handle) return { handle, reason: '' };
+      } catch (error) {
+        return { handle: null, reason: unavailableReason(error) };
+      }
+      if (Date.now() >= deadline) return { handle: null, reason: await this.heldReason(jobName) };
+      await sleep(LOCK_POLL_MS);
+    }
+  }
+
+  /**
+   * Renews the lease while the handler runs. If the lock was taken over, or could not be renewed for a
+   * whole lease (Redis down), another replica may start this job: the run is aborted rather than overlap.
+   */
+  keepRenewed(lock: LockHandle, controller: AbortController, logger: JobLogger): () => void {
+    let renewedAt = Date.now();
+    let renewing = false;
+    const timer = setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      this.locks
+        .extend(lock, this.leaseMs)
+        .then(
+          (held) => {
+            if (held) renewedAt = Date.now();
+            else controller.abort(new JobLockLostError('taken over'));
+          },
+          (error: unknown) => {
+            logger.warn('could not renew the job lock', { error: errorText(error) });
+            if (Date.now() - renewedAt >= this.leaseMs) controller.abort(new JobLockLostError('not renewed'));
+          },
+        )
+        .finally(() => (renewing = false));
+    }, this.leaseMs / 3);
+    return () => clearInterval(timer);
+  }
+
+  async release(lock: LockHandle): Promise<void> {
+    try {
+      await this.locks.release(lock);
+    } catch (error) {
+      // the lock expires by itself; a failed release only delays the next run
+      this.logger.warn({ msg: 'could not release job lock', job: lock.resource, error: errorText(error) });
+    }
+  }
+
+  private async heldReason(jobName: string): Promise<string> {
+    const holder = await this.locks.currentHolder(`job:${jobName}`).catch(() => null);
+    return `already running (lock held${holder === null ? '' : `, fencing token ${holder}`})`;
+  }
+}
+
+function unavailableReason(error: unknown): string {
+  return error instanceof LockUnavailableError
+    ? error.message // it already says "lock service unavailable"
+    : `${LOCK_UNAVAILABLE_PREFIX}: ${errorText(error)}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
