@@ -6,6 +6,20 @@ import type { JobLogger } from './job-logger';
 import { JobLockLostError } from './job-timeout.error';
 
 const LOCK_POLL_MS = 250;
+// A lock store that does not answer (a Redis restart or failover, a few seconds) is asked again for this
+// long, backing off, but never for more than a quarter of the job's period: a 08:00 weekday tick that met
+// the blip would otherwise be skipped for the day, and a retry must not run into the job's next tick.
+const STORE_RETRY_MS = 10_000;
+const STORE_RETRY_MAX_BACKOFF_MS = 2_000;
+
+export interface LeaseRequest {
+  readonly jobName: string;
+  readonly periodMs: number;
+  /** how long to wait for a run elsewhere to finish (default: no wait) */
+  readonly waitMs: number;
+  /** shutdown: stop asking a lock store that does not answer */
+  readonly stopping: AbortSignal;
+}
 
 export interface LeaseAttempt {
   readonly handle: LockHandle | null;
@@ -26,18 +40,30 @@ export class JobLease {
     readonly leaseMs: number,
   ) {}
 
-  /** Waits up to `waitMs` for a run elsewhere to finish; the handle is null when it did not. */
-  async acquire(jobName: string, waitMs: number): Promise<LeaseAttempt> {
-    const deadline = Date.now() + waitMs;
+  /**
+   * Waits up to `waitMs` for a run elsewhere to finish, and a little longer for a lock store that does not
+   * answer to come back; the handle is null when neither happened in time.
+   */
+  async acquire({ jobName, periodMs, waitMs, stopping }: LeaseRequest): Promise<LeaseAttempt> {
+    const started = Date.now();
+    const heldDeadline = started + waitMs;
+    const unavailableDeadline = started + Math.max(waitMs, Math.min(STORE_RETRY_MS, periodMs / 4));
+    let backoff = LOCK_POLL_MS;
     for (;;) {
+      let pause = LOCK_POLL_MS;
       try {
         const handle = await this.locks.acquire(`job:${jobName}`, this.leaseMs);
         if (handle) return { handle, reason: '' };
+        if (stopping.aborted || Date.now() >= heldDeadline)
+          return { handle: null, reason: await this.heldReason(jobName) };
       } catch (error) {
-        return { handle: null, reason: unavailableReason(error) };
+        const reason = unavailableReason(error);
+        if (stopping.aborted || Date.now() + backoff > unavailableDeadline) return { handle: null, reason };
+        this.logger.debug({ msg: 'lock store unavailable; asking again', job: jobName, error: reason });
+        pause = backoff;
+        backoff = Math.min(backoff * 2, STORE_RETRY_MAX_BACKOFF_MS);
       }
-      if (Date.now() >= deadline) return { handle: null, reason: await this.heldReason(jobName) };
-      await sleep(LOCK_POLL_MS);
+      await sleep(pause, undefined, { signal: stopping }).catch(() => undefined);
     }
   }
 

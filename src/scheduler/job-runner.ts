@@ -41,7 +41,7 @@ export class JobRunner {
     string,
     { controller: AbortController; stopping: AbortController; done: Promise<unknown> }
   >();
-  private stopRequested = false;
+  private readonly shuttingDown = new AbortController();
   private readonly lease: JobLease;
 
   constructor(
@@ -79,7 +79,12 @@ export class JobRunner {
       if (!executionId) return null;
       claimed = { executionId, startedAt };
     }
-    const lock = await this.lease.acquire(job.name, options.waitForLockMs ?? 0);
+    const lock = await this.lease.acquire({
+      jobName: job.name,
+      periodMs: job.schedule.periodMs(),
+      waitMs: options.waitForLockMs ?? 0,
+      stopping: this.shuttingDown.signal,
+    });
     if (!lock.handle) return this.skip(job.name, base, lock.reason, claimed);
     try {
       const startedAt = claimed?.startedAt ?? this.clock.now();
@@ -146,7 +151,7 @@ export class JobRunner {
    * wrap up early. Nothing is aborted (that is `abortAll`, after the grace period).
    */
   requestStop(): void {
-    this.stopRequested = true;
+    this.shuttingDown.abort();
     for (const run of this.inFlight.values()) run.stopping.abort();
   }
 
@@ -171,7 +176,7 @@ export class JobRunner {
     // One per run, not one for the process: handlers combine it with AbortSignal.any, which on Node 20
     // keeps a reference to every combined signal in its sources for as long as they live.
     const stopping = new AbortController();
-    if (this.stopRequested) stopping.abort();
+    if (this.shuttingDown.signal.aborted) stopping.abort();
     const timeoutMs = this.config.jobTimeoutMs;
     const deadline = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
     const handlerDone = Promise.resolve()
