@@ -11,6 +11,9 @@ const LOCK_POLL_MS = 250;
 // the blip would otherwise be skipped for the day, and a retry must not run into the job's next tick.
 const STORE_RETRY_MS = 10_000;
 const STORE_RETRY_MAX_BACKOFF_MS = 2_000;
+// A run that cannot renew is aborted this share of the lease before the lease it last renewed ends, so
+// its handler has stopped before another replica can take the lock.
+const ABORT_MARGIN_SHARE = 1 / 6;
 
 export interface LeaseRequest {
   readonly jobName: string;
@@ -21,11 +24,16 @@ export interface LeaseRequest {
   readonly stopping: AbortSignal;
 }
 
-export interface LeaseAttempt {
-  readonly handle: LockHandle | null;
-  /** why there is no handle: the job is running elsewhere, or the lock store did not answer */
-  readonly reason: string;
+export interface HeldLease {
+  readonly handle: LockHandle;
+  /** when the lease ends at the latest, by this process's clock (counted from when it was asked for) */
+  readonly leasedUntil: number;
 }
+
+export type LeaseAttempt =
+  | HeldLease
+  /** the job is running elsewhere, or the lock store did not answer */
+  | { readonly handle: null; readonly reason: string };
 
 /**
  * A run's lock as a short lease: taken before the run, renewed while its handler runs (even past its
@@ -51,9 +59,10 @@ export class JobLease {
     let backoff = LOCK_POLL_MS;
     for (;;) {
       let pause = LOCK_POLL_MS;
+      const askedAt = Date.now();
       try {
         const handle = await this.locks.acquire(`job:${jobName}`, this.leaseMs);
-        if (handle) return { handle, reason: '' };
+        if (handle) return { handle, leasedUntil: askedAt + this.leaseMs };
         if (stopping.aborted || Date.now() >= heldDeadline)
           return { handle: null, reason: await this.heldReason(jobName) };
       } catch (error) {
@@ -68,30 +77,41 @@ export class JobLease {
   }
 
   /**
-   * Renews the lease while the handler runs. If the lock was taken over, or could not be renewed for a
-   * whole lease (Redis down), another replica may start this job: the run is aborted rather than overlap.
+   * Renews the lease while the handler runs. If the lock was taken over, or could not be renewed in time
+   * (Redis down or not answering), another replica may start this job: the run is aborted rather than
+   * overlap. "In time" counts from when the last good renewal was sent, not when it answered (a renewal
+   * may answer only at its 5 s command timeout, after the store dropped the lease), less a margin.
    */
-  keepRenewed(lock: LockHandle, controller: AbortController, logger: JobLogger): () => void {
-    let renewedAt = Date.now();
+  keepRenewed(
+    { handle, leasedUntil }: HeldLease,
+    controller: AbortController,
+    logger: JobLogger,
+  ): () => void {
+    const margin = this.leaseMs * ABORT_MARGIN_SHARE;
+    const abortBefore = (until: number) =>
+      setTimeout(() => controller.abort(new JobLockLostError('not renewed')), until - margin - Date.now());
+    let lapse = abortBefore(leasedUntil);
     let renewing = false;
     const timer = setInterval(() => {
       if (renewing) return;
       renewing = true;
+      const sentAt = Date.now();
       this.locks
-        .extend(lock, this.leaseMs)
+        .extend(handle, this.leaseMs)
         .then(
           (held) => {
-            if (held) renewedAt = Date.now();
-            else controller.abort(new JobLockLostError('taken over'));
+            if (!held) return controller.abort(new JobLockLostError('taken over'));
+            clearTimeout(lapse);
+            lapse = abortBefore(sentAt + this.leaseMs);
           },
-          (error: unknown) => {
-            logger.warn('could not renew the job lock', { error: errorText(error) });
-            if (Date.now() - renewedAt >= this.leaseMs) controller.abort(new JobLockLostError('not renewed'));
-          },
+          (error: unknown) => logger.warn('could not renew the job lock', { error: errorText(error) }),
         )
         .finally(() => (renewing = false));
     }, this.leaseMs / 3);
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(lapse);
+    };
   }
 
   async release(lock: LockHandle): Promise<void> {

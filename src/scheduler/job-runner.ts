@@ -3,10 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { retryWrite } from '../database/write-retry';
-import { LockService, type LockHandle } from '../redis/lock.service';
+import { LockService } from '../redis/lock.service';
 import { JobHistoryRepository } from './job-history.repository';
 import { JobLogger } from './job-logger';
-import { JobLease } from './job-lease';
+import { JobLease, type HeldLease } from './job-lease';
 import { JobRegistry } from './job-registry';
 import { workerNameOf } from './job-names';
 import type { JobRunOutcome } from './job-run-outcome';
@@ -103,7 +103,7 @@ export class JobRunner {
           this.lease.leaseMs / 3,
         );
       }
-      const outcome = await this.execute(job.name, executionId, lock.handle, base.trigger, base.dueAt);
+      const outcome = await this.execute(job.name, executionId, lock, base.trigger, base.dueAt);
       this.observe(outcome, base.dueAt, startedAt);
       return outcome;
     } catch (error) {
@@ -163,7 +163,7 @@ export class JobRunner {
   private async execute(
     jobName: string,
     executionId: string,
-    lock: LockHandle,
+    lock: HeldLease,
     trigger: JobTrigger,
     dueAt: Date | null,
   ): Promise<JobRunOutcome> {
@@ -201,7 +201,7 @@ export class JobRunner {
     const released = handlerDone.finally(() => {
       clearTimeout(deadline);
       stopRenewing();
-      return this.lease.release(lock);
+      return this.lease.release(lock.handle);
     });
     this.inFlight.set(jobName, { controller, stopping, done: released });
     void released.finally(() => this.inFlight.delete(jobName));
