@@ -27,10 +27,15 @@ async function bootstrap(): Promise<void> {
   await app.get(JobScheduler).start();
 
   // Nest's enableShutdownHooks re-raises the signal after closing (exit 143); SPEC wants exit 0
-  // once running jobs have drained, so the signals are handled here.
+  // once running jobs have drained, so the signals are handled here. The handlers stay registered: a
+  // repeated signal (a supervisor resending it, Ctrl-C through npm) must not take Node's default action
+  // and kill the drain.
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
-    if (closing) return;
+    if (closing) {
+      logger.log({ msg: 'already shutting down: signal ignored', signal }, 'main');
+      return;
+    }
     closing = true;
     logger.log({ msg: 'shutting down', signal }, 'main');
     app.close().then(
@@ -41,8 +46,8 @@ async function bootstrap(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 bootstrap().catch((error: unknown) => {

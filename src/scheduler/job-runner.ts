@@ -3,15 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { retryWrite } from '../database/write-retry';
-import { LockService, type LockHandle } from '../redis/lock.service';
-import { LOCK_UNAVAILABLE_PREFIX, LockUnavailableError } from '../redis/lock-unavailable.error';
+import { LockService } from '../redis/lock.service';
 import { JobHistoryRepository } from './job-history.repository';
 import { JobLogger } from './job-logger';
+import { JobLease, type HeldLease } from './job-lease';
 import { JobRegistry } from './job-registry';
 import { workerNameOf } from './job-names';
 import type { JobRunOutcome } from './job-run-outcome';
 import { JobRunObserver } from './job-run-observer';
-import { JobInterruptedError, JobLockLostError, JobTimeoutError } from './job-timeout.error';
+import { JobInterruptedError, JobTimeoutError } from './job-timeout.error';
 import type { JobResult, JobTrigger } from './job.types';
 import { replicaId } from './replica-id';
 
@@ -24,12 +24,9 @@ export interface RunOptions {
 }
 
 const ERROR_TEXT_LIMIT = 500;
-// A run holds its lock as a short lease renewed while the handler runs (even past its deadline, so a
-// run that ignores its abort signal still excludes a second one): a replica killed with -9 blocks its
-// jobs for one lease, not for JOB_TIMEOUT.
+/** how long a run's lock lasts without renewal (see JobLease) */
 export const JOB_LOCK_LEASE_MS = Symbol('JOB_LOCK_LEASE_MS');
 export const DEFAULT_LOCK_LEASE_MS = 30_000;
-const LOCK_POLL_MS = 250;
 // A run's result waits this long for the database to come back; the orphan reaper's margin is the same.
 const HISTORY_WRITE_RETRY_MS = 60_000;
 
@@ -44,17 +41,20 @@ export class JobRunner {
     string,
     { controller: AbortController; stopping: AbortController; done: Promise<unknown> }
   >();
-  private stopRequested = false;
+  private readonly shuttingDown = new AbortController();
+  private readonly lease: JobLease;
 
   constructor(
     private readonly registry: JobRegistry,
-    private readonly locks: LockService,
+    locks: LockService,
     private readonly history: JobHistoryRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    @Inject(JOB_LOCK_LEASE_MS) private readonly leaseMs: number,
+    @Inject(JOB_LOCK_LEASE_MS) leaseMs: number,
     @Optional() private readonly observer?: JobRunObserver,
-  ) {}
+  ) {
+    this.lease = new JobLease(locks, leaseMs);
+  }
 
   /**
    * Runs the job, or records why not. For a scheduled tick (`dueAt`) that another replica already
@@ -79,7 +79,12 @@ export class JobRunner {
       if (!executionId) return null;
       claimed = { executionId, startedAt };
     }
-    const lock = await this.acquire(job.name, options.waitForLockMs ?? 0);
+    const lock = await this.lease.acquire({
+      jobName: job.name,
+      periodMs: job.schedule.periodMs(),
+      waitMs: options.waitForLockMs ?? 0,
+      stopping: this.shuttingDown.signal,
+    });
     if (!lock.handle) return this.skip(job.name, base, lock.reason, claimed);
     try {
       const startedAt = claimed?.startedAt ?? this.clock.now();
@@ -87,20 +92,23 @@ export class JobRunner {
         claimed?.executionId ??
         (await this.history.start({ ...base, startedAt, fencingToken: lock.handle.fencingToken }));
       if (!executionId) {
-        await this.release(lock.handle);
+        await this.lease.release(lock.handle);
         return null;
       }
       // within a third of the lease, so the lock is still ours when the handler starts
       if (claimed) {
         const { fencingToken } = lock.handle;
-        await this.persist(() => this.history.setFencingToken(executionId, fencingToken), this.leaseMs / 3);
+        await this.persist(
+          () => this.history.setFencingToken(executionId, fencingToken),
+          this.lease.leaseMs / 3,
+        );
       }
-      const outcome = await this.execute(job.name, executionId, lock.handle, base.trigger, base.dueAt);
+      const outcome = await this.execute(job.name, executionId, lock, base.trigger, base.dueAt);
       this.observe(outcome, base.dueAt, startedAt);
       return outcome;
     } catch (error) {
       // only the history writes can land here; the handler's own failures are outcomes
-      await this.release(lock.handle);
+      await this.lease.release(lock.handle);
       throw error;
     }
   }
@@ -143,7 +151,7 @@ export class JobRunner {
    * wrap up early. Nothing is aborted (that is `abortAll`, after the grace period).
    */
   requestStop(): void {
-    this.stopRequested = true;
+    this.shuttingDown.abort();
     for (const run of this.inFlight.values()) run.stopping.abort();
   }
 
@@ -155,7 +163,7 @@ export class JobRunner {
   private async execute(
     jobName: string,
     executionId: string,
-    lock: LockHandle,
+    lock: HeldLease,
     trigger: JobTrigger,
     dueAt: Date | null,
   ): Promise<JobRunOutcome> {
@@ -168,7 +176,7 @@ export class JobRunner {
     // One per run, not one for the process: handlers combine it with AbortSignal.any, which on Node 20
     // keeps a reference to every combined signal in its sources for as long as they live.
     const stopping = new AbortController();
-    if (this.stopRequested) stopping.abort();
+    if (this.shuttingDown.signal.aborted) stopping.abort();
     const timeoutMs = this.config.jobTimeoutMs;
     const deadline = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
     const handlerDone = Promise.resolve()
@@ -189,11 +197,11 @@ export class JobRunner {
         (error: unknown): Settled => ({ kind: 'error', error }),
       );
     // The lock is held until the handler really settles, even past its deadline.
-    const stopRenewing = this.keepLeased(lock, controller, logger);
+    const stopRenewing = this.lease.keepRenewed(lock, controller, logger);
     const released = handlerDone.finally(() => {
       clearTimeout(deadline);
       stopRenewing();
-      return this.release(lock);
+      return this.lease.release(lock.handle);
     });
     this.inFlight.set(jobName, { controller, stopping, done: released });
     void released.finally(() => this.inFlight.delete(jobName));
@@ -297,70 +305,6 @@ export class JobRunner {
       this.observer?.runFinished({ outcome, dueAt, startedAt });
     } catch (error) {
       this.logger.warn({ msg: 'job run observer failed', job: outcome.jobName, error: errorText(error) });
-    }
-  }
-
-  /**
-   * Renews the lease while the handler runs. If the lock was taken over, or could not be renewed for a
-   * whole lease (Redis down), another replica may start this job: the run is aborted rather than overlap.
-   */
-  private keepLeased(lock: LockHandle, controller: AbortController, logger: JobLogger): () => void {
-    let renewedAt = Date.now();
-    let renewing = false;
-    const timer = setInterval(() => {
-      if (renewing) return;
-      renewing = true;
-      this.locks
-        .extend(lock, this.leaseMs)
-        .then(
-          (held) => {
-            if (held) renewedAt = Date.now();
-            else controller.abort(new JobLockLostError('taken over'));
-          },
-          (error: unknown) => {
-            logger.warn('could not renew the job lock', { error: errorText(error) });
-            if (Date.now() - renewedAt >= this.leaseMs) controller.abort(new JobLockLostError('not renewed'));
-          },
-        )
-        .finally(() => (renewing = false));
-    }, this.leaseMs / 3);
-    return () => clearInterval(timer);
-  }
-
-  private async acquire(
-    jobName: string,
-    waitMs: number,
-  ): Promise<{ handle: LockHandle | null; reason: string }> {
-    const deadline = Date.now() + waitMs;
-    const ttl = this.leaseMs;
-    for (;;) {
-      try {
-        const handle = await this.locks.acquire(`job:${jobName}`, ttl);
-        if (handle) return { handle, reason: '' };
-      } catch (error) {
-        const reason =
-          error instanceof LockUnavailableError
-            ? error.message // it already says "lock service unavailable"
-            : `${LOCK_UNAVAILABLE_PREFIX}: ${errorText(error)}`;
-        return { handle: null, reason };
-      }
-      if (Date.now() >= deadline) {
-        const holder = await this.locks.currentHolder(`job:${jobName}`).catch(() => null);
-        return {
-          handle: null,
-          reason: `already running (lock held${holder === null ? '' : `, fencing token ${holder}`})`,
-        };
-      }
-      await sleep(LOCK_POLL_MS);
-    }
-  }
-
-  private async release(lock: LockHandle): Promise<void> {
-    try {
-      await this.locks.release(lock);
-    } catch (error) {
-      // the lock expires by itself; a failed release only delays the next run
-      this.logger.warn({ msg: 'could not release job lock', job: lock.resource, error: errorText(error) });
     }
   }
 }

@@ -110,19 +110,20 @@ export class JobScheduler implements OnModuleDestroy {
    * start, so shutdown waits for a tick whose due time is claimed but whose run has not begun.
    */
   runDueTick(job: JobDefinition, dueAt: Date): Promise<void> {
-    const tick = this.handOver(job, dueAt);
+    const tick = this.handOver(job, dueAt, 'schedule');
     this.track(tick);
     return tick;
   }
 
-  private async handOver(job: JobDefinition, dueAt: Date): Promise<void> {
+  /** Never rejects: a failed tick or catch-up (the database failing over) is logged, never fatal. */
+  private async handOver(job: JobDefinition, dueAt: Date, trigger: 'schedule' | 'catch_up'): Promise<void> {
     try {
       const { paused } = await this.state.markDue(job.name, dueAt);
       if (paused) {
         this.logger.debug({ msg: 'job paused: tick not run', job: job.name, due_at: dueAt.toISOString() });
         return;
       }
-      await this.runner.run(job.name, { trigger: 'schedule', dueAt });
+      await this.runner.run(job.name, { trigger, dueAt });
       this.tickFailures.succeeded(job.name);
     } catch (error) {
       this.tickFailures.failed(job.name, dueAt, driverMessage(error, 500));
@@ -153,7 +154,7 @@ export class JobScheduler implements OnModuleDestroy {
           missed: plan.missed,
           due_at: plan.dueAt.toISOString(),
         });
-        this.track(this.runCatchUp(job, plan.dueAt));
+        this.track(this.handOver(job, plan.dueAt, 'catch_up'));
       }
     }
   }
@@ -161,11 +162,6 @@ export class JobScheduler implements OnModuleDestroy {
   /** Resolves when every tick started by this scheduler has been handed off and finished. */
   async idle(): Promise<void> {
     while (this.ticks.size) await Promise.allSettled([...this.ticks]);
-  }
-
-  private async runCatchUp(job: JobDefinition, dueAt: Date): Promise<void> {
-    const { paused } = await this.state.markDue(job.name, dueAt);
-    if (!paused) await this.runner.run(job.name, { trigger: 'catch_up', dueAt });
   }
 
   private arm(job: JobDefinition, after: Date): void {

@@ -155,7 +155,9 @@ describe('npm run job', () => {
 
   it('without REDIS_URL, still waits for a run that another process holds in PostgreSQL, then exits 1', async () => {
     await db.sql.query(
-      `INSERT INTO job_locks (resource, fencing_token, expires_at) VALUES ('job:shift_confirmation', 42, now() + interval '1 minute')`,
+      // (the runs above, with REDIS_URL, left their released leases here too)
+      `INSERT INTO job_locks (resource, fencing_token, expires_at) VALUES ('job:shift_confirmation', 42, now() + interval '1 minute')
+       ON CONFLICT (resource) DO UPDATE SET fencing_token = 42, expires_at = EXCLUDED.expires_at`,
     );
     try {
       const started = Date.now();

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
+import { FencedLockService } from '../../src/redis/fenced-lock.service';
 import { InProcessLockService } from '../../src/redis/in-process-lock.service';
 import { LockService } from '../../src/redis/lock.service';
 import { PostgresLockService } from '../../src/redis/postgres-lock.service';
@@ -67,6 +68,35 @@ describe('RedisModule', () => {
         const lock = (await locks.acquire('job:module', 1_000))!;
         const { rows } = await db.sql.query(`SELECT fencing_token::text AS token FROM job_locks`);
         expect(rows).toEqual([{ token: String(lock.fencingToken) }]);
+      } finally {
+        await app.close();
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('fences the Redis locks with a job_locks lease when DATABASE_URL is set too', async () => {
+    const db = await createTestDatabase('redis_module_fenced_locks');
+    const prefix = `test:redis-module-fenced:${randomBytes(4).toString('hex')}:`;
+    try {
+      const config = testConfig({ DATABASE_URL: db.url, REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: prefix });
+      const moduleRef = await Test.createTestingModule({
+        imports: [ConfigModule.forRoot(config), DatabaseModule, RedisModule],
+      }).compile();
+      const app = await moduleRef.init();
+      try {
+        const locks = app.get(LockService);
+        expect(locks).toBeInstanceOf(FencedLockService);
+        const lock = (await locks.acquire('job:module', 1_000))!;
+        const redis = app.get(RedisService).client!;
+        expect(await redis.get('lock:job:module')).toBe(String(lock.fencingToken));
+        const { rows } = await db.sql.query(
+          `SELECT count(*)::int AS n FROM job_locks WHERE expires_at > now()`,
+        );
+        expect(rows[0].n).toBe(1);
+        expect(await locks.release(lock)).toBe(true);
+        await redis.del('lock:job:module:fence');
       } finally {
         await app.close();
       }

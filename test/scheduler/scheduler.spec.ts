@@ -24,7 +24,8 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
   afterEach(async () => {
     for (const context of contexts) context.get(TestJobs).gate.open();
     await Promise.all(contexts.splice(0).map((context) => context.close()));
-    await db.sql.query('TRUNCATE job_executions, jobs_agendados');
+    // the Redis prefix is per test, the job_locks leases behind it are not
+    await db.sql.query('TRUNCATE job_executions, jobs_agendados, job_locks');
   });
   afterAll(async () => {
     await db.drop();

@@ -1,4 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { InProcessLockService } from '../../src/redis/in-process-lock.service';
+import { LockService } from '../../src/redis/lock.service';
 import type { JobRunOutcome } from '../../src/scheduler/job-run-outcome';
 import { JobRunner } from '../../src/scheduler/job-runner';
 import { FilaModule } from '../../src/workers/fila/fila.module';
@@ -57,7 +59,7 @@ export class FilaHarness {
 
   constructor(private readonly options: FilaHarnessOptions) {}
 
-  /** A replica: its own Nest context and Redis key prefix, on the shared database and provider. */
+  /** A replica: its own Nest context, Redis key prefix and job lock, on the shared database and provider. */
   async worker(env: Record<string, string> = {}, clock = new FakeClock(MONDAY_10H)): Promise<FilaWorker> {
     const config = testConfig({
       DATABASE_URL: this.db.url,
@@ -73,7 +75,10 @@ export class FilaHarness {
       ...this.options.env,
       ...env,
     });
-    const context = await createSchedulerContext(config, [FilaModule], clock);
+    // a lock of its own (not Redis fenced by the shared database), so two replicas' claims really race
+    const context = await createSchedulerContext(config, [FilaModule], clock, [
+      { provide: LockService, useValue: new InProcessLockService() },
+    ]);
     this.contexts.push(context);
     const runner = context.get(JobRunner);
     return {
