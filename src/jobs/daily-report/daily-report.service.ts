@@ -2,17 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { SlackNotifier } from '../../notifications/slack.notifier';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
+import { addDays } from '../../common/calendar-date';
 import { localDate } from '../../common/local-time';
 import { reportText } from './daily-figures';
 import { REPORT_RETRY_DAYS } from './daily-report.constants';
 import { DailyReportRepository } from './daily-report.repository';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** A calendar date `days` before `date` (YYYY-MM-DD): counted from noon UTC, so no offset or DST shifts it. */
-function daysBefore(date: string, days: number): string {
-  return localDate(new Date(new Date(`${date}T12:00:00Z`).getTime() - days * DAY_MS), 'UTC');
-}
 
 /**
  * Yesterday (local; the day before the run's due date) in numbers: stored as a row and posted to Slack
@@ -32,12 +26,12 @@ export class DailyReportService {
     const timeZone = this.config.SCHEDULER_TIMEZONE;
     // a catch-up late into the next day still reports the day before its due date, not a day half gone
     const today = localDate(context.dueAt ?? now, timeZone);
-    const yesterday = daysBefore(today, 1);
+    const yesterday = addDays(today, -1);
     const figures = await this.repository.figures(yesterday, timeZone, now);
     const text = reportText(figures);
     await this.repository.save(figures, text);
 
-    const posts = await this.postUnposted(daysBefore(yesterday, REPORT_RETRY_DAYS), now);
+    const posts = await this.postUnposted(addDays(yesterday, -REPORT_RETRY_DAYS), now);
     const slack = posts.get(yesterday) ?? 'already posted';
     posts.delete(yesterday);
     const earlier = Object.fromEntries(posts);

@@ -1,4 +1,12 @@
-import { addDays, calendarDate, dayOf, daysBetween, monthOf, weekdayOf, yearOf } from './calendar-date';
+import {
+  addDays,
+  calendarDate,
+  dayOf,
+  daysBetween,
+  monthOf,
+  weekdayOf,
+  yearOf,
+} from '../../common/calendar-date';
 
 /** A date found in a line: `date` is null when the text names a day that does not exist (31/02). */
 export interface DateMention {

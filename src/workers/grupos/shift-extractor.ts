@@ -1,5 +1,5 @@
 import { localDate } from '../../common/local-time';
-import { daysBetween } from './calendar-date';
+import { daysBetween } from '../../common/calendar-date';
 import { DateMention, findDates } from './date-parser';
 import {
   MAX_DAYS_AFTER,
