@@ -41,6 +41,9 @@ export interface ParsedRoute {
  */
 export abstract class FakeProviderServer {
   readonly requests: RecordedRequest[] = [];
+  /** the most requests the fake held open at once (arrived, not yet answered) */
+  peakOpen = 0;
+  private open = 0;
   private readonly server: Server = createServer((request, response) => this.handle(request, response));
   private readonly planned: FakeReply[] = [];
   private fallback: FakeReply = { kind: 'ok' };
@@ -97,6 +100,7 @@ export abstract class FakeProviderServer {
   /** forgets the requests, the planned replies, the fallbacks and the listeners */
   reset(): void {
     this.requests.length = 0;
+    this.peakOpen = this.open;
     this.receivedListeners.length = 0;
     this.planned.length = 0;
     this.fallback = { kind: 'ok' };
@@ -141,6 +145,8 @@ export abstract class FakeProviderServer {
   protected abstract generateId(sequence: number): string;
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
+    this.peakOpen = Math.max(this.peakOpen, ++this.open);
+    response.on('close', () => this.open--);
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {

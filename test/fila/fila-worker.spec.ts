@@ -462,6 +462,29 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     for (const row of withdrawn) expect(row).toMatchObject({ status: 'pendente', tentativas: 0 });
   });
 
+  it("two lanes over the 64 provider connections: once the circuit opens, neither lane's waiting sends are made", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++)
+      ids.push(await enqueue(await lead(`551190006${String(i).padStart(4, '0')}`)));
+    fila.evolution.respondAlways(fakeReply.hang());
+    const { run } = await fila.worker({
+      WORKER_CONCURRENCY: '160',
+      QUEUE_BATCH_SIZE: '100',
+      EVOLUTION_INSTANCE: 'numero1',
+      PROVIDER_TIMEOUT_SECONDS: '1',
+    });
+    await run();
+    const rows = await Promise.all(ids.map((id) => fila.message(id)));
+    const attempted = rows.filter((row) => row.tentativas === 1);
+    // two waves of 80 for 64 connections: the first 64 timed out, a few more may slip out before the fifth
+    // failure is counted; the other lane's waiting sends are withdrawn too, not handed the freed connections
+    expect(fila.evolution.requests.length).toBeGreaterThanOrEqual(64);
+    expect(fila.evolution.requests.length).toBeLessThan(80);
+    expect(attempted).toHaveLength(fila.evolution.requests.length);
+    for (const row of rows.filter((row) => row.tentativas === 0))
+      expect(row).toMatchObject({ status: 'pendente', erro: 'circuit_open' });
+  });
+
   /**
    * Five messages of leads on numero1, sent first, that numero1 refuses (429: no share of the caps is
    * kept, so it stays the least-used number) until its circuit opens; resolves to their ids.
@@ -847,10 +870,11 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(await health.state()).toBe('stale');
   });
 
+  // batches larger than the queue: one lane, so what is in flight is exactly one wave
   it.each([
-    ['finishes the wave in flight', { rows: 30, concurrency: 5, batch: 10, replyMs: 100, sent: 5 }],
+    ['finishes the wave in flight', { rows: 30, concurrency: 5, batch: 40, replyMs: 100, sent: 5 }],
     // a wave of 80 over 64 provider connections: the 16 sends waiting for one have not left, and go back too
-    ['finishes the sends in flight', { rows: 100, concurrency: 80, batch: 80, replyMs: 300, sent: 64 }],
+    ['finishes the sends in flight', { rows: 100, concurrency: 80, batch: 200, replyMs: 300, sent: 64 }],
   ])('on shutdown %s, puts the rest back untouched and ends as a success', async (_, scenario) => {
     for (let i = 0; i < scenario.rows; i++)
       await enqueue(await lead(`551190003${String(i).padStart(4, '0')}`));
@@ -873,6 +897,46 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(rows).toEqual([
       { status: 'enviada', tentativas: 0, erro: null, n: scenario.sent },
       { status: 'pendente', tentativas: 0, erro: null, n: scenario.rows - scenario.sent },
+    ]);
+    const { rows: marks } = await fila.db.sql.query(`SELECT count(*)::int AS n FROM fila_envios_iniciados`);
+    expect(marks).toEqual([{ n: 0 }]);
+  });
+
+  it('with a backlog, two lanes share WORKER_CONCURRENCY: never more sends open at the provider, each row sent once', async () => {
+    for (let i = 0; i < 60; i++) await enqueue(await lead(`551190004${String(i).padStart(4, '0')}`));
+    fila.evolution.respondAlways(fakeReply.ok(undefined, 40));
+    const worker = await fila.worker({ WORKER_CONCURRENCY: '6', QUEUE_BATCH_SIZE: '10' });
+    const result = await worker.context.get(FilaService).processQueue(jobContext(worker.clock));
+
+    expect(result.details).toMatchObject({ sent: 60, batches: 6 });
+    expect(fila.evolution.peakOpen).toBeLessThanOrEqual(6);
+    expect(fila.evolution.requests).toHaveLength(60);
+    expect(new Set(fila.evolution.requests.map((request) => request.recipient)).size).toBe(60);
+    const { rows: marks } = await fila.db.sql.query(`SELECT count(*)::int AS n FROM fila_envios_iniciados`);
+    expect(marks).toEqual([{ n: 0 }]);
+  });
+
+  it("on shutdown with two lanes sending, finishes both lanes' sends in flight and puts the rest back untouched", async () => {
+    for (let i = 0; i < 40; i++) await enqueue(await lead(`551190005${String(i).padStart(4, '0')}`));
+    fila.evolution.respondAlways(fakeReply.ok(undefined, 200));
+    const worker = await fila.worker({ WORKER_CONCURRENCY: '6', QUEUE_BATCH_SIZE: '10' });
+    const stopping = new AbortController();
+    const running = worker.context.get(FilaService).processQueue(jobContext(worker.clock, stopping.signal));
+    // both lanes' first waves (3 sends each) reached the provider
+    await waitUntil('both lanes under way', () => fila.evolution.requests.length >= 6, 10_000, 5);
+    stopping.abort();
+    const result = await running;
+
+    const sent = fila.evolution.requests.length;
+    expect(sent).toBeLessThanOrEqual(12);
+    expect(fila.evolution.peakOpen).toBeLessThanOrEqual(6);
+    expect(result.details).toMatchObject({ stopped_for_shutdown: true, sent });
+    const { rows } = await fila.db.sql.query(
+      `SELECT status, tentativas, erro, count(*)::int AS n FROM fila_mensagens GROUP BY 1, 2, 3 ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { status: 'enviada', tentativas: 0, erro: null, n: sent },
+      { status: 'pendente', tentativas: 0, erro: null, n: 40 - sent },
     ]);
     const { rows: marks } = await fila.db.sql.query(`SELECT count(*)::int AS n FROM fila_envios_iniciados`);
     expect(marks).toEqual([{ n: 0 }]);

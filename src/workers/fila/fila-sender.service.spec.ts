@@ -107,11 +107,15 @@ function senderWith(
   );
 }
 
-/** One batch through the pipeline as a run takes it: prepared, sent in waves, outcomes flushed. */
-async function sendBatch(sender: FilaSenderService, batch: ClaimedMessage[]): Promise<OutcomeWriter> {
+/** One batch through the pipeline as a lane of a run takes it: prepared, sent in waves, outcomes flushed. */
+async function sendBatch(
+  sender: FilaSenderService,
+  batch: ClaimedMessage[],
+  waveSize = 2,
+): Promise<OutcomeWriter> {
   const logger = new JobLogger('t', 'e');
   const writer = sender.openWriter(logger);
-  await sender.send(sender.prepare(batch), writer, new AbortController().signal, logger);
+  await sender.send(sender.prepare(batch), writer, new AbortController().signal, logger, () => waveSize);
   await writer.flush();
   return writer;
 }
@@ -293,7 +297,7 @@ describe('FilaSenderService when the rate limits cannot be checked', () => {
     const prepared = sender.prepare([{ ...claimed('p'), tipo: 'oferta', liveReply: false }, claimed('r')]);
     clock.set('2026-03-02T23:00:01Z');
 
-    expect(await sender.send(prepared, writer, new AbortController().signal, logger)).toMatch(
+    expect(await sender.send(prepared, writer, new AbortController().signal, logger, () => 2)).toMatch(
       /^rate limiter unavailable: /,
     );
     await writer.flush();

@@ -33,6 +33,8 @@ import { retryOrDeadLetter } from './retry-policy';
 @Injectable()
 export class FilaSenderService {
   private readonly rules: ScreenRules;
+  /** every wave being sent in this process (a run's lanes): a circuit that opens withdraws from all of them */
+  private readonly wavesInFlight = new Set<WaveWithdrawal>();
 
   constructor(
     private readonly repository: FilaRepository,
@@ -88,7 +90,8 @@ export class FilaSenderService {
   }
 
   /**
-   * Sends a prepared batch in waves of WORKER_CONCURRENCY. Right before a wave goes, business hours are
+   * Sends a prepared batch in waves of `waveSize()` (its lane's share of WORKER_CONCURRENCY, asked at each
+   * wave). Right before a wave goes, business hours are
    * asked again and its rate limits reserved (one Redis call per wave): a batch waits for the one before
    * it, so what was true when it was screened may no longer be, and a limit taken long before the send
    * would let the next message to a phone, or the next hour's sends, come too soon. Each wave is marked as
@@ -102,15 +105,17 @@ export class FilaSenderService {
     writer: OutcomeWriter,
     signal: AbortSignal,
     logger: JobLogger,
+    waveSize: () => number,
   ): Promise<string | null> {
     writer.add(batch.settled, batch.claimedAt);
-    for (let start = 0; start < batch.screened.length; start += this.config.WORKER_CONCURRENCY) {
+    let end: number;
+    for (let start = 0; start < batch.screened.length; start = end) {
       if (signal.aborted) {
         this.giveBack(batch.screened.slice(start), batch, writer, 'interrupted');
         return null;
       }
       const now = this.clock.now();
-      const end = start + this.config.WORKER_CONCURRENCY;
+      end = start + waveSize();
       const wave = this.stillInHours(batch.screened.slice(start, end), batch, writer, now);
       const open = OpenCircuits.of(this.breakers, this.provider.name, now);
       let reserved: ReadyToSend[];
@@ -134,9 +139,10 @@ export class FilaSenderService {
       );
       const sending = optedOut.size ? await this.withoutOptedOut(cleared, optedOut, batch, writer) : cleared;
       const withdrawal = new WaveWithdrawal(signal);
+      this.wavesInFlight.add(withdrawal);
       const results = await Promise.all(
         sending.map((send) => this.sendOne(send, startedAt, withdrawal, logger)),
-      );
+      ).finally(() => this.wavesInFlight.delete(withdrawal));
       writer.add(results, batch.claimedAt);
     }
     return null;
@@ -289,7 +295,8 @@ export class FilaSenderService {
     const breaker = this.breakers.breakerFor(this.provider.name, send.sendingNumber);
     breaker.recordResult(result, now);
     // at once, before any await: a connection freed meanwhile would carry a waiting send to the provider
-    if (result.kind !== 'withdrawn' && breaker.state(now) === 'open') withdrawal.withdraw(send.sendingNumber);
+    if (result.kind !== 'withdrawn' && breaker.state(now) === 'open')
+      for (const wave of this.wavesInFlight) wave.withdraw(send.sendingNumber);
     // a message the provider may have taken keeps its share of the caps and its phone's interval
     if (result.kind === 'withdrawn' || (result.kind !== 'sent' && result.surelyNotSent === true))
       await this.limiter.release(send.request, send.sendingNumber, send.reservedAt).catch(() => undefined);

@@ -15,6 +15,15 @@ export const STUCK_MARGIN_MS = 60_000;
  */
 export const RUN_BUDGET_SHARE = 0.8;
 
+/**
+ * A run sends through this many lanes. Each claims its own batches and sends them in waves of its share of
+ * WORKER_CONCURRENCY, so no more than WORKER_CONCURRENCY sends are ever in flight; while one lane waits for
+ * its database write (its last wave's outcomes and its next wave's send-started mark) the other's sends
+ * keep the provider connections busy. Each lane has its own marks: a replica killed mid-send still leaves
+ * at most WORKER_CONCURRENCY messages in doubt.
+ */
+export const SEND_LANES = 2;
+
 /** Campaign rows still pending after this long are cancelled (`expired`). */
 export const CAMPAIGN_EXPIRY_MS = 24 * 60 * 60_000;
 export const CAMPAIGN_TIPOS: readonly string[] = ['campanha'];

@@ -10,7 +10,9 @@ import type { FilaRepository } from './fila.repository';
 import { FilaService } from './fila.service';
 import type { PreparedBatch } from './prepared-batch';
 
-const config = parseConfig({ QUEUE_BATCH_SIZE: '2' });
+// one lane: each claim's order is fixed
+const oneLane = parseConfig({ QUEUE_BATCH_SIZE: '2', WORKER_CONCURRENCY: '1' });
+const twoLanes = parseConfig({ QUEUE_BATCH_SIZE: '2', WORKER_CONCURRENCY: '4' });
 
 const row = (id: string): ClaimedMessage => ({
   id,
@@ -42,7 +44,7 @@ class RestartingDatabase {
 /** Sending takes a while, so the claim made ahead fails in the middle of it. */
 class SlowSender {
   readonly sent: string[][] = [];
-  flushed = false;
+  flushes = 0;
   prepare(claimed: readonly ClaimedMessage[]): PreparedBatch {
     const screened = claimed.map((message) => ({
       message,
@@ -57,7 +59,7 @@ class SlowSender {
   }
   abandon() {}
   openWriter() {
-    return { flush: async () => void (this.flushed = true), counts: () => ({}) };
+    return { flush: async () => void this.flushes++, counts: () => ({}) };
   }
 }
 
@@ -65,29 +67,45 @@ describe('FilaService', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
 
-  it('a claim made ahead that fails while a batch is sent fails the run (not the process): the batch in hand is sent and written first', async () => {
-    const database = new RestartingDatabase();
-    const sender = new SlowSender();
-    const service = new FilaService(
+  function serviceOn(database: RestartingDatabase, sender: SlowSender, config: typeof oneLane) {
+    return new FilaService(
       database as unknown as FilaRepository,
       sender as unknown as FilaSenderService,
       { recordPoll() {} } as unknown as FilaHealth,
       new SystemClock(),
       config,
     );
-    const context: JobContext = {
-      jobName: 'process_queue',
-      executionId: 'e',
-      trigger: 'manual',
-      signal: new AbortController().signal,
-      stopping: new AbortController().signal,
-      logger: new JobLogger('process_queue', 'e'),
-      clock: new SystemClock(),
-    };
+  }
+
+  const context: JobContext = {
+    jobName: 'process_queue',
+    executionId: 'e',
+    trigger: 'manual',
+    signal: new AbortController().signal,
+    stopping: new AbortController().signal,
+    logger: new JobLogger('process_queue', 'e'),
+    clock: new SystemClock(),
+  };
+
+  it('a claim made ahead that fails while a batch is sent fails the run (not the process): the batch in hand is sent and written first', async () => {
+    const database = new RestartingDatabase();
+    const sender = new SlowSender();
     // an unhandled rejection ends `node dist/main` (Node's default); jest reports it as this test's failure
-    await expect(service.processQueue(context)).rejects.toThrow('Connection terminated unexpectedly');
+    await expect(serviceOn(database, sender, oneLane).processQueue(context)).rejects.toThrow(
+      'Connection terminated unexpectedly',
+    );
     expect(database.claims).toBe(2);
     expect(sender.sent).toEqual([['a', 'b']]);
-    expect(sender.flushed).toBe(true);
+    expect(sender.flushes).toBe(1);
+  });
+
+  it('a lane whose claim fails fails the run only once the other lane has sent and written the batch in hand', async () => {
+    const database = new RestartingDatabase();
+    const sender = new SlowSender();
+    await expect(serviceOn(database, sender, twoLanes).processQueue(context)).rejects.toThrow(
+      'Connection terminated unexpectedly',
+    );
+    expect(sender.sent).toEqual([['a', 'b']]);
+    expect(sender.flushes).toBe(2);
   });
 });

@@ -1,13 +1,22 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import type { JobLogger } from '../../scheduler/job-logger';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
-import { CAMPAIGN_EXPIRY_MS, CAMPAIGN_TIPOS, RUN_BUDGET_SHARE, STUCK_MARGIN_MS } from './fila.constants';
+import {
+  CAMPAIGN_EXPIRY_MS,
+  CAMPAIGN_TIPOS,
+  RUN_BUDGET_SHARE,
+  SEND_LANES,
+  STUCK_MARGIN_MS,
+} from './fila.constants';
 import { ClaimObserver } from './claim-observer';
 import { FilaHealth } from './fila-health';
 import { FilaRepository } from './fila.repository';
 import { FilaSenderService } from './fila-sender.service';
+import { LaneShares } from './lane-shares';
+import type { OutcomeWriter } from './outcome.writer';
 import { NOTHING_CLAIMED, type PreparedBatch } from './prepared-batch';
 
 /** One poll of the queue: housekeeping, then claim and send while batches come back full. */
@@ -75,21 +84,87 @@ export class FilaService {
       now,
     );
 
+    const run: RunProgress = { batches: 0, pausedBecause: null, writers: [] };
+    const shares = new LaneShares(this.config.WORKER_CONCURRENCY);
+    // a lane that fails stops the others the way a shutdown would: their waves in flight finish and are recorded
+    const laneFailed = new AbortController();
+    const laneSignal = AbortSignal.any([signal, laneFailed.signal]);
+    const secondLane: Array<Promise<void>> = [];
+    const startLane = (lane: number): Promise<void> => {
+      shares.join(lane);
+      const writer = this.sender.openWriter(context.logger);
+      run.writers.push(writer);
+      const backlog = () => {
+        if (secondLane.length > 0 || lane + 1 >= SEND_LANES || !shares.canSplit) return;
+        const started = startLane(lane + 1);
+        // awaited once the first lane is done: a failure meanwhile must not count as an unhandled rejection
+        started.catch(() => undefined);
+        secondLane.push(started);
+      };
+      return this.sendLane(writer, lane, shares, backlog, run, laneSignal, operatorPause, context.logger)
+        .finally(() => shares.leave(lane))
+        .catch((error: unknown) => {
+          laneFailed.abort();
+          throw error;
+        });
+    };
+    // the second lane starts (from the first) before the first lane's first wave, or never
+    const [first] = await Promise.allSettled([startLane(0)]);
+    const lanesDone = [first, ...(await Promise.allSettled(secondLane))];
+    const failed = lanesDone.find((lane) => lane.status === 'rejected');
+    if (failed) throw failed.reason;
+    const counts: Record<string, number> = {};
+    for (const writer of run.writers)
+      for (const [outcome, n] of Object.entries(writer.counts()))
+        counts[outcome] = (counts[outcome] ?? 0) + n;
+    const pausedByOperator = operatorPause?.signal.aborted ?? false;
+    if (pausedByOperator) context.logger.warn('process_queue paused by an operator: the run stopped sending');
+    this.health.recordPoll(run.pausedBecause);
+    return {
+      itemsProcessed: counts.sent ?? 0,
+      details: {
+        ...counts,
+        batches: run.batches,
+        reclaimed,
+        campaigns_expired: expired,
+        ...(run.pausedBecause ? { paused: run.pausedBecause } : {}),
+        ...(pausedByOperator ? { paused_by_operator: true } : {}),
+        ...(budget.aborted && !context.signal.aborted ? { run_budget_spent: true } : {}),
+        ...earlyStopDetails(context),
+      },
+    };
+  }
+
+  /**
+   * One lane: claims batches while they come back full and sends them, writing through its own writer.
+   * The next batch is claimed and screened while this one is sent. Its rows carry no send-started mark and
+   * no rate-limit reservation, so if this replica dies the reaper simply requeues them. A full batch says
+   * there is a backlog (`backlog` may then open a second lane, see SEND_LANES).
+   */
+  private async sendLane(
+    writer: OutcomeWriter,
+    lane: number,
+    shares: LaneShares,
+    backlog: () => void,
+    run: RunProgress,
+    signal: AbortSignal,
+    operatorPause: AbortController | null,
+    logger: JobLogger,
+  ): Promise<void> {
     const batchSize = this.config.QUEUE_BATCH_SIZE;
-    const writer = this.sender.openWriter(context.logger);
-    let batches = 0;
-    let pausedBecause: string | null = null;
     let next = this.claimAhead(batchSize, operatorPause);
     try {
       for (;;) {
         const batch = await next;
         if (!batch.size) break;
-        batches++;
-        // The next batch is claimed and screened while this one is sent. Its rows carry no send-started
-        // mark and no rate-limit reservation, so if this replica dies the reaper simply requeues them.
-        const more = batch.size === batchSize && !signal.aborted;
+        run.batches++;
+        const more = batch.size === batchSize && !signal.aborted && run.pausedBecause === null;
+        if (more) backlog();
         next = more ? this.claimAhead(batchSize, operatorPause) : Promise.resolve(NOTHING_CLAIMED);
-        pausedBecause = await this.sender.send(batch, writer, signal, context.logger);
+        const pausedBecause = await this.sender.send(batch, writer, signal, logger, () =>
+          shares.waveSize(lane),
+        );
+        run.pausedBecause ??= pausedBecause;
         if (pausedBecause || signal.aborted) {
           this.sender.abandon(await next, writer, pausedBecause ? 'rate_limiter_unavailable' : 'interrupted');
           break;
@@ -97,27 +172,18 @@ export class FilaService {
       }
       await writer.flush();
     } catch (error) {
-      // Best effort, the run has failed: what was decided is written, a batch claimed ahead goes back.
+      // Best effort, the lane has failed: what was decided is written, a batch claimed ahead goes back.
       await next.then((unsent) => this.sender.abandon(unsent, writer, 'interrupted')).catch(() => undefined);
       await writer.flush().catch(() => undefined);
       throw error;
     }
-    const counts = writer.counts();
-    const pausedByOperator = operatorPause?.signal.aborted ?? false;
-    if (pausedByOperator) context.logger.warn('process_queue paused by an operator: the run stopped sending');
-    this.health.recordPoll(pausedBecause);
-    return {
-      itemsProcessed: counts.sent ?? 0,
-      details: {
-        ...counts,
-        batches,
-        reclaimed,
-        campaigns_expired: expired,
-        ...(pausedBecause ? { paused: pausedBecause } : {}),
-        ...(pausedByOperator ? { paused_by_operator: true } : {}),
-        ...(budget.aborted && !context.signal.aborted ? { run_budget_spent: true } : {}),
-        ...earlyStopDetails(context),
-      },
-    };
   }
+}
+
+interface RunProgress {
+  batches: number;
+  /** why sending paused (the rate limiter unreachable), as the first lane to find it said */
+  pausedBecause: string | null;
+  /** each lane's */
+  writers: OutcomeWriter[];
 }
