@@ -83,9 +83,21 @@ describe('npm run job', () => {
       .map((line) => JSON.parse(line) as { job: string; schedule: string });
     // exactly the names JobNames declares: `npm run job` checks a name against them before booting
     expect(jobs.map((entry) => entry.job).sort()).toEqual(Object.values(JobNames).sort());
-    expect(jobs.find((entry) => entry.job === 'temperature_decay')!.schedule).toBe(
-      '0 * * * * (America/Sao_Paulo)',
-    );
+    // CONTRACT §2's default schedules, in SCHEDULER_TIMEZONE's default
+    const local = (cron: string) => `${cron} (America/Sao_Paulo)`;
+    expect(Object.fromEntries(jobs.map((entry) => [entry.job, entry.schedule]))).toEqual({
+      process_queue: 'every 30s',
+      grupos_worker: local('*/10 * * * *'),
+      handoff_processor: local('*/5 * * * *'),
+      pilot_mode: local('*/15 * * * *'),
+      retomada_fora_horario: local('0 8 * * 1-5'),
+      temperature_decay: local('0 * * * *'),
+      sync_briefing: local('0 * * * *'),
+      daily_report: local('0 8 * * 1-5'),
+      shift_confirmation: local('*/30 * * * *'),
+      prune_job_history: local('17 3 * * *'),
+      check_alerts: 'every 60s',
+    });
   });
 
   it.each([[['nope']], [[]], [['temperature_decay', 'extra']], [['--force']]])(
