@@ -16,7 +16,9 @@ export function parseBusinessHours(text: string): BusinessHours {
   const [, dayText, startHour, startMin, endHour, endMin] = match;
   const days = new Set<number>();
   for (const part of dayText.toLowerCase().split(',')) {
-    const [from, to = from] = part.split('-');
+    const ends = part.split('-');
+    if (ends.length > 2) throw new Error(`day range "${part}" has more than two days; write "mon-wed"`);
+    const [from, to = from] = ends;
     const first = dayIndex(from);
     const last = dayIndex(to);
     if (last < first)

@@ -65,6 +65,12 @@ describe('parseConfig', () => {
     expect(problems.BUSINESS_HOURS).toMatch(/wraps/);
   });
 
+  it('refuses a day list it cannot read whole, rather than keeping part of it', () => {
+    // "mon-tue-wed" once read as mon-tue: Wednesday silently dropped from business hours
+    for (const value of ['mon-tue-wed 08:00-20:00', 'mon- 08:00-20:00', '-fri 08:00-20:00'])
+      expect(configProblemsOf({ BUSINESS_HOURS: value }).BUSINESS_HOURS).toMatch(/day/);
+  });
+
   it("spreads the hour between a number's proactive messages unless RATE_LIMIT_NUMBER_INTERVAL says otherwise", () => {
     expect(parseConfig({}).numberIntervalMs).toBe(180_000);
     expect(parseConfig({ RATE_LIMIT_PER_HOUR: '1000', RATE_LIMIT_PER_DAY: '5000' }).numberIntervalMs).toBe(

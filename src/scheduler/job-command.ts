@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { userInfo } from 'node:os';
 import { LOCK_UNAVAILABLE_PREFIX } from '../redis/lock-unavailable.error';
 import { JobControlService } from './job-control.service';
 import { JobRegistry } from './job-registry';
@@ -34,6 +35,13 @@ export class JobCommand {
       print(usage);
       return ExitCode.usage;
     }
+    if (args[0] === '--pause' || args[0] === '--resume') {
+      const paused = args[0] === '--pause';
+      if (paused) await this.control.pause(args[1], pausedBy());
+      else await this.control.resume(args[1], pausedBy());
+      print(JSON.stringify({ job: this.registry.get(args[1]).name, paused }));
+      return ExitCode.success;
+    }
     const outcome = await this.control.runNow(args[0], { trigger: 'cli', waitForLockMs: LOCK_WAIT_MS });
     const message = outcome.status === 'skipped' ? skippedMessage(outcome.jobName, outcome.error) : undefined;
     print(
@@ -64,17 +72,29 @@ export function usageError(
 ): string | null {
   if (args.length === 1 && args[0] === '--list') return null;
   if (args.length === 1 && !args[0].startsWith('-') && isJob(args[0])) return null;
+  const pauseFlag = args[0] === '--pause' || args[0] === '--resume';
+  if (pauseFlag && args.length === 2 && isJob(args[1])) return null;
+  const named = pauseFlag ? args.slice(1) : args;
   const problem =
-    args.length === 0
+    named.length === 0
       ? 'missing job name'
-      : args.length > 1
-        ? `expected one job name, got ${args.length} arguments`
-        : `unknown job "${shorten(args[0])}"`;
+      : named.length > 1
+        ? `expected one job name, got ${named.length} arguments`
+        : `unknown job "${shorten(named[0])}"`;
   const aliases = Object.keys(JobAliases).filter((alias) => jobNames.includes(JobAliases[alias]));
   return JSON.stringify({
-    error: `${problem}; usage: npm run job -- <name> | --list`,
+    error: `${problem}; usage: npm run job -- <name> | --list | --pause <name> | --resume <name>`,
     valid_names: [...jobNames, ...aliases],
   });
+}
+
+/** `pausado_por` of a pause from a shell: who ran it, as the admin API records `admin:<operator>`. */
+function pausedBy(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
 }
 
 function skippedMessage(jobName: string, reason: string | null): string {

@@ -21,6 +21,10 @@ const BAD_ARGUMENTS: ReadonlyArray<readonly [string, string[]]> = [
   ['a short flag', ['-x']],
   ['a flag with the name', ['--name=temperature_decay']],
   ['--list with an extra argument', ['--list', 'temperature_decay']],
+  ['--pause without a name', ['--pause']],
+  ['--pause with an unknown name', ['--pause', 'nope']],
+  ['--resume with two names', ['--resume', 'temperature_decay', 'daily_report']],
+  ['--pause as the name of --resume', ['--resume', '--pause']],
   ['an empty string', ['']],
   ['a 10 KB argument', ['x'.repeat(10 * 1024)]],
   ['a path', ['../../etc/passwd']],
@@ -78,6 +82,8 @@ describe('npm run job with bad arguments', () => {
     }
     const { rows } = await db.sql.query(`SELECT count(*)::int AS n FROM job_executions`);
     expect(rows[0].n).toBe(0);
+    const paused = await db.sql.query(`SELECT count(*)::int AS n FROM jobs_agendados WHERE pausado`);
+    expect(paused.rows[0].n).toBe(0);
     expect(existsSync(PWNED)).toBe(false);
   }, 120_000);
 });

@@ -83,10 +83,54 @@ describe('npm run job', () => {
       .map((line) => JSON.parse(line) as { job: string; schedule: string });
     // exactly the names JobNames declares: `npm run job` checks a name against them before booting
     expect(jobs.map((entry) => entry.job).sort()).toEqual(Object.values(JobNames).sort());
-    expect(jobs.find((entry) => entry.job === 'temperature_decay')!.schedule).toBe(
-      '0 * * * * (America/Sao_Paulo)',
-    );
+    // CONTRACT §2's default schedules, in SCHEDULER_TIMEZONE's default
+    const local = (cron: string) => `${cron} (America/Sao_Paulo)`;
+    expect(Object.fromEntries(jobs.map((entry) => [entry.job, entry.schedule]))).toEqual({
+      process_queue: 'every 30s',
+      grupos_worker: local('*/10 * * * *'),
+      handoff_processor: local('*/5 * * * *'),
+      pilot_mode: local('*/15 * * * *'),
+      retomada_fora_horario: local('0 8 * * 1-5'),
+      temperature_decay: local('0 * * * *'),
+      sync_briefing: local('0 * * * *'),
+      daily_report: local('0 8 * * 1-5'),
+      shift_confirmation: local('*/30 * * * *'),
+      prune_job_history: local('17 3 * * *'),
+      check_alerts: 'every 60s',
+    });
   });
+
+  // SPEC "Scheduler": jobs are paused and resumed from the admin API and from `npm run job`
+  it('--pause and --resume set the pause flag every replica reads, and --list shows it', async () => {
+    const paused = await job(['--pause', 'fila_worker']);
+    expect(paused.code).toBe(0);
+    expect(summaryOf(paused)).toEqual({ job: 'process_queue', paused: true });
+    const state = await db.sql.query(
+      `SELECT pausado, pausado_por FROM jobs_agendados WHERE job_name = 'process_queue'`,
+    );
+    expect(state.rows).toEqual([{ pausado: true, pausado_por: expect.stringMatching(/^cli/) }]);
+    const listed = (await job(['--list'])).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { job: string; paused: boolean });
+    expect(listed.find((entry) => entry.job === 'process_queue')!.paused).toBe(true);
+
+    const resumed = await job(['--resume', 'process_queue']);
+    expect(resumed.code).toBe(0);
+    expect(summaryOf(resumed)).toEqual({ job: 'process_queue', paused: false });
+    const after = await db.sql.query(`SELECT pausado FROM jobs_agendados WHERE job_name = 'process_queue'`);
+    expect(after.rows).toEqual([{ pausado: false }]);
+  });
+
+  it.each([[['--pause']], [['--pause', 'nope']], [['--resume', 'temperature_decay', 'extra']]])(
+    'exits 2 listing the valid names for a pause or resume of %j',
+    async (args) => {
+      const result = await job(args);
+      expect(result.code).toBe(2);
+      expect(summaryOf(result).valid_names).toEqual(expect.arrayContaining(['temperature_decay']));
+      expect(String(summaryOf(result).error)).toMatch(/--pause <name>/);
+    },
+  );
 
   it.each([[['nope']], [[]], [['temperature_decay', 'extra']], [['--force']]])(
     'exits 2 listing the valid names for %j',
