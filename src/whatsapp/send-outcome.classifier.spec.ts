@@ -24,12 +24,15 @@ describe('classifySendOutcome', () => {
     });
   });
 
-  it.each([[{}], [{ id: '' }], [{ id: 42 }], ['not json']])('2xx without an id (%j) is permanent', (body) => {
-    expect(classifySendOutcome(reply(200, body), reader, now)).toEqual({
-      kind: 'permanent_failure',
-      reason: 'no message id in reply (HTTP 200)',
-    });
-  });
+  it.each([[{}], [{ id: '' }], [{ id: 42 }], ['not json'], [{ id: 'a\u0000b' }], [{ id: 'a\ud83d' }]])(
+    '2xx without an id (%j) is permanent',
+    (body) => {
+      expect(classifySendOutcome(reply(200, body), reader, now)).toEqual({
+        kind: 'permanent_failure',
+        reason: 'no message id in reply (HTTP 200)',
+      });
+    },
+  );
 
   it('429 is temporary, with the Retry-After wait when given; the provider refused it, so it surely was not sent', () => {
     expect(classifySendOutcome(reply(429, {}, { 'retry-after': '30' }), reader, now)).toEqual({
@@ -133,6 +136,17 @@ describe('classifySendOutcome', () => {
     const excerpt = reason.replace(/^HTTP 400: /, '');
     expect(excerpt.length).toBeLessThanOrEqual(200);
     expect(excerpt.endsWith('…')).toBe(true);
+  });
+
+  it('quotes no control character and never cuts a character in half (PostgreSQL could not store either)', () => {
+    const binary = classifySendOutcome(
+      reply(502, '\u001f\u008b\u0008\u0000\u0000gateway\u0000down'),
+      reader,
+      now,
+    );
+    expect(binary).toMatchObject({ reason: 'HTTP 502: gateway down' });
+    const emoji = classifySendOutcome(reply(500, `${'x'.repeat(198)}😀 depois`), reader, now);
+    expect(emoji).toMatchObject({ reason: `HTTP 500: ${'x'.repeat(198)}…` });
   });
 
   it('never leaves half a secret at the cut', () => {

@@ -65,10 +65,20 @@ function describe(status: number, body: string, secrets: readonly string[]): str
   return excerpt === '' ? `HTTP ${status}` : `HTTP ${status}: ${excerpt}`;
 }
 
-/** `value` when it is a non-empty string (ids are read out of untyped JSON). */
+/**
+ * `value` when it is a non-empty string (ids are read out of untyped JSON) that PostgreSQL can store: one
+ * with a NUL or half a surrogate pair would fail the statement that writes the whole wave's outcomes.
+ */
 export function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+  return typeof value === 'string' &&
+    value.trim() !== '' &&
+    !value.includes('\u0000') &&
+    !LONE_SURROGATE.test(value)
+    ? value
+    : undefined;
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
