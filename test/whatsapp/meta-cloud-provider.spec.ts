@@ -20,6 +20,10 @@ const accountRefusals: [name: string, status: number, code: number][] = [
   ['temporarily blocked for policies violations', 403, 368],
   ['permission denied', 403, 10],
   ['API permission', 403, 200],
+  ['capability or permissions issue', 400, 3],
+  ['business eligibility payment issue', 400, 131042],
+  ['display name needs approval', 400, 131037],
+  ['account not registered', 400, 133010],
 ];
 
 describe('MetaCloudProvider against a fake Cloud API', () => {
