@@ -63,6 +63,17 @@ describe('classifySendOutcome', () => {
     });
   });
 
+  it.each([400, 403, 404])(
+    '%d that is not JSON came from in front of the API (a proxy, a WAF): temporary, surely not sent',
+    (status) => {
+      expect(classifySendOutcome(reply(status, '<html>nope</html>'), reader, now)).toEqual({
+        kind: 'temporary_failure',
+        reason: `HTTP ${status}: <html>nope</html>`,
+        surelyNotSent: true,
+      });
+    },
+  );
+
   it('a 4xx the provider documents as throttling is temporary', () => {
     expect(classifySendOutcome(reply(400, { code: 'slow_down' }), reader, now)).toMatchObject({
       kind: 'temporary_failure',
@@ -125,7 +136,7 @@ describe('classifySendOutcome', () => {
 
   it('quotes at most 200 characters of the body, without the secret and with phones masked', () => {
     const body = `{"echo":{"apikey":"${SECRET}"},"number":"${PHONE}","detail":"${'x'.repeat(500)}"}`;
-    const result = classifySendOutcome(reply(400, body), reader, now);
+    const result = classifySendOutcome(reply(400, JSON.parse(body)), reader, now);
     expect(result.kind).toBe('permanent_failure');
     const reason = (result as { reason: string }).reason;
     expect(reason).not.toContain(SECRET);

@@ -20,10 +20,10 @@ export interface ReplyReader {
 
 /**
  * CONTRACT §6: 2xx with an id → sent; 429, 5xx, no reply → temporary (the message is kept); any other 4xx →
- * permanent, as it is the message's own fault — unless it refuses the sending number itself: that is
- * temporary like a 5xx (the circuit counts it, the message waits for the number). A 2xx without an id is
- * permanent too: the provider accepted something we cannot track, and sending it again could deliver it
- * twice; so is a 2xx whose body never fully arrived. Anything else (1xx, 3xx: a misconfigured URL) is
+ * permanent, as it is the message's own fault — unless it refuses the sending number itself, or is not
+ * the API's JSON at all: that is temporary like a 5xx (the circuit counts it, the message waits for the
+ * number). A 2xx without an id is permanent too: the provider accepted something we cannot track, and
+ * sending it again could deliver it twice; so is a 2xx whose body never fully arrived. Anything else (1xx, 3xx: a misconfigured URL) is
  * temporary, so an operator can fix the configuration before the attempts run out.
  */
 export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, now: Date): SendResult {
@@ -55,6 +55,11 @@ export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, n
       : { kind: 'temporary_failure', reason, retryAfterMs, surelyNotSent: true };
   }
   if (status >= 400 && status < 500 && reader.isSendingNumberDown?.(outcome.json, status) === true)
+    return { kind: 'temporary_failure', reason, surelyNotSent: true };
+  // Both APIs answer every error in JSON: a 4xx that is not JSON comes from something in front of the API
+  // (a proxy whose route is gone while the gateway restarts, a WAF, a wrong URL) and says nothing about
+  // the message, which the API never saw.
+  if (status >= 400 && status < 500 && outcome.json === undefined)
     return { kind: 'temporary_failure', reason, surelyNotSent: true };
   if (status >= 400 && status < 500) return { kind: 'permanent_failure', reason, surelyNotSent: true };
   return { kind: 'temporary_failure', reason };

@@ -19,17 +19,33 @@ describe('fila_worker against a provider that answers oddly (real PostgreSQL, Re
     const refused = await enqueue(PHONE_A);
     const sent = await enqueue(PHONE_B);
     // PostgreSQL text cannot hold U+0000: quoted as it came, it would make the whole wave's write fail
-    fila.evolution.respondWith(fakeReply.status(400, '\u001f\u008b\u0008\u0000\u0000\u0000bad\u0000request'));
+    fila.evolution.respondWith(fakeReply.status(502, '\u001f\u008b\u0008\u0000\u0000\u0000bad\u0000gateway'));
     const { run } = await fila.worker({ EVOLUTION_INSTANCE: 'numero1' });
     expect(await run()).toMatchObject({ status: 'success', itemsProcessed: 1 });
     const [first] = fila.evolution.requests;
     const [refusedRow, sentRow] = await Promise.all(
       (first.recipient === PHONE_A ? [refused, sent] : [sent, refused]).map((id) => fila.message(id)),
     );
-    expect(refusedRow).toMatchObject({ status: 'erro', tentativas: 1 });
-    expect(refusedRow.erro).toMatch(/^permanent: HTTP 400: .*bad.*request/);
+    expect(refusedRow).toMatchObject({ status: 'pendente', tentativas: 1 });
+    expect(refusedRow.erro).toMatch(/^temporary: HTTP 502: .*bad gateway$/);
     expect(refusedRow.erro).not.toContain('\u0000');
     expect(sentRow).toMatchObject({ status: 'enviada', provider_message_id: expect.any(String) });
+  });
+
+  it("a proxy's 404 while the gateway restarts dead-letters nothing: the messages wait and the circuit opens", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await enqueue(`55119000001${10 + i}`));
+    // what Traefik answers once the gateway's container is gone: its route went with it
+    fila.evolution.respondAlways(fakeReply.status(404, '404 page not found'));
+    await (await fila.worker({ WORKER_CONCURRENCY: '1', EVOLUTION_INSTANCE: 'numero1' })).run();
+    const rows = await Promise.all(ids.map((id) => fila.message(id)));
+    expect(rows.filter((row) => row.status === 'erro')).toEqual([]);
+    expect(fila.evolution.requests).toHaveLength(5);
+    const retried = rows.filter((row) => row.tentativas === 1);
+    expect(retried).toHaveLength(5);
+    for (const row of retried)
+      expect(row).toMatchObject({ status: 'pendente', erro: 'temporary: HTTP 404: 404 page not found' });
+    expect(rows.filter((row) => row.erro === 'circuit_open')).toHaveLength(3);
   });
 
   it('a long error reply cut inside an emoji is still written: half a character would fail the wave', async () => {

@@ -111,6 +111,7 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
     sharedCases.okWithoutId('messages[0].id'),
     ...sharedCases.connectionFailures,
     ...sharedCases.cutShortReplies,
+    ...sharedCases.notFromTheApi,
   ])('classifies %s', async (_name, reply, expected) => {
     const result = await meta.sendAnswered(reply);
     expect(result).toEqual(expect.objectContaining(expected));
@@ -132,9 +133,10 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
   });
 
   it('never quotes the token even when an error echoes it back', async () => {
+    // plain text: not the Graph API's JSON, so something in front of it answered (see sharedCases)
     const result = await meta.sendAnswered(fakeReply.status(403, `forbidden for Bearer ${TOKEN}`));
     expect(result).toEqual({
-      kind: 'permanent_failure',
+      kind: 'temporary_failure',
       reason: 'HTTP 403: forbidden for Bearer [REDACTED]',
       surelyNotSent: true,
     });
