@@ -29,7 +29,7 @@ describe('classifySendOutcome', () => {
     (body) => {
       expect(classifySendOutcome(reply(200, body), reader, now)).toEqual({
         kind: 'permanent_failure',
-        reason: 'no message id in reply (HTTP 200)',
+        reason: 'no message id in reply (HTTP 200): the message may have been delivered',
       });
     },
   );

@@ -43,7 +43,10 @@ export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, n
   if (isSuccess(status)) {
     const id = reader.messageIdOf(outcome.json);
     return id === undefined
-      ? { kind: 'permanent_failure', reason: `no message id in reply (HTTP ${status})` }
+      ? {
+          kind: 'permanent_failure',
+          reason: `no message id in reply (HTTP ${status}): the message may have been delivered`,
+        }
       : { kind: 'sent', providerMessageId: id };
   }
 

@@ -70,7 +70,9 @@ describe('fila_worker against a provider that answers oddly (real PostgreSQL, Re
       (first.recipient === PHONE_A ? [odd, sent] : [sent, odd]).map((id) => fila.message(id)),
     );
     expect(oddRow).toMatchObject({ status: 'erro', tentativas: 1, provider_message_id: null });
-    expect(oddRow.erro).toMatch(/^permanent: no message id in reply \(HTTP 200\)/);
+    expect(oddRow.erro).toBe(
+      'permanent: no message id in reply (HTTP 200): the message may have been delivered',
+    );
     expect(sentRow).toMatchObject({ status: 'enviada' });
     clock.advance(60 * 60_000);
     await run();

@@ -40,7 +40,10 @@ const serverErrors: ClassificationCase[] = [
 const okWithoutId = (idField: string): ClassificationCase => [
   `200 without ${idField}`,
   fakeReply.okWithoutId(),
-  { kind: 'permanent_failure', reason: 'no message id in reply (HTTP 200)' },
+  {
+    kind: 'permanent_failure',
+    reason: 'no message id in reply (HTTP 200): the message may have been delivered',
+  },
 ];
 
 /** No answer at all: try again later. */
