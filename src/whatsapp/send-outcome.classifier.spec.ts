@@ -24,12 +24,15 @@ describe('classifySendOutcome', () => {
     });
   });
 
-  it.each([[{}], [{ id: '' }], [{ id: 42 }], ['not json']])('2xx without an id (%j) is permanent', (body) => {
-    expect(classifySendOutcome(reply(200, body), reader, now)).toEqual({
-      kind: 'permanent_failure',
-      reason: 'no message id in reply (HTTP 200)',
-    });
-  });
+  it.each([[{}], [{ id: '' }], [{ id: 42 }], ['not json'], [{ id: 'a\u0000b' }], [{ id: 'a\ud83d' }]])(
+    '2xx without an id (%j) is permanent',
+    (body) => {
+      expect(classifySendOutcome(reply(200, body), reader, now)).toEqual({
+        kind: 'permanent_failure',
+        reason: 'no message id in reply (HTTP 200): the message may have been delivered',
+      });
+    },
+  );
 
   it('429 is temporary, with the Retry-After wait when given; the provider refused it, so it surely was not sent', () => {
     expect(classifySendOutcome(reply(429, {}, { 'retry-after': '30' }), reader, now)).toEqual({
@@ -59,6 +62,17 @@ describe('classifySendOutcome', () => {
       surelyNotSent: true,
     });
   });
+
+  it.each([400, 403, 404])(
+    '%d that is not JSON came from in front of the API (a proxy, a WAF): temporary, surely not sent',
+    (status) => {
+      expect(classifySendOutcome(reply(status, '<html>nope</html>'), reader, now)).toEqual({
+        kind: 'temporary_failure',
+        reason: `HTTP ${status}: <html>nope</html>`,
+        surelyNotSent: true,
+      });
+    },
+  );
 
   it('a 4xx the provider documents as throttling is temporary', () => {
     expect(classifySendOutcome(reply(400, { code: 'slow_down' }), reader, now)).toMatchObject({
@@ -122,7 +136,7 @@ describe('classifySendOutcome', () => {
 
   it('quotes at most 200 characters of the body, without the secret and with phones masked', () => {
     const body = `{"echo":{"apikey":"${SECRET}"},"number":"${PHONE}","detail":"${'x'.repeat(500)}"}`;
-    const result = classifySendOutcome(reply(400, body), reader, now);
+    const result = classifySendOutcome(reply(400, JSON.parse(body)), reader, now);
     expect(result.kind).toBe('permanent_failure');
     const reason = (result as { reason: string }).reason;
     expect(reason).not.toContain(SECRET);
@@ -133,6 +147,17 @@ describe('classifySendOutcome', () => {
     const excerpt = reason.replace(/^HTTP 400: /, '');
     expect(excerpt.length).toBeLessThanOrEqual(200);
     expect(excerpt.endsWith('…')).toBe(true);
+  });
+
+  it('quotes no control character and never cuts a character in half (PostgreSQL could not store either)', () => {
+    const binary = classifySendOutcome(
+      reply(502, '\u001f\u008b\u0008\u0000\u0000gateway\u0000down'),
+      reader,
+      now,
+    );
+    expect(binary).toMatchObject({ reason: 'HTTP 502: gateway down' });
+    const emoji = classifySendOutcome(reply(500, `${'x'.repeat(198)}😀 depois`), reader, now);
+    expect(emoji).toMatchObject({ reason: `HTTP 500: ${'x'.repeat(198)}…` });
   });
 
   it('never leaves half a secret at the cut', () => {

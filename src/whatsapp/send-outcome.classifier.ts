@@ -20,10 +20,10 @@ export interface ReplyReader {
 
 /**
  * CONTRACT §6: 2xx with an id → sent; 429, 5xx, no reply → temporary (the message is kept); any other 4xx →
- * permanent, as it is the message's own fault — unless it refuses the sending number itself: that is
- * temporary like a 5xx (the circuit counts it, the message waits for the number). A 2xx without an id is
- * permanent too: the provider accepted something we cannot track, and sending it again could deliver it
- * twice; so is a 2xx whose body never fully arrived. Anything else (1xx, 3xx: a misconfigured URL) is
+ * permanent, as it is the message's own fault — unless it refuses the sending number itself, or is not
+ * the API's JSON at all: that is temporary like a 5xx (the circuit counts it, the message waits for the
+ * number). A 2xx without an id is permanent too: the provider accepted something we cannot track, and
+ * sending it again could deliver it twice; so is a 2xx whose body never fully arrived. Anything else (1xx, 3xx: a misconfigured URL) is
  * temporary, so an operator can fix the configuration before the attempts run out.
  */
 export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, now: Date): SendResult {
@@ -43,7 +43,10 @@ export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, n
   if (isSuccess(status)) {
     const id = reader.messageIdOf(outcome.json);
     return id === undefined
-      ? { kind: 'permanent_failure', reason: `no message id in reply (HTTP ${status})` }
+      ? {
+          kind: 'permanent_failure',
+          reason: `no message id in reply (HTTP ${status}): the message may have been delivered`,
+        }
       : { kind: 'sent', providerMessageId: id };
   }
 
@@ -56,6 +59,11 @@ export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, n
   }
   if (status >= 400 && status < 500 && reader.isSendingNumberDown?.(outcome.json, status) === true)
     return { kind: 'temporary_failure', reason, surelyNotSent: true };
+  // Both APIs answer every error in JSON: a 4xx that is not JSON comes from something in front of the API
+  // (a proxy whose route is gone while the gateway restarts, a WAF, a wrong URL) and says nothing about
+  // the message, which the API never saw.
+  if (status >= 400 && status < 500 && outcome.json === undefined)
+    return { kind: 'temporary_failure', reason, surelyNotSent: true };
   if (status >= 400 && status < 500) return { kind: 'permanent_failure', reason, surelyNotSent: true };
   return { kind: 'temporary_failure', reason };
 }
@@ -65,10 +73,20 @@ function describe(status: number, body: string, secrets: readonly string[]): str
   return excerpt === '' ? `HTTP ${status}` : `HTTP ${status}: ${excerpt}`;
 }
 
-/** `value` when it is a non-empty string (ids are read out of untyped JSON). */
+/**
+ * `value` when it is a non-empty string (ids are read out of untyped JSON) that PostgreSQL can store: one
+ * with a NUL or half a surrogate pair would fail the statement that writes the whole wave's outcomes.
+ */
 export function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+  return typeof value === 'string' &&
+    value.trim() !== '' &&
+    !value.includes('\u0000') &&
+    !LONE_SURROGATE.test(value)
+    ? value
+    : undefined;
 }
+
+const LONE_SURROGATE = /\p{Cs}/u;
 
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;

@@ -106,6 +106,7 @@ describe('EvolutionProvider against a fake Evolution API', () => {
     sharedCases.okWithoutId('key.id'),
     ...sharedCases.connectionFailures,
     ...sharedCases.cutShortReplies,
+    ...sharedCases.notFromTheApi,
   ])('classifies %s', async (_name, reply, expected) => {
     const result = await evolution.sendAnswered(reply);
     expect(result).toEqual(expect.objectContaining(expected));

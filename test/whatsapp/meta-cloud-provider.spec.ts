@@ -20,6 +20,10 @@ const accountRefusals: [name: string, status: number, code: number][] = [
   ['temporarily blocked for policies violations', 403, 368],
   ['permission denied', 403, 10],
   ['API permission', 403, 200],
+  ['capability or permissions issue', 400, 3],
+  ['business eligibility payment issue', 400, 131042],
+  ['display name needs approval', 400, 131037],
+  ['account not registered', 400, 133010],
 ];
 
 describe('MetaCloudProvider against a fake Cloud API', () => {
@@ -107,6 +111,7 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
     sharedCases.okWithoutId('messages[0].id'),
     ...sharedCases.connectionFailures,
     ...sharedCases.cutShortReplies,
+    ...sharedCases.notFromTheApi,
   ])('classifies %s', async (_name, reply, expected) => {
     const result = await meta.sendAnswered(reply);
     expect(result).toEqual(expect.objectContaining(expected));
@@ -128,9 +133,10 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
   });
 
   it('never quotes the token even when an error echoes it back', async () => {
+    // plain text: not the Graph API's JSON, so something in front of it answered (see sharedCases)
     const result = await meta.sendAnswered(fakeReply.status(403, `forbidden for Bearer ${TOKEN}`));
     expect(result).toEqual({
-      kind: 'permanent_failure',
+      kind: 'temporary_failure',
       reason: 'HTTP 403: forbidden for Bearer [REDACTED]',
       surelyNotSent: true,
     });

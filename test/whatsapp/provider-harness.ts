@@ -40,7 +40,10 @@ const serverErrors: ClassificationCase[] = [
 const okWithoutId = (idField: string): ClassificationCase => [
   `200 without ${idField}`,
   fakeReply.okWithoutId(),
-  { kind: 'permanent_failure', reason: 'no message id in reply (HTTP 200)' },
+  {
+    kind: 'permanent_failure',
+    reason: 'no message id in reply (HTTP 200): the message may have been delivered',
+  },
 ];
 
 /** No answer at all: try again later. */
@@ -73,8 +76,31 @@ const cutShortReplies: ClassificationCase[] = [
   ],
 ];
 
+/**
+ * A 4xx that is not the API's JSON comes from something in front of it (a reverse proxy whose route is
+ * gone while the gateway restarts, a WAF, a wrong URL): it says nothing about the message, and the API
+ * never saw it.
+ */
+const notFromTheApi: ClassificationCase[] = [
+  [
+    "a proxy's 404 while the gateway restarts (plain text)",
+    fakeReply.status(404, '404 page not found'),
+    { kind: 'temporary_failure', reason: 'HTTP 404: 404 page not found', surelyNotSent: true },
+  ],
+  [
+    "a WAF's 403 HTML page",
+    fakeReply.status(403, '<html><head><title>403 Forbidden</title></head><body>Forbidden</body></html>'),
+    { kind: 'temporary_failure', reason: expect.stringContaining('HTTP 403'), surelyNotSent: true },
+  ],
+  [
+    'a 400 with an empty body',
+    fakeReply.status(400, ''),
+    { kind: 'temporary_failure', reason: 'HTTP 400', surelyNotSent: true },
+  ],
+];
+
 /** Replies every provider's API can give, classified alike whatever the provider. */
-export const sharedCases = { serverErrors, okWithoutId, connectionFailures, cutShortReplies };
+export const sharedCases = { serverErrors, okWithoutId, connectionFailures, cutShortReplies, notFromTheApi };
 
 /**
  * One provider class against its fake API over real HTTP, through one kept-alive HTTP client with a

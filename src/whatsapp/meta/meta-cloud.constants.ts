@@ -11,16 +11,22 @@ const API_PERMISSION_CODES = Array.from({ length: 100 }, (_, i) => 200 + i);
 /**
  * Cloud API error codes that refuse the business number or its account, not the message: every message
  * would get the same until someone fixes the account, so treating them as permanent would dead-letter the
- * whole queue. (Meta's error-code reference: 0 and 190 access token expired or revoked, 401; 10, 200-299
- * and 131005 permission not granted or removed, 403; 368 temporarily blocked for policy violations and
- * 131031 account locked, 403. Not 130497, a 403 too: it refuses the recipient's country.)
+ * whole queue. (Meta's error-code reference: 0 and 190 access token expired or revoked, 401; 3 capability
+ * or permissions issue, 10, 200-299 and 131005 permission not granted or removed, 403; 368 temporarily
+ * blocked for policy violations and 131031 account locked, 403; 131037 display name not yet approved,
+ * 131042 business eligibility payment issue (no valid payment method, credit line over its limit) and
+ * 133010 business number not registered, 400. Not 130497, a 403 too: it refuses the recipient's country.)
  */
 export const META_ACCOUNT_ERROR_CODES: ReadonlySet<number> = new Set([
   0,
+  3,
   10,
   190,
   ...API_PERMISSION_CODES,
   368,
   131005,
   131031,
+  131037,
+  131042,
+  133010,
 ]);
