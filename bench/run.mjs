@@ -31,10 +31,11 @@ const { values } = parseArgs({
     rows: { type: 'string', multiple: true },
     systems: { type: 'string' },
     concurrency: { type: 'string', default: '64' },
-    // ours as an operator would tune it: waves of 500 mean one wave write per 500 sends, and more sends
-    // queued than sockets (PROVIDER_MAX_SOCKETS = 64) keep every socket busy across a wave's end; one wave
-    // per batch, the next batch claimed while it is sent (bench/README.md has the settings compared)
-    'ours-concurrency': { type: 'string', default: '500' },
+    // ours as an operator would tune it: with a backlog two lanes send, each in waves of half of
+    // WORKER_CONCURRENCY, so 1000 gives waves of 500: one wave write per 500 sends, and more sends queued
+    // than sockets (PROVIDER_MAX_SOCKETS = 64) keep every socket busy across a wave's end; one wave per
+    // batch, the next batch claimed while it is sent (bench/README.md has the settings compared)
+    'ours-concurrency': { type: 'string', default: '1000' },
     'batch-size': { type: 'string', default: '500' },
     repeat: { type: 'string', default: '1' },
     'redis-url': { type: 'string', default: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379' },
@@ -135,7 +136,7 @@ function median(measured) {
 
 function usage(message) {
   process.stderr.write(
-    `${message}\nusage: npm run bench -- [--rows 10000[,50000]] [--systems ${Object.keys(SYSTEMS).join(',')}] [--repeat N] [--concurrency 64] [--ours-concurrency 500] [--batch-size 500] [--baseline-client undici|node-http]\n`,
+    `${message}\nusage: npm run bench -- [--rows 10000[,50000]] [--systems ${Object.keys(SYSTEMS).join(',')}] [--repeat N] [--concurrency 64] [--ours-concurrency 1000] [--batch-size 500] [--baseline-client undici|node-http]\n`,
   );
   process.exit(2);
 }
