@@ -42,6 +42,16 @@ describe('findDates', () => {
     expect(dates('dia 31', '2026-04-10')).toEqual(['2026-05-31']);
   });
 
+  it('reads "dia N" said on the 1st as yesterday when yesterday was the N-th, across a month or year', () => {
+    expect(dates('dia 31', '2026-04-01')).toEqual(['2026-03-31']);
+    expect(dates('dia 30', '2026-05-01')).toEqual(['2026-04-30']);
+    expect(dates('dia 28', '2026-03-01')).toEqual(['2026-02-28']);
+    expect(dates('dia 31', '2027-01-01')).toEqual(['2026-12-31']);
+    // not yesterday: still this month's (March has a 30th) or the next month's
+    expect(dates('dia 30', '2026-03-01')).toEqual(['2026-03-30']);
+    expect(dates('dias 31 e 1', '2026-04-01')).toEqual(['2026-03-31', '2026-04-01']);
+  });
+
   it('reads lists of days', () => {
     expect(dates('dias 15, 16 e 17/03')).toEqual(['2026-03-15', '2026-03-16', '2026-03-17']);
     expect(dates('dias 20 e 21')).toEqual(['2026-03-20', '2026-03-21']);

@@ -131,8 +131,11 @@ function withYear(day: number, month: number, year: string | undefined, referenc
 
 function nextDayOfMonth(day: number, reference: string): string | null {
   if (day < 1 || day > 31) return null;
-  // "dia 15" said on the 16th still means yesterday's 15th (a late post); earlier days are next month's
-  const startMonth = day >= dayOf(reference) - 1 ? 0 : 1;
+  // "dia 15" said on the 16th still means yesterday's 15th (a late post), also when yesterday was the
+  // last day of the previous month (a post just after midnight); earlier days are next month's
+  const yesterday = addDays(reference, -1);
+  if (dayOf(yesterday) === day) return yesterday;
+  const startMonth = day >= dayOf(reference) ? 0 : 1;
   for (let shift = startMonth; shift < startMonth + 3; shift += 1) {
     const month = monthOf(reference) - 1 + shift;
     const date = calendarDate(yearOf(reference) + Math.floor(month / 12), (month % 12) + 1, day);
