@@ -46,6 +46,13 @@ describe('findTimeRanges', () => {
     expect(hours('às 19h')).toEqual([['19:00', null]]);
   });
 
+  it('does not take a start of 6, 12 or 24 h for a duration of its own shift', () => {
+    expect(hours('às 12h')).toEqual([['12:00', null]]);
+    expect(hours('início 6h')).toEqual([['06:00', null]]);
+    expect(hours('a partir das 12h, 24h')).toEqual([['12:00', '12:00']]);
+    expect(hours('entrada 6h, plantão de 12h')).toEqual([['06:00', '18:00']]);
+  });
+
   it('does not read greetings, counts, money or dates as hours', () => {
     expect(hours('Boa tarde!')).toEqual([]);
     expect(hours('2 a 3 vagas')).toEqual([]);

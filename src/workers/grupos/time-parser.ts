@@ -53,18 +53,24 @@ export function findTimeRanges(text: string): TimeRange[] {
   }
   if (ranges.length > 0) return ranges;
 
-  const durations = [...rest.matchAll(DURATION)];
-  const durationHours = durations.length > 0 ? Number(durations[0][1]) : null;
-  const isDuration = (index: number) => durations.some((d) => d.index === index);
+  const allDurations = [...rest.matchAll(DURATION)];
+  const isDuration = (index: number) => allDurations.some((d) => d.index === index);
+  const starts: TimeRange[] = [];
   for (const match of rest.matchAll(START)) {
     const bare = !match[0].includes(' ');
     if (bare && isDuration(match.index)) continue;
     const inicio = hhmm(match[1], match[2] ?? match[3], false);
     if (inicio === null) continue;
-    const fim = durationHours === null ? null : plusHours(inicio, durationHours);
-    ranges.push({ inicio, fim, start: match.index, end: match.index + match[0].length });
+    starts.push({ inicio, fim: null, start: match.index, end: match.index + match[0].length });
   }
-  if (ranges.length > 0) return ranges;
+  // "às 12h" is a start, not also a 12 h duration for itself
+  const durations = allDurations.filter((d) => starts.every((s) => d.index >= s.end || d.index < s.start));
+  const durationHours = durations.length > 0 ? Number(durations[0][1]) : null;
+  if (starts.length > 0)
+    return starts.map((s) => ({
+      ...s,
+      fim: durationHours === null ? null : plusHours(s.inicio, durationHours),
+    }));
 
   for (const [pattern, inicio, hours] of NAMED) {
     for (const match of rest.matchAll(pattern)) {
