@@ -52,6 +52,13 @@ describe('findDates', () => {
     expect(dates('dias 31 e 1', '2026-04-01')).toEqual(['2026-03-31', '2026-04-01']);
   });
 
+  it('reads "dia 15 às 19h" as a date, but not "de dia 7 às 19h" (daytime) or "dia 7 às 19"', () => {
+    expect(dates('dia 15 às 19h')).toEqual(['2026-03-15']);
+    expect(dates('dia 25 as 19:00')).toEqual(['2026-03-25']);
+    expect(dates('plantão de dia 7 às 19h')).toEqual([]);
+    expect(dates('dia 7 às 19')).toEqual([]);
+  });
+
   it('reads lists of days', () => {
     expect(dates('dias 15, 16 e 17/03')).toEqual(['2026-03-15', '2026-03-16', '2026-03-17']);
     expect(dates('dias 20 e 21')).toEqual(['2026-03-20', '2026-03-21']);

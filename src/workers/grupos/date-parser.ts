@@ -42,11 +42,14 @@ const WEEKDAYS: Readonly<Record<string, number>> = {
 };
 
 const DAY_LIST = String.raw`\d{1,2}(?:\s*(?:,|\be\b)\s*\d{1,2}(?![\d:h-]))*`;
-// "dias 15, 16 e 17/03", "dia 15", "dias 20 e 21"
+// "dias 15, 16 e 17/03", "dia 15", "dias 20 e 21", "dia 15 às 19h"; not "dia 7h" or "dia 7 às 19" (hours)
 const DAYS_WORD = new RegExp(
-  String.raw`\bdias?\s+(${DAY_LIST})(?:\s*\/\s*(\d{1,2})(?:\/(\d{2}|\d{4}))?)?(?![\d:/]|\s*h\b|\s*(?:as|a|ate)\s+\d)`,
+  String.raw`\bdias?\s+(${DAY_LIST})(?:\s*\/\s*(\d{1,2})(?:\/(\d{2}|\d{4}))?)?(?![\d:/]|\s*h\b|\s*(?:as|a|ate)\s+\d{1,2}(?![\d:h]))`,
   'g',
 );
+// "plantão de dia 7 às 19h" is a daytime shift from 7 to 19h, not the 7th
+const DAYTIME_BEFORE = /\bde\s+$/;
+const HOURS_AFTER = /^\s*(?:as|a|ate)\s+\d/;
 // "15/03", "15/03/2026", "15 e 16/03"
 const NUMERIC = /(?<![\d/:.,])((?:\d{1,2}\s+e\s+)*)(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d/])/g;
 // "15 de março", "15 de marco de 2026"
@@ -84,6 +87,8 @@ export function findDates(line: string, reference: string): DateMention[] {
     if (night !== null && dayOf(night) === Number(match[1])) add(match, [night]);
   }
   for (const match of line.matchAll(DAYS_WORD)) {
+    const after = line.slice(match.index + match[0].length);
+    if (DAYTIME_BEFORE.test(line.slice(0, match.index)) && HOURS_AFTER.test(after)) continue;
     const days = match[1].split(/\s*(?:,|\be\b)\s*/).map(Number);
     const month = match[2] === undefined ? null : Number(match[2]);
     add(

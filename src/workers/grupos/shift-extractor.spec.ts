@@ -30,6 +30,23 @@ describe('extractShifts', () => {
     ]);
   });
 
+  it('reads "dia 15 às 19h" as the 15th from 19:00, not drop the offer', () => {
+    const { plantoes, rejeicoes } = extractShifts(
+      'Plantão UTI Hospital Vitória dia 15 às 19h R$ 2.000',
+      RECEBIDA,
+      SP,
+    );
+    expect(rejeicoes).toEqual([]);
+    expect(plantoes.map((p) => [p.data, p.inicio, p.fim])).toEqual([['2026-03-15', '19:00', null]]);
+    expect(
+      extractShifts('Plantão PS Hospital Vitória dia 25 às 19h às 7h', RECEBIDA, SP).plantoes.map((p) => [
+        p.data,
+        p.inicio,
+        p.fim,
+      ]),
+    ).toEqual([['2026-03-25', '19:00', '07:00']]);
+  });
+
   it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
     const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
     const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);
