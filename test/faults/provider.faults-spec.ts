@@ -371,7 +371,9 @@ describe('provider answering 429, then 500, then timing out, then recovering', (
     expect(burst.length).toBeLessThan(FAILURE_THRESHOLD + CONCURRENCY);
     expect(burst.every((request) => failureOf(request)?.startsWith('HTTP 429'))).toBe(true);
     expect(metricsWhileOpen[CIRCUIT]).toBe(2);
-    const openedLines = worker.process.lines().filter((line) => line.msg === 'whatsapp circuit opened');
+    const openedLines = worker.process
+      .lines()
+      .filter((line) => line.msg === 'whatsapp circuit opened' && line.sending_number === CIRCUIT);
     expect(openedLines.map((line) => [line.level, line.sending_number])).toEqual(
       EXPECTED_OPEN_MS.map(() => ['WARN', CIRCUIT]),
     );
