@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText } from '../common/storable-text';
 import { HandoffStatus } from '../workers/handoff/handoff.constants';
 import { MAX_TEXT_LENGTH } from '../workers/fila/fila.constants';
 import {
@@ -18,9 +19,6 @@ const wholeNumber = (min: number, max: number, fallback: number) =>
     .optional()
     .transform((value) => value ?? fallback);
 
-/** PostgreSQL text cannot hold NUL, and silently replaces an unpaired UTF-16 surrogate with U+FFFD. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const storable = (text: string) => !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 const UNSTORABLE_REASON = 'must not contain NUL characters or unpaired surrogates';
 
 export const pageQuery = z.strictObject({
@@ -48,7 +46,7 @@ export const enqueueBody = z.strictObject({
     .string('must be the message text')
     .max(MAX_TEXT_LENGTH, `must be 1 to ${MAX_TEXT_LENGTH} characters`)
     .refine((text) => text.trim().length > 0, `must be 1 to ${MAX_TEXT_LENGTH} characters, not blank`)
-    .refine(storable, UNSTORABLE_REASON),
+    .refine(isStorableText, UNSTORABLE_REASON),
   tipo: z
     .string()
     .regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a short lower-case word such as manual or resposta')
@@ -67,7 +65,7 @@ export const enqueueBody = z.strictObject({
     .string()
     .min(1)
     .max(200, 'must be at most 200 characters')
-    .refine(storable, UNSTORABLE_REASON)
+    .refine(isStorableText, UNSTORABLE_REASON)
     .optional(),
 });
 export type EnqueueBody = z.output<typeof enqueueBody>;
@@ -77,7 +75,7 @@ export const pilotBody = z.strictObject({
   motivo: z
     .string()
     .max(500, 'must be at most 500 characters')
-    .refine(storable, UNSTORABLE_REASON)
+    .refine(isStorableText, UNSTORABLE_REASON)
     .optional(),
 });
 

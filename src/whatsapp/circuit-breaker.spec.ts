@@ -119,6 +119,37 @@ describe('CircuitBreaker', () => {
     expect(openDurations).toEqual([5, 10, 20, 30, 30, 30]);
   });
 
+  it('opens at once until the Retry-After of a throttled send, at most 30 min, without changing the doubling', () => {
+    const throttled = (retryAfterMs: number) =>
+      breaker.recordResult({ kind: 'temporary_failure', reason: 'HTTP 429', retryAfterMs }, clock.now());
+    throttled(10 * MINUTE);
+    expect(breaker.state(clock.now())).toBe('open');
+    expect(breaker.openUntil).toEqual(new Date('2026-03-02T12:10:00Z'));
+    // a send that left before the opening and is refused with a shorter wait does not shorten it
+    throttled(MINUTE);
+    expect(breaker.openUntil).toEqual(new Date('2026-03-02T12:10:00Z'));
+
+    clock.advance(10 * MINUTE);
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    throttled(24 * 60 * MINUTE);
+    expect(breaker.openUntil).toEqual(new Date('2026-03-02T12:40:00Z'));
+
+    clock.advance(30 * MINUTE);
+    failProbe(); // an ordinary failed probe: twice the 5 min, as if no Retry-After had come
+    expect(breaker.openUntil).toEqual(new Date('2026-03-02T12:50:00Z'));
+    expect(changes.map((change) => (change.state === 'open' ? change.openMs / MINUTE : 0))).toEqual([
+      10, 30, 10,
+    ]);
+  });
+
+  it('counts a throttled send without Retry-After as an ordinary failure', () => {
+    breaker.recordResult({ kind: 'temporary_failure', reason: 'HTTP 429', retryAfterMs: 0 }, clock.now());
+    breaker.recordResult({ kind: 'temporary_failure', reason: 'HTTP 429' }, clock.now());
+    expect(breaker.state(clock.now())).toBe('closed');
+    fail(3);
+    expect(breaker.state(clock.now())).toBe('open');
+  });
+
   it('ignores a late failure of a send that started before the circuit opened', () => {
     fail(5);
     const openUntil = breaker.openUntil;

@@ -34,8 +34,9 @@ const DEFAULTS: CircuitBreakerOptions = {
  *
  * "Success" means the provider answered: a permanent failure (4xx) is the request's fault, so it counts as
  * one. A 4xx that refuses the sending number itself (socket closed, token expired) arrives here as a
- * temporary failure and counts against the number. Time comes from the caller (`now`), so tests drive it
- * with a FakeClock.
+ * temporary failure and counts against the number. A refusal that says when to come back (a 429 or a Cloud
+ * API throttling code with Retry-After) opens the circuit until then at once: see `holdFor`. Time comes
+ * from the caller (`now`), so tests drive it with a FakeClock.
  */
 export class CircuitBreaker {
   private readonly options: CircuitBreakerOptions;
@@ -100,11 +101,28 @@ export class CircuitBreaker {
     if (this.consecutiveFailures >= this.options.failureThreshold) this.open(now, this.options.openMs);
   }
 
+  /**
+   * The provider throttles this number until `now + waitMs`: any send before then would only be refused
+   * again and spend its message's attempt, so the circuit opens until then (at most `maxOpenMs`; a longer
+   * wait is checked by the probe at the end of it). The wait is the provider's, not a failure streak: the
+   * doubling of later openings is left as it was. An opening that already lasts longer is kept.
+   */
+  holdFor(now: Date, waitMs: number): void {
+    const until = now.getTime() + Math.min(waitMs, this.options.maxOpenMs);
+    if (this.openUntilMs !== null && this.state(now) === 'open' && this.openUntilMs >= until) return;
+    this.openUntilMs = until;
+    this.consecutiveFailures = 0;
+    this.probeStartedAtMs = null;
+    this.onChange({ state: 'open', openUntil: new Date(until), openMs: until - now.getTime() });
+  }
+
   /** the breaker's reading of a provider's answer; a send we cancelled ourselves says nothing */
   recordResult(result: SendResult, now: Date): void {
     if (result.kind === 'withdrawn') this.release();
     else if (result.kind !== 'temporary_failure') this.recordSuccess();
     else if (result.aborted) this.release();
+    else if (result.retryAfterMs !== undefined && result.retryAfterMs > 0)
+      this.holdFor(now, result.retryAfterMs);
     else this.recordFailure(now);
   }
 

@@ -55,7 +55,13 @@ export class HttpJsonClient implements OnApplicationShutdown {
       request = {
         path: target.path,
         method: 'POST',
-        headers: { ...headers, accept: 'application/json', 'content-type': 'application/json' },
+        // the reply is read as plain UTF-8: a gzip body would be a 2xx without an id (never re-sent)
+        headers: {
+          ...headers,
+          accept: 'application/json',
+          'accept-encoding': 'identity',
+          'content-type': 'application/json',
+        },
         body: JSON.stringify(payload),
       };
     } catch (error) {

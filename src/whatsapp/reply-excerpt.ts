@@ -1,10 +1,10 @@
+import { textPrefix } from '../common/storable-text';
 import { maskPhonesInText } from '../logging/phone-mask';
 import { REASON_EXCERPT_CHARS } from './whatsapp.constants';
 
 // PostgreSQL text holds neither U+0000 nor half a surrogate pair: either in `erro` fails the statement
 // that writes the whole wave's outcomes. A binary or compressed error page brings NULs.
 const CONTROL_CHARACTERS = /\p{Cc}/gu;
-const HIGH_SURROGATE_AT_END = /[\ud800-\udbff]$/;
 
 /**
  * A provider reply body made fit for `fila_mensagens.erro` and logs: the credentials we sent are removed
@@ -18,6 +18,5 @@ export function replyExcerpt(body: string, secrets: readonly string[]): string {
   for (const secret of secrets) if (secret.length > 0) text = text.split(secret).join('[REDACTED]');
   text = maskPhonesInText(text).replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
   if (text.length <= REASON_EXCERPT_CHARS) return text;
-  const cut = text.slice(0, REASON_EXCERPT_CHARS - 1);
-  return `${HIGH_SURROGATE_AT_END.test(cut) ? cut.slice(0, -1) : cut}…`;
+  return `${textPrefix(text, REASON_EXCERPT_CHARS - 1)}…`;
 }

@@ -1,3 +1,4 @@
+import { isStorableText } from '../common/storable-text';
 import type { HttpOutcome } from './http-json-client';
 import { replyExcerpt } from './reply-excerpt';
 import { parseRetryAfter } from './retry-after';
@@ -78,15 +79,8 @@ function describe(status: number, body: string, secrets: readonly string[]): str
  * with a NUL or half a surrogate pair would fail the statement that writes the whole wave's outcomes.
  */
 export function nonEmptyString(value: unknown): string | undefined {
-  return typeof value === 'string' &&
-    value.trim() !== '' &&
-    !value.includes('\u0000') &&
-    !LONE_SURROGATE.test(value)
-    ? value
-    : undefined;
+  return typeof value === 'string' && value.trim() !== '' && isStorableText(value) ? value : undefined;
 }
-
-const LONE_SURROGATE = /\p{Cs}/u;
 
 function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;

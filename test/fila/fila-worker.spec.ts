@@ -437,6 +437,36 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     }
   });
 
+  it("a 429 with Retry-After holds its sending number until then: the number's other messages wait without an attempt, then go", async () => {
+    const throttled = await enqueue(await lead(PHONE_A), 'texto', { prioridade: 9 });
+    const others: string[] = [];
+    for (let i = 0; i < 3; i++) others.push(await enqueue(await lead(`55119000008${10 + i}`)));
+    // as a throttled number answers: every request refused until the time it gave
+    fila.evolution.respondAlways(fakeReply.tooManyRequests('600'));
+    const { run, clock } = await fila.worker({ WORKER_CONCURRENCY: '1', EVOLUTION_INSTANCE: 'numero1' });
+    const retryAt = new Date(clock.now().getTime() + 600_000);
+    await run();
+
+    expect(fila.evolution.requests).toHaveLength(1);
+    expect(await fila.message(throttled)).toMatchObject({ status: 'pendente', tentativas: 1 });
+    expect((await fila.message(throttled)).agendar_para.getTime()).toBeGreaterThanOrEqual(retryAt.getTime());
+    for (const row of await Promise.all(others.map((id) => fila.message(id)))) {
+      expect(row).toMatchObject({ status: 'pendente', tentativas: 0, erro: 'circuit_open' });
+      expect(row.agendar_para).toEqual(retryAt);
+    }
+
+    clock.set(new Date(retryAt.getTime() - 1_000));
+    await run();
+    expect(fila.evolution.requests).toHaveLength(1);
+
+    fila.evolution.respondAlways(fakeReply.ok());
+    clock.set(retryAt);
+    await run();
+    const rows = await Promise.all([throttled, ...others].map((id) => fila.message(id)));
+    expect(rows.map((row) => row.status)).toEqual(Array(4).fill('enviada'));
+    expect(fila.evolution.requests).toHaveLength(5);
+  });
+
   it('a wave larger than the 64 provider connections: once the circuit opens, the sends still waiting for a connection are not made', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 80; i++)

@@ -1,3 +1,5 @@
+import { storableText } from '../../common/storable-text';
+
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
 const REPLACEMENT_CHARACTER = '\uFFFD';
@@ -10,9 +12,6 @@ function referencedCharacter(codePoint: number): string {
     : REPLACEMENT_CHARACTER;
 }
 
-/** PostgreSQL text cannot hold NUL (and browsers show it as U+FFFD). */
-const withoutNul = (text: string) => text.replace(/\0/g, REPLACEMENT_CHARACTER);
-
 /** True when the body is an HTML export rather than plain text. */
 export function looksLikeHtml(contentType: string | null, body: string): boolean {
   return /html/i.test(contentType ?? '') || /^\s*(<!doctype html|<html)/i.test(body);
@@ -23,7 +22,7 @@ export function looksLikeHtml(contentType: string | null, body: string): boolean
  * renames a CSS class or a tracking id). Block elements become line breaks.
  */
 export function htmlToText(html: string): string {
-  return withoutNul(html)
+  return storableText(html)
     .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, '')
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<br\s*\/?>|<\/(p|div|li|h[1-6]|tr|table|ul|ol|section)>/gi, '\n')
@@ -42,7 +41,7 @@ export function htmlToText(html: string): string {
 
 /** Plain text normalised the same way (line endings, trailing spaces), for a stable hash. */
 export function normaliseText(text: string): string {
-  return withoutNul(text)
+  return storableText(text)
     .replace(/\r\n?/g, '\n')
     .split('\n')
     .map((line) => line.trimEnd())

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import type { JobLogger } from '../../scheduler/job-logger';
+import type { CircuitBreaker } from '../../whatsapp/circuit-breaker';
 import { CircuitBreakerRegistry } from '../../whatsapp/circuit-breaker.registry';
 import { WhatsAppProvider, type SendResult } from '../../whatsapp/whatsapp-provider';
 import { BusinessHoursCalendar } from '../../common/business-hours-calendar';
@@ -239,12 +240,16 @@ export class FilaSenderService {
     const now = this.clock.now();
     const sending: ReadyToSend[] = [];
     for (const send of wave) {
-      if (this.breakers.breakerFor(this.provider.name, send.sendingNumber).tryAcquire(now)) {
+      const breaker = this.breakers.breakerFor(this.provider.name, send.sendingNumber);
+      if (breaker.tryAcquire(now)) {
         sending.push(send);
         continue;
       }
       await this.limiter.release(send.request, send.sendingNumber, send.reservedAt).catch(() => undefined);
-      writer.add([this.circuitOpenDeferral(send.message.id, this.afterOpenPeriod(now))], batch.claimedAt);
+      writer.add(
+        [this.circuitOpenDeferral(send.message.id, this.afterOpenPeriod(breaker, now))],
+        batch.claimedAt,
+      );
     }
     return sending;
   }
@@ -273,8 +278,14 @@ export class FilaSenderService {
     return { kind: 'deferred', id, until, reason: 'circuit_open', attemptCounted: false };
   }
 
-  private afterOpenPeriod(now: Date): Date {
-    return new Date(now.getTime() + this.config.circuitOpenMs);
+  /**
+   * When a message that met an open circuit may try again: when the circuit half-opens (a provider's
+   * Retry-After can hold a number for longer than CIRCUIT_OPEN_SECONDS); while a half-open probe is out,
+   * one open period from now.
+   */
+  private afterOpenPeriod(breaker: CircuitBreaker, now: Date): Date {
+    const openUntil = breaker.state(now) === 'open' ? breaker.openUntil : null;
+    return openUntil ?? new Date(now.getTime() + this.config.circuitOpenMs);
   }
 
   private async sendOne(
@@ -303,7 +314,7 @@ export class FilaSenderService {
     logger.debug('send result', { fila_id: send.message.id, outcome: result.kind });
     if (result.kind === 'withdrawn')
       return breaker.state(now) === 'open'
-        ? this.circuitOpenDeferral(send.message.id, this.afterOpenPeriod(now))
+        ? this.circuitOpenDeferral(send.message.id, this.afterOpenPeriod(breaker, now))
         : { kind: 'released', id: send.message.id, reason: 'interrupted' };
     this.sendObserver?.sendFinished((performance.now() - started) / 1000, this.provider.name, result.kind);
     return {

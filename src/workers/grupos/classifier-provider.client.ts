@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { textPrefix } from '../../common/storable-text';
 import { AppConfig } from '../../config/app-config';
 import { CLASSIFIER_TIMEOUT_MS } from './grupos.constants';
 
@@ -38,7 +39,7 @@ export class ClassifierProviderClient {
           temperature: 0,
           messages: [
             { role: 'system', content: SYSTEM_PROMPT },
-            { role: 'user', content: texto.slice(0, MAX_TEXT) },
+            { role: 'user', content: textPrefix(texto, MAX_TEXT) },
           ],
         }),
         signal: AbortSignal.any([signal, AbortSignal.timeout(CLASSIFIER_TIMEOUT_MS)]),

@@ -27,11 +27,21 @@ class FakeClassifier {
 
   async start(): Promise<string> {
     this.server = createServer((request: IncomingMessage, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        this.requests.push({ authorization: request.headers.authorization, body: JSON.parse(body) });
+        const body = JSON.parse(
+          Buffer.concat(chunks).toString('utf8'),
+        ) as FakeClassifier['requests'][0]['body'];
+        this.requests.push({ authorization: request.headers.authorization, body });
         this.onRequest();
+        // as strict JSON parsers do (serde_json behind several OpenAI-compatible APIs): RFC 8259 text is
+        // Unicode, and an escaped half of a surrogate pair is refused with a 400
+        if (body.messages.some((m) => /\p{Cs}/u.test(m.content))) {
+          response.writeHead(400, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ error: { message: 'lone leading surrogate in hex escape' } }));
+          return;
+        }
         const reply = () => {
           if (response.destroyed) return;
           response.writeHead(this.status, { 'content-type': 'application/json' });
@@ -289,6 +299,20 @@ describe('grupos_worker (PostgreSQL)', () => {
     const other = await insertMessage('Hospital Vitória 17/03 19-07');
     await configured.run(harness.jobContext());
     expect(await message(other)).toMatchObject({ estagio: 'descartado' });
+  });
+
+  it('asks about a long message cut before an emoji, never through it (strict APIs refuse half of one)', async () => {
+    const configured = await compileWorker({ GRUPOS_CLASSIFIER_URL: classifierUrl });
+    const start = 'Hospital Vitória 15/03 19-07';
+    const id = await insertMessage(`${start}${' '.repeat(3999 - start.length)}😀😀`);
+
+    await configured.run(harness.jobContext());
+
+    expect(await message(id)).toMatchObject({ estagio: 'finalizado', tentativas: 0, erro: null });
+    expect(classifier.requests).toHaveLength(1);
+    expect(classifier.requests[0].body.messages.at(-1)?.content).toBe(
+      start + ' '.repeat(3999 - start.length),
+    );
   });
 
   it('discards uncertain messages when no provider is configured', async () => {

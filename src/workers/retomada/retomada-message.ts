@@ -1,3 +1,4 @@
+import { textPrefix } from '../../common/storable-text';
 import { firstName } from '../handoff/handoff-messages';
 import { EXCERPT_LENGTH } from './retomada.constants';
 import type { LocalTime } from './local-clock';
@@ -9,7 +10,7 @@ export function greeting(localHour: number): string {
 
 export function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= EXCERPT_LENGTH ? flat : `${flat.slice(0, EXCERPT_LENGTH - 1).trimEnd()}…`;
+  return flat.length <= EXCERPT_LENGTH ? flat : `${textPrefix(flat, EXCERPT_LENGTH - 1).trimEnd()}…`;
 }
 
 /** The reply to a message that arrived out of hours: greets by name and refers to the original. */

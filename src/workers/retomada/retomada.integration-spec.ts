@@ -90,6 +90,18 @@ describe('retomada_fora_horario (PostgreSQL)', () => {
     ]);
   });
 
+  it('quotes a long message cut before an emoji, never through it (half of one is stored as U+FFFD)', async () => {
+    await received(
+      await lead('Ana', '5511911110005'),
+      `${'a'.repeat(78)}😀 tem vaga?`,
+      '2026-03-10T01:00:00Z',
+    );
+    await worker.run(harness.jobContext());
+    const [{ conteudo }] = await outcomes();
+    expect(conteudo).toContain(`"${'a'.repeat(78)}…"`);
+    expect(conteudo).not.toContain('\uFFFD');
+  });
+
   it('says Boa tarde in the afternoon', async () => {
     await received(await lead('Pedro', '5511911110004'), 'Oi', '2026-03-10T01:00:00Z');
     clock.set('2026-03-10T17:00:00Z'); // 14:00 local
