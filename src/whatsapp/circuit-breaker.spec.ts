@@ -150,6 +150,23 @@ describe('CircuitBreaker', () => {
     expect(breaker.state(clock.now())).toBe('open');
   });
 
+  it('keeps a Retry-After hold through a late success of a send that left before it (another wave or lane of the number)', () => {
+    breaker.recordResult(
+      { kind: 'temporary_failure', reason: 'HTTP 429', retryAfterMs: 10 * MINUTE },
+      clock.now(),
+    );
+    clock.advance(1_000);
+    breaker.recordResult({ kind: 'sent', providerMessageId: 'late' }, clock.now());
+    expect(breaker.state(clock.now())).toBe('open');
+    expect(breaker.openUntil).toEqual(new Date('2026-03-02T12:10:00Z'));
+
+    // the probe at the end of the hold closes it as usual
+    clock.advance(10 * MINUTE);
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    breaker.recordResult({ kind: 'sent', providerMessageId: 'probe' }, clock.now());
+    expect(breaker.state(clock.now())).toBe('closed');
+  });
+
   it('ignores a late failure of a send that started before the circuit opened', () => {
     fail(5);
     const openUntil = breaker.openUntil;

@@ -44,6 +44,8 @@ export class CircuitBreaker {
   private openUntilMs: number | null = null;
   private openMs: number;
   private probeStartedAtMs: number | null = null;
+  /** the current opening is the provider's Retry-After, not a failure streak */
+  private held = false;
 
   constructor(
     options: Partial<CircuitBreakerOptions> = {},
@@ -84,6 +86,7 @@ export class CircuitBreaker {
     const wasClosed = this.openUntilMs === null;
     this.consecutiveFailures = 0;
     this.openUntilMs = null;
+    this.held = false;
     this.openMs = this.options.openMs;
     this.probeStartedAtMs = null;
     if (!wasClosed) this.onChange({ state: 'closed' });
@@ -111,6 +114,7 @@ export class CircuitBreaker {
     const until = now.getTime() + Math.min(waitMs, this.options.maxOpenMs);
     if (this.openUntilMs !== null && this.state(now) === 'open' && this.openUntilMs >= until) return;
     this.openUntilMs = until;
+    this.held = true;
     this.consecutiveFailures = 0;
     this.probeStartedAtMs = null;
     this.onChange({ state: 'open', openUntil: new Date(until), openMs: until - now.getTime() });
@@ -119,8 +123,10 @@ export class CircuitBreaker {
   /** the breaker's reading of a provider's answer; a send we cancelled ourselves says nothing */
   recordResult(result: SendResult, now: Date): void {
     if (result.kind === 'withdrawn') this.release();
-    else if (result.kind !== 'temporary_failure') this.recordSuccess();
-    else if (result.aborted) this.release();
+    else if (result.kind !== 'temporary_failure') {
+      // a send that left before the provider asked us to wait says nothing against that wait
+      if (!(this.held && this.state(now) === 'open')) this.recordSuccess();
+    } else if (result.aborted) this.release();
     else if (result.retryAfterMs !== undefined && result.retryAfterMs > 0)
       this.holdFor(now, result.retryAfterMs);
     else this.recordFailure(now);
@@ -129,6 +135,7 @@ export class CircuitBreaker {
   private open(now: Date, openMs: number): void {
     this.openMs = openMs;
     this.openUntilMs = now.getTime() + openMs;
+    this.held = false;
     this.consecutiveFailures = 0;
     this.probeStartedAtMs = null;
     this.onChange({ state: 'open', openUntil: new Date(this.openUntilMs), openMs });

@@ -311,3 +311,56 @@ describe('FilaSenderService when the rate limits cannot be checked', () => {
     ]);
   });
 });
+
+describe('FilaSenderService with two lanes', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it("a circuit one lane's send opens while the other lane writes its next wave's mark: that wave does not go to the number", async () => {
+    const clock = new FakeClock('2026-03-10T14:20:00Z');
+    // the provider throttles numero1 for a minute: its circuit opens at once (Retry-After)
+    class ThrottlingProvider extends CountingProvider {
+      async send(message: OutboundMessage, _?: AbortSignal, withdraw?: AbortSignal): Promise<SendResult> {
+        if (withdraw?.aborted) return { kind: 'withdrawn' };
+        this.sent.push(message.text);
+        return { kind: 'temporary_failure', reason: 'http_429', retryAfterMs: 60_000, surelyNotSent: true };
+      }
+    }
+    const provider = new ThrottlingProvider();
+    // lane B's mark lands only once lane A's wave is done (one lane's write while the other sends)
+    let laneA: Promise<unknown> = Promise.resolve();
+    class SlowMarkRepository extends FlakyRepository {
+      async record(...args: Parameters<FlakyRepository['record']>) {
+        if (args[2].some((send) => send.id.startsWith('b'))) await laneA;
+        return super.record(...args);
+      }
+    }
+    const repository = new SlowMarkRepository();
+    const sender = senderWith(repository, provider, defaultConfig, { clock });
+    const logger = new JobLogger('t', 'e');
+    const [writerA, writerB] = [sender.openWriter(logger), sender.openWriter(logger)];
+    const signal = new AbortController().signal;
+
+    laneA = sender.send(sender.prepare([claimed('a', clock.now())]), writerA, signal, logger, () => 1);
+    const laneB = sender.send(
+      sender.prepare([claimed('b1', clock.now()), claimed('b2', clock.now())]),
+      writerB,
+      signal,
+      logger,
+      () => 2,
+    );
+    await Promise.all([laneA, laneB]);
+    await Promise.all([writerA.flush(), writerB.flush()]);
+
+    expect(provider.sent).toEqual(['texto a']);
+    expect(repository.finished.filter((outcome) => outcome.id.startsWith('b'))).toEqual(
+      ['b1', 'b2'].map((id) => ({
+        kind: 'deferred',
+        id,
+        until: new Date('2026-03-10T14:21:00Z'),
+        reason: 'circuit_open',
+        attemptCounted: false,
+      })),
+    );
+  });
+});

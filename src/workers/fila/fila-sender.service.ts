@@ -141,6 +141,12 @@ export class FilaSenderService {
       const sending = optedOut.size ? await this.withoutOptedOut(cleared, optedOut, batch, writer) : cleared;
       const withdrawal = new WaveWithdrawal(signal);
       this.wavesInFlight.add(withdrawal);
+      // the other lane's sends may have opened a circuit while this wave was being marked, too late to
+      // withdraw it then: its sends to that number are withdrawn now, before any leaves
+      const markedAt = this.clock.now();
+      for (const number of new Set(sending.map((send) => send.sendingNumber)))
+        if (this.breakers.breakerFor(this.provider.name, number).state(markedAt) === 'open')
+          withdrawal.withdraw(number);
       const results = await Promise.all(
         sending.map((send) => this.sendOne(send, startedAt, withdrawal, logger)),
       ).finally(() => this.wavesInFlight.delete(withdrawal));

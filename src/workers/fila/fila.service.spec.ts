@@ -109,3 +109,67 @@ describe('FilaService', () => {
     expect(sender.flushes).toBe(2);
   });
 });
+
+describe('FilaService with two lanes, one failing', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  /** the second lane's claim fails; the first lane's claim made ahead finds nothing more */
+  class SecondLaneClaimFails extends RestartingDatabase {
+    async claim(): Promise<ClaimedMessage[]> {
+      this.claims++;
+      if (this.claims === 1) return [row('a'), row('b')];
+      if (this.claims === 2) throw new Error('Connection terminated unexpectedly');
+      return [];
+    }
+  }
+
+  /** asks its lane's wave size at every turn of the event loop's microtasks, as a wave about to start would */
+  class WaveAskingSender {
+    readonly asked: number[] = [];
+    private readonly slow = new SlowSender();
+    prepare(claimed: readonly ClaimedMessage[]): PreparedBatch {
+      return this.slow.prepare(claimed);
+    }
+    async send(
+      batch: PreparedBatch,
+      _writer: unknown,
+      signal: AbortSignal,
+      _logger: unknown,
+      waveSize: () => number,
+    ): Promise<string | null> {
+      for (let turn = 0; turn < 10_000 && !signal.aborted; turn++) {
+        this.asked.push(waveSize());
+        await Promise.resolve();
+      }
+      return this.slow.send(batch);
+    }
+    abandon() {}
+    openWriter() {
+      return this.slow.openWriter();
+    }
+  }
+
+  it('the lane left sending is stopped before the failed lane leaves: it never takes all of WORKER_CONCURRENCY meanwhile', async () => {
+    const sender = new WaveAskingSender();
+    await expect(
+      new FilaService(
+        new SecondLaneClaimFails() as unknown as FilaRepository,
+        sender as unknown as FilaSenderService,
+        { recordPoll() {} } as unknown as FilaHealth,
+        new SystemClock(),
+        twoLanes,
+      ).processQueue({
+        jobName: 'process_queue',
+        executionId: 'e',
+        trigger: 'manual',
+        signal: new AbortController().signal,
+        stopping: new AbortController().signal,
+        logger: new JobLogger('process_queue', 'e'),
+        clock: new SystemClock(),
+      }),
+    ).rejects.toThrow('Connection terminated unexpectedly');
+    expect(sender.asked.length).toBeGreaterThan(0);
+    expect(Math.max(...sender.asked)).toBe(2);
+  });
+});

@@ -101,12 +101,14 @@ export class FilaService {
         started.catch(() => undefined);
         secondLane.push(started);
       };
+      // the others are stopped before this lane leaves: they must not take its share of WORKER_CONCURRENCY
+      // for a new wave while its last wave's mark may be left unsettled
       return this.sendLane(writer, lane, shares, backlog, run, laneSignal, operatorPause, context.logger)
-        .finally(() => shares.leave(lane))
         .catch((error: unknown) => {
           laneFailed.abort();
           throw error;
-        });
+        })
+        .finally(() => shares.leave(lane));
     };
     // the second lane starts (from the first) before the first lane's first wave, or never
     const [first] = await Promise.allSettled([startLane(0)]);

@@ -11,6 +11,15 @@ export class WaveWithdrawal {
   constructor(private readonly runSignal: AbortSignal) {}
 
   signalFor(sendingNumber: string): AbortSignal {
+    return this.entryFor(sendingNumber).signal;
+  }
+
+  /** also before the wave's sends have asked for their signal: they then never leave */
+  withdraw(sendingNumber: string): void {
+    this.entryFor(sendingNumber).controller.abort();
+  }
+
+  private entryFor(sendingNumber: string): { controller: AbortController; signal: AbortSignal } {
     let entry = this.byNumber.get(sendingNumber);
     if (entry === undefined) {
       const controller = new AbortController();
@@ -18,10 +27,6 @@ export class WaveWithdrawal {
       entry = { controller, signal };
       this.byNumber.set(sendingNumber, entry);
     }
-    return entry.signal;
-  }
-
-  withdraw(sendingNumber: string): void {
-    this.byNumber.get(sendingNumber)?.controller.abort();
+    return entry;
   }
 }
