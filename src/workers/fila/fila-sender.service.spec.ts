@@ -364,3 +364,40 @@ describe('FilaSenderService with two lanes', () => {
     );
   });
 });
+
+describe('FilaSenderService when a send throws', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  /** `b` throws at once (a defect, never expected); `a` answers 50 ms later */
+  class ThrowingProvider extends CountingProvider {
+    readonly answered: string[] = [];
+    async send(message: OutboundMessage): Promise<SendResult> {
+      if (message.text === 'texto b') throw new Error('a defect in the provider');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      this.answered.push(message.text);
+      return super.send(message);
+    }
+  }
+
+  it('waits for the rest of the wave and records its outcomes before the error surfaces', async () => {
+    const repository = new FlakyRepository();
+    const provider = new ThrowingProvider();
+    const sender = senderWith(repository, provider);
+    const logger = new JobLogger('t', 'e');
+    const writer = sender.openWriter(logger);
+    const sending = sender.send(
+      sender.prepare([claimed('a'), claimed('b')]),
+      writer,
+      new AbortController().signal,
+      logger,
+      () => 2,
+    );
+
+    await expect(sending).rejects.toThrow('a defect in the provider');
+    // no send of the wave is left in flight when the lane learns of the error
+    expect(provider.answered).toEqual(['texto a']);
+    await writer.flush();
+    expect(repository.finished).toEqual([expect.objectContaining({ id: 'a', kind: 'sent' })]);
+  });
+});

@@ -147,10 +147,17 @@ export class FilaSenderService {
       for (const number of new Set(sending.map((send) => send.sendingNumber)))
         if (this.breakers.breakerFor(this.provider.name, number).state(markedAt) === 'open')
           withdrawal.withdraw(number);
-      const results = await Promise.all(
+      // every send is waited for even if one throws (none is expected to: each failure is classified), so
+      // the lane never leaves with sends still in flight; the outcomes known are recorded before the error
+      const settled = await Promise.allSettled(
         sending.map((send) => this.sendOne(send, startedAt, withdrawal, logger)),
       ).finally(() => this.wavesInFlight.delete(withdrawal));
-      writer.add(results, batch.claimedAt);
+      writer.add(
+        settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])),
+        batch.claimedAt,
+      );
+      const thrown = settled.find((result) => result.status === 'rejected');
+      if (thrown) throw thrown.reason;
     }
     return null;
   }
