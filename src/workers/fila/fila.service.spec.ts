@@ -63,29 +63,29 @@ class SlowSender {
   }
 }
 
+function serviceOn(database: RestartingDatabase, sender: object, config: typeof oneLane): FilaService {
+  return new FilaService(
+    database as unknown as FilaRepository,
+    sender as unknown as FilaSenderService,
+    { recordPoll() {} } as unknown as FilaHealth,
+    new SystemClock(),
+    config,
+  );
+}
+
+const context: JobContext = {
+  jobName: 'process_queue',
+  executionId: 'e',
+  trigger: 'manual',
+  signal: new AbortController().signal,
+  stopping: new AbortController().signal,
+  logger: new JobLogger('process_queue', 'e'),
+  clock: new SystemClock(),
+};
+
 describe('FilaService', () => {
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
-
-  function serviceOn(database: RestartingDatabase, sender: SlowSender, config: typeof oneLane) {
-    return new FilaService(
-      database as unknown as FilaRepository,
-      sender as unknown as FilaSenderService,
-      { recordPoll() {} } as unknown as FilaHealth,
-      new SystemClock(),
-      config,
-    );
-  }
-
-  const context: JobContext = {
-    jobName: 'process_queue',
-    executionId: 'e',
-    trigger: 'manual',
-    signal: new AbortController().signal,
-    stopping: new AbortController().signal,
-    logger: new JobLogger('process_queue', 'e'),
-    clock: new SystemClock(),
-  };
 
   it('a claim made ahead that fails while a batch is sent fails the run (not the process): the batch in hand is sent and written first', async () => {
     const database = new RestartingDatabase();
@@ -153,21 +153,7 @@ describe('FilaService with two lanes, one failing', () => {
   it('the lane left sending is stopped before the failed lane leaves: it never takes all of WORKER_CONCURRENCY meanwhile', async () => {
     const sender = new WaveAskingSender();
     await expect(
-      new FilaService(
-        new SecondLaneClaimFails() as unknown as FilaRepository,
-        sender as unknown as FilaSenderService,
-        { recordPoll() {} } as unknown as FilaHealth,
-        new SystemClock(),
-        twoLanes,
-      ).processQueue({
-        jobName: 'process_queue',
-        executionId: 'e',
-        trigger: 'manual',
-        signal: new AbortController().signal,
-        stopping: new AbortController().signal,
-        logger: new JobLogger('process_queue', 'e'),
-        clock: new SystemClock(),
-      }),
+      serviceOn(new SecondLaneClaimFails(), sender, twoLanes).processQueue(context),
     ).rejects.toThrow('Connection terminated unexpectedly');
     expect(sender.asked.length).toBeGreaterThan(0);
     expect(Math.max(...sender.asked)).toBe(2);
