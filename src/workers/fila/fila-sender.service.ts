@@ -92,14 +92,14 @@ export class FilaSenderService {
 
   /**
    * Sends a prepared batch in waves of `waveSize()` (its lane's share of WORKER_CONCURRENCY, asked at each
-   * wave). Right before a wave goes, business hours are
-   * asked again and its rate limits reserved (one Redis call per wave): a batch waits for the one before
-   * it, so what was true when it was screened may no longer be, and a limit taken long before the send
-   * would let the next message to a phone, or the next hour's sends, come too soon. Each wave is marked as
-   * started in the same statement that writes the previous wave's outcomes (and that leaves out the leads
-   * who opted out since screening), so a replica that dies leaves at most one wave with an unknown outcome. The last wave's outcomes stay with the writer until its next
-   * statement. Resolves to why sending paused (Redis unreachable: the rest of the batch is given back), or
-   * null.
+   * wave). Right before a wave goes, business hours are asked again and its rate limits reserved (one
+   * Redis call per wave): a batch waits for the one before it, so what was true when it was screened may
+   * no longer be, and a limit taken long before the send would let the next message to a phone, or the
+   * next hour's sends, come too soon. Each wave is marked as started in the same statement that writes the
+   * previous wave's outcomes (and that leaves out the leads who opted out since screening), so a replica
+   * that dies leaves at most one wave per lane with an unknown outcome. The last wave's outcomes stay with
+   * the writer until its next statement. Resolves to why sending paused (Redis unreachable: the rest of the
+   * batch is given back), or null.
    */
   async send(
     batch: PreparedBatch,
@@ -151,7 +151,8 @@ export class FilaSenderService {
       // the lane never leaves with sends still in flight; the outcomes known are recorded before the error
       const settled = await Promise.allSettled(
         sending.map((send) => this.sendOne(send, startedAt, withdrawal, logger)),
-      ).finally(() => this.wavesInFlight.delete(withdrawal));
+      );
+      this.wavesInFlight.delete(withdrawal);
       writer.add(
         settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : [])),
         batch.claimedAt,

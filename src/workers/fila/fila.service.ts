@@ -84,35 +84,40 @@ export class FilaService {
       now,
     );
 
-    const run: RunProgress = { batches: 0, pausedBecause: null, writers: [] };
-    const shares = new LaneShares(this.config.WORKER_CONCURRENCY);
     // a lane that fails stops the others the way a shutdown would: their waves in flight finish and are recorded
     const laneFailed = new AbortController();
-    const laneSignal = AbortSignal.any([signal, laneFailed.signal]);
-    const secondLane: Array<Promise<void>> = [];
-    const startLane = (lane: number): Promise<void> => {
-      shares.join(lane);
+    const run: LaneRun = {
+      batches: 0,
+      pausedBecause: null,
+      writers: [],
+      shares: new LaneShares(this.config.WORKER_CONCURRENCY),
+      signal: AbortSignal.any([signal, laneFailed.signal]),
+      operatorPause,
+      logger: context.logger,
+    };
+    let secondLane: Promise<void> | undefined;
+    const startLane = (index: number): Promise<void> => {
+      run.shares.join(index);
       const writer = this.sender.openWriter(context.logger);
       run.writers.push(writer);
       const backlog = () => {
-        if (secondLane.length > 0 || lane + 1 >= SEND_LANES || !shares.canSplit) return;
-        const started = startLane(lane + 1);
+        if (secondLane !== undefined || index + 1 >= SEND_LANES || !run.shares.canSplit) return;
+        secondLane = startLane(index + 1);
         // awaited once the first lane is done: a failure meanwhile must not count as an unhandled rejection
-        started.catch(() => undefined);
-        secondLane.push(started);
+        secondLane.catch(() => undefined);
       };
       // the others are stopped before this lane leaves: they must not take its share of WORKER_CONCURRENCY
       // for a new wave while its last wave's mark may be left unsettled
-      return this.sendLane(writer, lane, shares, backlog, run, laneSignal, operatorPause, context.logger)
+      return this.sendLane({ index, writer, backlog }, run)
         .catch((error: unknown) => {
           laneFailed.abort();
           throw error;
         })
-        .finally(() => shares.leave(lane));
+        .finally(() => run.shares.leave(index));
     };
     // the second lane starts (from the first) before the first lane's first wave, or never
-    const [first] = await Promise.allSettled([startLane(0)]);
-    const lanesDone = [first, ...(await Promise.allSettled(secondLane))];
+    const lanesDone = await Promise.allSettled([startLane(0)]);
+    if (secondLane !== undefined) lanesDone.push(...(await Promise.allSettled([secondLane])));
     const failed = lanesDone.find((lane) => lane.status === 'rejected');
     if (failed) throw failed.reason;
     const counts: Record<string, number> = {};
@@ -143,16 +148,8 @@ export class FilaService {
    * no rate-limit reservation, so if this replica dies the reaper simply requeues them. A full batch says
    * there is a backlog (`backlog` may then open a second lane, see SEND_LANES).
    */
-  private async sendLane(
-    writer: OutcomeWriter,
-    lane: number,
-    shares: LaneShares,
-    backlog: () => void,
-    run: RunProgress,
-    signal: AbortSignal,
-    operatorPause: AbortController | null,
-    logger: JobLogger,
-  ): Promise<void> {
+  private async sendLane({ index, writer, backlog }: Lane, run: LaneRun): Promise<void> {
+    const { signal, operatorPause, logger } = run;
     const batchSize = this.config.QUEUE_BATCH_SIZE;
     let next = this.claimAhead(batchSize, operatorPause);
     try {
@@ -164,7 +161,7 @@ export class FilaService {
         if (more) backlog();
         next = more ? this.claimAhead(batchSize, operatorPause) : Promise.resolve(NOTHING_CLAIMED);
         const pausedBecause = await this.sender.send(batch, writer, signal, logger, () =>
-          shares.waveSize(lane),
+          run.shares.waveSize(index),
         );
         run.pausedBecause ??= pausedBecause;
         if (pausedBecause || signal.aborted) {
@@ -182,10 +179,23 @@ export class FilaService {
   }
 }
 
-interface RunProgress {
+/** What a run's lanes share. */
+interface LaneRun {
   batches: number;
   /** why sending paused (the rate limiter unreachable), as the first lane to find it said */
   pausedBecause: string | null;
   /** each lane's */
   writers: OutcomeWriter[];
+  readonly shares: LaneShares;
+  /** the run's wrap-up signal, and a failed lane's */
+  readonly signal: AbortSignal;
+  readonly operatorPause: AbortController | null;
+  readonly logger: JobLogger;
+}
+
+interface Lane {
+  readonly index: number;
+  readonly writer: OutcomeWriter;
+  /** called on a full batch: may open the next lane */
+  readonly backlog: () => void;
 }
