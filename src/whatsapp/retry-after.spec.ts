@@ -9,6 +9,8 @@ describe('parseRetryAfter', () => {
     ['0', 0],
     ['Mon, 02 Mar 2026 12:00:30 GMT', 30_000],
     ['Mon, 02 Mar 2026 11:59:00 GMT', 0],
+    ['Monday, 02-Mar-26 12:00:45 GMT', 45_000],
+    ['Mon Mar  2 12:01:00 2026', 60_000],
     ['999999999', 24 * 60 * 60 * 1000],
   ])('reads %j as %d ms', (header, expected) => {
     expect(parseRetryAfter(header, now)).toBe(expected);

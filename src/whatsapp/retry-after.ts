@@ -12,8 +12,16 @@ export function parseRetryAfter(value: string | string[] | undefined, now: Date)
   const waitMs = /^\d+$/.test(trimmed)
     ? Number(trimmed) * 1000
     : /^[A-Za-z]{3}/.test(trimmed)
-      ? Date.parse(trimmed) - now.getTime()
+      ? Date.parse(inGmt(trimmed)) - now.getTime()
       : Number.NaN;
   if (Number.isNaN(waitMs)) return undefined;
   return Math.min(Math.max(waitMs, 0), MAX_RETRY_AFTER_MS);
+}
+
+/**
+ * An HTTP-date is always GMT, but its asctime form ("Sun Nov  6 08:49:37 1994", which recipients must
+ * accept) names no zone, and Date.parse reads a zone-less date in the process's own timezone.
+ */
+function inGmt(httpDate: string): string {
+  return /(?:GMT|UTC|Z|[+-]\d{2}:?\d{2})$/i.test(httpDate) ? httpDate : `${httpDate} GMT`;
 }
