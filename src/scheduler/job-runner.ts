@@ -77,7 +77,10 @@ export class JobRunner {
     if (base.dueAt) {
       const startedAt = this.clock.now();
       const executionId = await this.history.start({ ...base, startedAt, fencingToken: null });
-      if (!executionId) return null;
+      if (!executionId) {
+        this.observeElsewhere(job.name);
+        return null;
+      }
       claimed = { executionId, startedAt };
     }
     const lock = await this.lease.acquire({
@@ -299,6 +302,14 @@ export class JobRunner {
       onRetry: (error, attempt) =>
         this.logger.warn({ msg: 'job history write failed; retrying', error: errorText(error), attempt }),
     });
+  }
+
+  private observeElsewhere(jobName: string): void {
+    try {
+      this.observer?.tickClaimedElsewhere(jobName);
+    } catch (error) {
+      this.logger.warn({ msg: 'job run observer failed', job: jobName, error: errorText(error) });
+    }
   }
 
   private observe(outcome: JobRunOutcome, dueAt: Date | null, startedAt: Date): void {
