@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Clock } from '../common/clock';
+import { SingleFlight } from '../common/single-flight';
 import { HEALTH_CHECK_TIMEOUT_MS } from './health.constants';
 import { plainFailure, shortMessage } from './health-message';
 import { HealthRepository, WorkersStats } from './health.repository';
@@ -25,13 +26,18 @@ export class DatabaseHealthIndicator {
     private readonly clock: Clock,
   ) {}
 
+  // A probe that gave up on a hung read (a table lock, a stuck connection) leaves it running; the next
+  // probes wait on that same read rather than each start one and hold a pool connection until
+  // statement_timeout, which would starve the jobs of connections.
+  private readonly reads = new SingleFlight<WorkersStats>();
+
   async check(): Promise<DatabaseCheck> {
     const read: { stats?: WorkersStats } = {};
     const { database } = await this.health
       .check('database')
       .attempt(async () => {
         try {
-          read.stats = await this.repository.workersStats(this.clock.now());
+          read.stats = await this.reads.run(() => this.repository.workersStats(this.clock.now()));
         } catch (error) {
           throw plainFailure(error);
         }

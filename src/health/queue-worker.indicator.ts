@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import { SingleFlight } from '../common/single-flight';
 import { HEALTH_CHECK_TIMEOUT_MS } from './health.constants';
 import { plainFailure, shortMessage } from './health-message';
 import { NotConfiguredQueueWorkerHealth, QueueWorkerHealth, QueueWorkerState } from './queue-worker-health';
@@ -18,6 +19,9 @@ export interface QueueWorkerCheck {
 @Injectable()
 export class QueueWorkerHealthIndicator implements OnModuleInit {
   private provider: QueueWorkerHealth = new NotConfiguredQueueWorkerHealth();
+  // the worker's answer reads the database too: a hung read is shared by the probes, not repeated (see
+  // DatabaseHealthIndicator)
+  private readonly states = new SingleFlight<QueueWorkerState>();
 
   constructor(
     private readonly health: HealthIndicatorService,
@@ -38,7 +42,7 @@ export class QueueWorkerHealthIndicator implements OnModuleInit {
       .check('fila_worker')
       .attempt(async () => {
         try {
-          read.state = await this.provider.state();
+          read.state = await this.states.run(async () => this.provider.state());
         } catch (error) {
           throw plainFailure(error);
         }

@@ -1,3 +1,5 @@
+import { stdSerializers } from 'pino';
+
 /**
  * Phone numbers are personal data: logs keep only the last 4 digits (CONTRACT §8), enough for an operator
  * to tell two leads apart without exposing the number.
@@ -83,11 +85,25 @@ function walk(value: unknown, depth: number, seen: WeakSet<object>, anyObject: b
     seen.add(value);
     return value.map((item) => walk(item, depth + 1, seen, anyObject));
   }
+  // pino's serializer copies an error's other fields as they are: an Error inside them (Prisma's
+  // `meta.driverAdapterError`, whose cause holds PostgreSQL's `detail` quoting the row) would be written
+  // by JSON.stringify unmasked, so it is serialized here and walked like the rest
+  if (anyObject && value instanceof Error) {
+    seen.add(value);
+    const serialized: Record<string, unknown> = stdSerializers.err(value);
+    // the serializer folds an error-like cause into message and stack and drops the rest of it (`detail`)
+    if (isPlainCause(value.cause)) serialized.cause = value.cause;
+    return walk(serialized, depth + 1, seen, anyObject);
+  }
   if (!(anyObject ? isRecord(value) : isPlainObject(value))) return value;
   seen.add(value);
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) copy[key] = walk(item, depth + 1, seen, anyObject);
   return copy;
+}
+
+function isPlainCause(cause: unknown): boolean {
+  return typeof cause === 'object' && cause !== null && !(cause instanceof Error);
 }
 
 function isPlainObject(value: object): boolean {

@@ -50,4 +50,10 @@ export class JobMetrics implements JobRunObserver {
     if (dueAt !== null && outcome.trigger === 'schedule')
       this.lag.set({ job }, Math.max(0, (startedAt.getTime() - dueAt.getTime()) / 1000));
   }
+
+  // Each tick runs on one replica: the lag of an older tick would stay on this one, and a max() over the
+  // replicas would report it for as long as another replica keeps winning the ticks.
+  tickClaimedElsewhere(job: string): void {
+    this.lag.remove({ job });
+  }
 }

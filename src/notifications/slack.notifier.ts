@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { maskPhonesDeep } from '../logging/phone-mask';
 import { AlertCooldown } from './alert-cooldown';
 import { SlackClient } from './slack.client';
 import type { SlackMessage, SlackPostResult } from './slack-message';
@@ -19,7 +20,10 @@ export class SlackNotifier {
     private readonly cooldown: AlertCooldown,
   ) {}
 
-  async notify(message: SlackMessage): Promise<SlackPostResult> {
+  async notify(unmasked: SlackMessage): Promise<SlackPostResult> {
+    // a Slack channel is read by more people than the logs: a number that reached a text (a lead named
+    // after its WhatsApp number, a driver error quoted in an alert) keeps only its last 4 digits there too
+    const message = maskPhonesDeep(unmasked);
     const result = await this.slack.post(message);
     if (result.delivered) return result;
     if (result.reason === 'not_configured')

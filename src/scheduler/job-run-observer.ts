@@ -14,4 +14,6 @@ export interface JobRunReport {
  */
 export abstract class JobRunObserver {
   abstract runFinished(report: JobRunReport): void;
+  /** another replica claimed this due tick of `jobName` and runs it: this replica's figures for the job are older */
+  abstract tickClaimedElsewhere(jobName: string): void;
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, INestApplication, Logger as NestLogger, Module, Param } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { DriverAdapterError } from '@prisma/driver-adapter-utils';
 import { Logger } from 'nestjs-pino';
 import { pino } from 'pino';
 import request from 'supertest';
@@ -80,7 +81,36 @@ describe('log lines (pino options of the service)', () => {
     expect(err.stack).toContain(`provider rejected ${MASKED}`);
     expect(capture.raw[0]).not.toContain(PHONE);
   });
+
+  it('masks phone numbers in an error nested inside a logged error’s fields (Prisma’s driver error)', () => {
+    const { capture, log } = logger();
+    log.error({ err: checkViolation() }, 'write failed');
+    expect(capture.raw[0]).toContain('Failing row contains');
+    expect(capture.raw[0]).toContain(MASKED);
+    expect(capture.raw[0]).not.toContain(PHONE);
+  });
 });
+
+/**
+ * How Prisma 7's pg adapter reports a check-constraint violation: the message names the constraint, and
+ * PostgreSQL's `detail`, quoting the whole row, sits in an Error nested in `meta`.
+ */
+function checkViolation(): Error {
+  return Object.assign(new Error('Raw query failed. Code: `23514`. Message: `violates check constraint`'), {
+    code: 'P2010',
+    meta: {
+      driverAdapterError: new DriverAdapterError({
+        kind: 'postgres',
+        code: '23514',
+        severity: 'ERROR',
+        message: 'new row for relation "leads" violates check constraint "leads_temperature_range"',
+        detail: `Failing row contains (92ceb8a8-6798-4fb3-957b-87906b4e9f12, ${PHONE}, null, 5.00).`,
+        column: undefined,
+        hint: undefined,
+      }),
+    },
+  });
+}
 
 @Controller()
 class ProbeController {
@@ -92,6 +122,11 @@ class ProbeController {
   @Get('health/workers')
   workers() {
     return { status: 'ok' };
+  }
+
+  @Get('failing-write')
+  failingWrite() {
+    throw checkViolation();
   }
 
   @Get('leads/:telefone')
@@ -187,6 +222,15 @@ describe('LoggingModule in a Nest application', () => {
     expect(everything).not.toContain(PHONE);
     expect(everything).not.toContain('super-secret-admin-token');
     expect(everything).not.toContain('evolution-secret-key');
+  });
+
+  it('logs a route’s unexpected database error (a 500) without the row PostgreSQL quotes', async () => {
+    const response = await request(app.getHttpServer()).get('/failing-write').expect(500);
+    expect(JSON.stringify(response.body)).not.toContain(PHONE);
+    const logged = capture.find((line) => line.level === 'ERROR' && line.context === 'ExceptionsHandler');
+    expect(logged).toBeDefined();
+    expect(JSON.stringify(logged)).toContain(MASKED);
+    expect(capture.raw.join('\n')).not.toContain(PHONE);
   });
 
   it('masks a phone whose + is URL-encoded (%2B) in the logged URL', async () => {

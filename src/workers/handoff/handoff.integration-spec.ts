@@ -313,6 +313,16 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
   });
 
   describe('the expiry announcement', () => {
+    it('masks a phone number standing in for the doctor’s name (a lead named after its WhatsApp number)', async () => {
+      const { doctor } = await seedHandoff({ followup_count: 3, status: 'contacted' });
+      await harness.db.sql.query(`UPDATE leads SET nome = '+55 11 98765-4321' WHERE id = $1`, [doctor]);
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 1, slack: 'posted' });
+      expect(slack.texts()).toHaveLength(1);
+      expect(slack.texts()[0]).toContain('*********4321');
+      expect(slack.texts()[0].replace(/\D/g, '')).not.toContain('98765');
+    });
+
     it('is posted by a later run when Slack failed, once', async () => {
       await seedHandoff({ followup_count: 3, status: 'contacted' });
       slack.answerNext({ status: 503 }, { status: 503 });

@@ -1,0 +1,56 @@
+import { Injectable, Module, type INestApplicationContext } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { JobRunner } from '../../src/scheduler/job-runner';
+import type { JobContext, JobResult } from '../../src/scheduler/job.types';
+import { testConfig } from '../utils/test-config';
+import { createSchedulerContext, testRedisPrefix } from '../utils/test-context';
+import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
+
+const PHONE = '5511987654321';
+
+/** A job failing the way a driver or provider error does: the lead's number inside the message. */
+@Injectable()
+class PhoneInErrorJob {
+  @Interval('test_phone_in_error', 3_600_000)
+  async run(_context: JobContext): Promise<JobResult> {
+    throw new Error(
+      `duplicate lead: Key (telefone)=(${PHONE}) already exists; provider refused +55 (11) 98765-4321`,
+    );
+  }
+}
+
+@Module({ providers: [PhoneInErrorJob] })
+class PhoneInErrorModule {}
+
+describe('a failed run’s error, as operators read it (job_executions, admin API, dashboard)', () => {
+  let db: TestDatabase;
+  let context: INestApplicationContext;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('job_error_privacy');
+    const config = testConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: testRedisPrefix('job-error-privacy'),
+    });
+    context = await createSchedulerContext(config, [PhoneInErrorModule]);
+  });
+  afterAll(async () => {
+    await context?.close();
+    await db?.drop();
+  });
+
+  it('keeps only the last 4 digits of a phone number in job_executions.error and in the outcome', async () => {
+    const outcome = await context.get(JobRunner).run('test_phone_in_error', { trigger: 'manual' });
+    expect(outcome.status).toBe('error');
+    const { rows } = await db.sql.query<{ error: string }>(
+      `SELECT error FROM job_executions WHERE job_name = 'test_phone_in_error'`,
+    );
+    expect(rows).toHaveLength(1);
+    for (const text of [rows[0].error, outcome.error ?? '']) {
+      expect(text).toContain('*********4321');
+      expect(text).toMatch(/^duplicate lead: Key \(telefone\)=/);
+      expect(text.replace(/\D/g, '')).not.toContain('98765');
+    }
+  });
+});
