@@ -20,11 +20,14 @@ export class BriefingFetcher {
         headers: { accept: 'text/html, text/plain;q=0.9, */*;q=0.5' },
         signal: AbortSignal.any([signal, timeout.signal]),
       });
-      const body = await response.text();
-      if (!response.ok) return { ok: false, reason: `briefing server answered ${response.status}` };
-      if (body.trim() === '') return { ok: false, reason: 'briefing server answered an empty document' };
-      if (body.length > BRIEFING_MAX_CHARS)
+      if (!response.ok) {
+        await response.body?.cancel();
+        return { ok: false, reason: `briefing server answered ${response.status}` };
+      }
+      const body = await textUpTo(response, BRIEFING_MAX_CHARS);
+      if (body === null)
         return { ok: false, reason: `briefing is larger than ${BRIEFING_MAX_CHARS} characters` };
+      if (body.trim() === '') return { ok: false, reason: 'briefing server answered an empty document' };
       return { ok: true, body, contentType: response.headers.get('content-type') };
     } catch (error) {
       return {
@@ -36,5 +39,25 @@ export class BriefingFetcher {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/**
+ * The body as text (UTF-8, as `response.text()` reads it), or null once it passes `maxChars`: reading stops
+ * there, so a wrong URL that sends without end (a file, a stream) is never held whole in memory.
+ */
+async function textUpTo(response: Response, maxChars: number): Promise<string | null> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    text += done ? decoder.decode() : decoder.decode(value, { stream: true });
+    if (text.length > maxChars) {
+      await reader.cancel();
+      return null;
+    }
+    if (done) return text;
   }
 }

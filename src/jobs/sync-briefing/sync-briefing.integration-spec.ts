@@ -7,7 +7,7 @@ import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
 import { useWorkerHarness } from '../../../test/utils/test-context';
 import { JobNames } from '../../scheduler/job-names';
-import { BRIEFING_TIMEOUT } from './sync-briefing.constants';
+import { BRIEFING_MAX_CHARS, BRIEFING_TIMEOUT } from './sync-briefing.constants';
 import { SyncBriefingModule } from './sync-briefing.module';
 import { SyncBriefingWorker } from './sync-briefing.worker';
 
@@ -143,6 +143,34 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
       },
     );
     expect(outcome).toBe('briefing server did not answer in 500 ms (kept version none)');
+    expect(await versions()).toEqual([]);
+  });
+
+  it('stops reading at the size limit instead of holding the whole answer in memory', async () => {
+    // a wrong URL (a file download, a live stream) sends on and on; this one stops at 3x the limit and holds
+    // the connection open, so a download that reads past the limit waits for the timeout
+    const outcome = await withServer(
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        const chunk = Buffer.alloc(64 * 1024, 'a');
+        let sent = 0;
+        const write = () => {
+          while (!response.destroyed && sent < 3 * BRIEFING_MAX_CHARS) {
+            sent += chunk.length;
+            if (!response.write(chunk)) return void response.once('drain', write);
+          }
+        };
+        write();
+      },
+      async (url) => {
+        const huge = await compileWorker({ BRIEFING_URL: url }, 10_000);
+        return within(
+          huge.run(harness.jobContext()).catch((error: Error) => error.message),
+          20_000,
+        );
+      },
+    );
+    expect(outcome).toBe(`briefing is larger than ${BRIEFING_MAX_CHARS} characters (kept version none)`);
     expect(await versions()).toEqual([]);
   });
 
