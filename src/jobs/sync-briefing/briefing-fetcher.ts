@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { BRIEFING_MAX_CHARS, BRIEFING_TIMEOUT_MS } from './sync-briefing.constants';
+import { Inject, Injectable } from '@nestjs/common';
+import { BRIEFING_MAX_CHARS, BRIEFING_TIMEOUT } from './sync-briefing.constants';
 
 export type BriefingDownload =
   { ok: true; body: string; contentType: string | null } | { ok: false; reason: string };
@@ -7,26 +7,57 @@ export type BriefingDownload =
 /** GETs the briefing document; every failure is a value with the reason. */
 @Injectable()
 export class BriefingFetcher {
+  constructor(@Inject(BRIEFING_TIMEOUT) private readonly timeoutMs: number) {}
+
   async fetch(url: string, signal: AbortSignal): Promise<BriefingDownload> {
+    // Not AbortSignal.timeout: AbortSignal.any holds its sources weakly and nothing else holds a timeout
+    // signal, so on Node 20 a garbage collection during the download lost the timeout (a server that
+    // stopped mid-document held the run until JOB_TIMEOUT). The timer holds this controller.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
     try {
       const response = await fetch(url, {
         headers: { accept: 'text/html, text/plain;q=0.9, */*;q=0.5' },
-        signal: AbortSignal.any([signal, AbortSignal.timeout(BRIEFING_TIMEOUT_MS)]),
+        signal: AbortSignal.any([signal, timeout.signal]),
       });
-      const body = await response.text();
-      if (!response.ok) return { ok: false, reason: `briefing server answered ${response.status}` };
-      if (body.trim() === '') return { ok: false, reason: 'briefing server answered an empty document' };
-      if (body.length > BRIEFING_MAX_CHARS)
+      if (!response.ok) {
+        await response.body?.cancel();
+        return { ok: false, reason: `briefing server answered ${response.status}` };
+      }
+      const body = await textUpTo(response, BRIEFING_MAX_CHARS);
+      if (body === null)
         return { ok: false, reason: `briefing is larger than ${BRIEFING_MAX_CHARS} characters` };
+      if (body.trim() === '') return { ok: false, reason: 'briefing server answered an empty document' };
       return { ok: true, body, contentType: response.headers.get('content-type') };
     } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError';
       return {
         ok: false,
-        reason: timedOut
-          ? `briefing server did not answer in ${BRIEFING_TIMEOUT_MS} ms`
+        reason: timeout.signal.aborted
+          ? `briefing server did not answer in ${this.timeoutMs} ms`
           : `briefing download failed: ${(error as Error).message}`,
       };
+    } finally {
+      clearTimeout(timer);
     }
+  }
+}
+
+/**
+ * The body as text (UTF-8, as `response.text()` reads it), or null once it passes `maxChars`: reading stops
+ * there, so a wrong URL that sends without end (a file, a stream) is never held whole in memory.
+ */
+async function textUpTo(response: Response, maxChars: number): Promise<string | null> {
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    text += done ? decoder.decode() : decoder.decode(value, { stream: true });
+    if (text.length > maxChars) {
+      await reader.cancel();
+      return null;
+    }
+    if (done) return text;
   }
 }

@@ -1,8 +1,13 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { useFakeHttpServer } from '../../../test/domain-workers/fake-http-server';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
 import { useWorkerHarness } from '../../../test/utils/test-context';
 import { JobNames } from '../../scheduler/job-names';
+import { BRIEFING_MAX_CHARS, BRIEFING_TIMEOUT } from './sync-briefing.constants';
 import { SyncBriefingModule } from './sync-briefing.module';
 import { SyncBriefingWorker } from './sync-briefing.worker';
 
@@ -11,9 +16,35 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
   const harness = useWorkerHarness({ database: 'dw_sync_briefing', jobName: JobNames.syncBriefing, clock });
   const server = useFakeHttpServer();
 
-  async function compileWorker(env: Record<string, string | undefined>): Promise<SyncBriefingWorker> {
-    return (await harness.compile(testConfig(env), [SyncBriefingModule])).get(SyncBriefingWorker);
+  async function compileWorker(
+    env: Record<string, string | undefined>,
+    timeoutMs?: number,
+  ): Promise<SyncBriefingWorker> {
+    const overrides = timeoutMs === undefined ? [] : [{ provide: BRIEFING_TIMEOUT, useValue: timeoutMs }];
+    return (await harness.compile(testConfig(env), [SyncBriefingModule], overrides)).get(SyncBriefingWorker);
   }
+
+  /** A briefing server of the test's own, for answers the fake server cannot give (a body that never ends). */
+  async function withServer<T>(
+    handle: Parameters<typeof createServer>[1],
+    use: (url: string) => Promise<T>,
+  ): Promise<T> {
+    const own: Server = createServer(handle);
+    await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+    try {
+      return await use(`http://127.0.0.1:${(own.address() as AddressInfo).port}/briefing`);
+    } finally {
+      own.closeAllConnections();
+      await new Promise<void>((resolve) => own.close(() => resolve()));
+    }
+  }
+
+  /** settles with `promise`, or with 'still waiting' after `ms` (a run that hangs fails the test, not the suite) */
+  const within = <T>(promise: Promise<T>, ms: number) =>
+    Promise.race([
+      promise,
+      new Promise<'still waiting'>((resolve) => setTimeout(() => resolve('still waiting'), ms).unref()),
+    ]);
 
   async function versions() {
     const { rows } = await harness.db.sql.query<{ versao: number; conteudo: string }>(
@@ -92,6 +123,55 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
       'briefing page has no text once its markup is removed (kept version 1)',
     );
     expect(await versions()).toEqual([{ versao: 1, conteudo: 'Foco: UTI adulto' }]);
+  });
+
+  it('gives up on a server that stops sending mid-document, at the timeout, even after a garbage collection', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const outcome = await withServer(
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        response.write('Foco: UTI adulto, ');
+        gc(); // a long-running service collects garbage while it waits; the timeout must survive it
+      },
+      async (url) => {
+        const stalled = await compileWorker({ BRIEFING_URL: url }, 500);
+        return within(
+          stalled.run(harness.jobContext()).catch((error: Error) => error.message),
+          5_000,
+        );
+      },
+    );
+    expect(outcome).toBe('briefing server did not answer in 500 ms (kept version none)');
+    expect(await versions()).toEqual([]);
+  });
+
+  it('stops reading at the size limit instead of holding the whole answer in memory', async () => {
+    // a wrong URL (a file download, a live stream) sends on and on; this one stops at 3x the limit and holds
+    // the connection open, so a download that reads past the limit waits for the timeout
+    const outcome = await withServer(
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        const chunk = Buffer.alloc(64 * 1024, 'a');
+        let sent = 0;
+        const write = () => {
+          while (!response.destroyed && sent < 3 * BRIEFING_MAX_CHARS) {
+            sent += chunk.length;
+            if (!response.write(chunk)) return void response.once('drain', write);
+          }
+        };
+        write();
+      },
+      async (url) => {
+        const huge = await compileWorker({ BRIEFING_URL: url }, 10_000);
+        return within(
+          huge.run(harness.jobContext()).catch((error: Error) => error.message),
+          20_000,
+        );
+      },
+    );
+    expect(outcome).toBe(`briefing is larger than ${BRIEFING_MAX_CHARS} characters (kept version none)`);
+    expect(await versions()).toEqual([]);
   });
 
   it('fails when the server is unreachable', async () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
+import type { Queryable } from '../../queue/outbound-queue.repository';
 
 export interface FeatureFlagRow {
   nome: string;
@@ -41,15 +42,17 @@ export class FeatureFlagsRepository {
 
   /**
    * Turns the named flags to `ativo` where they are not already, in one statement, and says which changed:
-   * of two replicas tripping at once, only one sees a change (and alerts).
+   * of two replicas tripping at once, only one sees a change (and alerts). Pass `db` to commit the switch
+   * with the caller's own writes.
    */
   async switchWhereDifferent(
     nomes: readonly string[],
     ativo: boolean,
     motivo: string,
     by: string,
+    db: Queryable = this.prisma,
   ): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<{ nome: string }[]>`
+    const rows = await db.$queryRaw<{ nome: string }[]>`
       UPDATE feature_flags
       SET ativo = ${ativo}, motivo = ${motivo}, atualizado_por = ${by}, updated_at = now()
       WHERE nome = ANY(${[...nomes]}::text[]) AND ativo IS DISTINCT FROM ${ativo}

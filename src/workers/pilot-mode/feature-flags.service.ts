@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import type { Queryable } from '../../queue/outbound-queue.repository';
 import type { FeatureDecision } from './feature-decision';
 import {
   AUTONOMOUS_FEATURES,
@@ -55,8 +56,9 @@ export class FeatureFlagsService implements OnModuleInit {
   /**
    * Turns the autonomous features off (and pilot mode on, so they stay off for everyone) with the reason.
    * Returns the flags this call changed: empty when they were already off (another run tripped first).
+   * Pass `transaction` to commit the trip together with the caller's record of it.
    */
-  async tripAutonomousFeatures(motivo: string): Promise<string[]> {
+  async tripAutonomousFeatures(motivo: string, transaction?: Queryable): Promise<string[]> {
     // Rows must exist for the conditional update to see them.
     await this.repository.seed(this.defaults(), UPDATED_BY_SEED);
     const features = await this.repository.switchWhereDifferent(
@@ -64,12 +66,14 @@ export class FeatureFlagsService implements OnModuleInit {
       false,
       motivo,
       UPDATED_BY_PILOT_TRIP,
+      transaction,
     );
     const pilot = await this.repository.switchWhereDifferent(
       [FeatureNames.pilotMode],
       true,
       motivo,
       UPDATED_BY_PILOT_TRIP,
+      transaction,
     );
     return [...features, ...pilot];
   }

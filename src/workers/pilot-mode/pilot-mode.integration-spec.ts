@@ -194,6 +194,34 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(slack.requests).toHaveLength(2);
   });
 
+  it('a run that fails after deciding to trip leaves the trip and its alert to the next run', async () => {
+    const { worker, flags } = await replica();
+    const sent = await seed(30, 'enviada');
+    await optOut(sent.slice(0, 3)); // 10 % > 5 %
+    // the snapshot cannot be stored (a dropped connection, a statement timeout)
+    await harness.db.sql.query(
+      `CREATE FUNCTION test_snapshot_fails() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'connection lost'; END $$`,
+    );
+    await harness.db.sql.query(
+      'CREATE TRIGGER test_snapshot_fails BEFORE INSERT ON piloto_snapshots FOR EACH ROW EXECUTE FUNCTION test_snapshot_fails()',
+    );
+    try {
+      await expect(worker.run(harness.jobContext())).rejects.toThrow(/connection lost/);
+    } finally {
+      await harness.db.sql.query('DROP TRIGGER test_snapshot_fails ON piloto_snapshots');
+      await harness.db.sql.query('DROP FUNCTION test_snapshot_fails()');
+    }
+    expect(await flags.mayRun('offers')).toMatchObject({ allowed: true });
+
+    clock.set(new Date(NOW.getTime() + 15 * 60_000));
+    const retry = await worker.run(harness.jobContext());
+    clock.set(NOW);
+    expect(retry.details).toMatchObject({ tripped: true, alert: 'posted' });
+    expect(slack.texts()).toHaveLength(1);
+    expect(slack.texts()[0]).toContain('taxa de opt-out 10.0%');
+  });
+
   it('trips on errors too', async () => {
     const { worker } = await replica();
     await seed(17, 'enviada');

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../../database/prisma.service';
+import type { Prisma } from '../../generated/prisma/client';
 import type { PilotCounts, PilotVerdict } from './pilot-metrics';
 import { TRIP_ALERT_LEASE_MS, TRIP_ALERT_RETRY_WINDOW_MS } from './pilot-mode.constants';
 
@@ -35,6 +36,11 @@ export class PilotModeRepository {
     return row;
   }
 
+  /** Runs `work` in one transaction: what it writes commits together or not at all. */
+  inTransaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(work);
+  }
+
   /** `tripAlert`: the Slack text of a snapshot that tripped the features off, else null. */
   async saveSnapshot(
     from: Date,
@@ -42,8 +48,9 @@ export class PilotModeRepository {
     counts: PilotCounts,
     verdict: PilotVerdict,
     tripAlert: string | null,
+    db: Prisma.TransactionClient = this.prisma,
   ) {
-    await this.prisma.pilotoSnapshot.create({
+    await db.pilotoSnapshot.create({
       data: {
         janelaInicio: from,
         janelaFim: to,

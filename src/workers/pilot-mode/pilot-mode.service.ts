@@ -24,13 +24,19 @@ export class PilotModeService {
     const from = new Date(to.getTime() - PILOT_WINDOW_MS);
     const counts = await this.repository.measure(from, to);
     const verdict = judgePilot(counts);
-    const switched =
-      verdict.tripReason === null ? [] : await this.flags.tripAutonomousFeatures(verdict.tripReason);
+    // The trip and the snapshot carrying its alert commit together: a run that died between them would
+    // leave the features off with no alert, since a later run finds nothing left to switch.
+    const switched = await this.repository.inTransaction(async (tx) => {
+      const changed =
+        verdict.tripReason === null ? [] : await this.flags.tripAutonomousFeatures(verdict.tripReason, tx);
+      const tripAlert =
+        changed.length > 0
+          ? `:warning: Modo piloto: funcionalidades autônomas desligadas (${changed.join(', ')}). Motivo: ${verdict.tripReason}.`
+          : null;
+      await this.repository.saveSnapshot(from, to, counts, verdict, tripAlert, tx);
+      return changed;
+    });
     const tripped = switched.length > 0;
-    const tripAlert = tripped
-      ? `:warning: Modo piloto: funcionalidades autônomas desligadas (${switched.join(', ')}). Motivo: ${verdict.tripReason}.`
-      : null;
-    await this.repository.saveSnapshot(from, to, counts, verdict, tripAlert);
     if (tripped) {
       context.logger.warn('pilot group went bad: autonomous features turned off', {
         reason: verdict.tripReason,
