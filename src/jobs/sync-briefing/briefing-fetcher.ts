@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Deadline } from '../../common/deadline';
 import { BRIEFING_MAX_CHARS, BRIEFING_TIMEOUT } from './sync-briefing.constants';
 
 export type BriefingDownload =
@@ -10,15 +11,11 @@ export class BriefingFetcher {
   constructor(@Inject(BRIEFING_TIMEOUT) private readonly timeoutMs: number) {}
 
   async fetch(url: string, signal: AbortSignal): Promise<BriefingDownload> {
-    // Not AbortSignal.timeout: AbortSignal.any holds its sources weakly and nothing else holds a timeout
-    // signal, so on Node 20 a garbage collection during the download lost the timeout (a server that
-    // stopped mid-document held the run until JOB_TIMEOUT). The timer holds this controller.
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
+    const deadline = new Deadline(this.timeoutMs);
     try {
       const response = await fetch(url, {
         headers: { accept: 'text/html, text/plain;q=0.9, */*;q=0.5' },
-        signal: AbortSignal.any([signal, timeout.signal]),
+        signal: deadline.or(signal),
       });
       if (!response.ok) {
         await response.body?.cancel();
@@ -32,12 +29,12 @@ export class BriefingFetcher {
     } catch (error) {
       return {
         ok: false,
-        reason: timeout.signal.aborted
+        reason: deadline.expired
           ? `briefing server did not answer in ${this.timeoutMs} ms`
           : `briefing download failed: ${(error as Error).message}`,
       };
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   }
 }

@@ -61,6 +61,8 @@ export class FilaService {
   }
 
   async processQueue(context: JobContext): Promise<JobResult> {
+    // read again at the end of the run (`budget.aborted`), which keeps it alive: AbortSignal.any alone holds
+    // it weakly on Node 20, and a garbage collection would lose it (see common/deadline.ts)
     const budget = AbortSignal.timeout(Math.floor(this.config.jobTimeoutMs * RUN_BUDGET_SHARE));
     // an operator's pause stops a scheduled run at its next claim; a run the operator asked for goes on
     const operatorPause =

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { Deadline } from '../../common/deadline';
 import { textPrefix } from '../../common/storable-text';
 import { AppConfig } from '../../config/app-config';
-import { CLASSIFIER_TIMEOUT_MS } from './grupos.constants';
+import { CLASSIFIER_TIMEOUT } from './grupos.constants';
 
 export type ProviderVerdict = { readonly oferta: boolean } | { readonly erro: string };
 
@@ -17,7 +18,10 @@ const MAX_TEXT = 4000;
  */
 @Injectable()
 export class ClassifierProviderClient {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(CLASSIFIER_TIMEOUT) private readonly timeoutMs: number,
+  ) {}
 
   isConfigured(): boolean {
     return this.config.GRUPOS_CLASSIFIER_URL !== undefined;
@@ -29,35 +33,42 @@ export class ClassifierProviderClient {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.config.GRUPOS_CLASSIFIER_API_KEY)
       headers.authorization = `Bearer ${this.config.GRUPOS_CLASSIFIER_API_KEY}`;
-    let response: Response;
+    const deadline = new Deadline(this.timeoutMs);
     try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          model: this.config.GRUPOS_CLASSIFIER_MODEL,
-          temperature: 0,
-          messages: [
-            { role: 'system', content: SYSTEM_PROMPT },
-            { role: 'user', content: textPrefix(texto, MAX_TEXT) },
-          ],
-        }),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(CLASSIFIER_TIMEOUT_MS)]),
-      });
-    } catch (error) {
-      return {
-        erro: `classificador inacessível: ${(error as Error).name === 'TimeoutError' ? 'timeout' : (error as Error).message}`,
-      };
-    }
-    if (!response.ok) {
-      await response.body?.cancel();
-      return { erro: `classificador respondeu HTTP ${response.status}` };
-    }
-    try {
-      const body = (await response.json()) as { choices?: Array<{ message?: { content?: unknown } }> };
-      return parseVerdict(body.choices?.[0]?.message?.content);
-    } catch {
-      return { erro: 'classificador respondeu um corpo que não é JSON' };
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            model: this.config.GRUPOS_CLASSIFIER_MODEL,
+            temperature: 0,
+            messages: [
+              { role: 'system', content: SYSTEM_PROMPT },
+              { role: 'user', content: textPrefix(texto, MAX_TEXT) },
+            ],
+          }),
+          signal: deadline.or(signal),
+        });
+      } catch (error) {
+        return {
+          erro: `classificador inacessível: ${deadline.expired ? 'timeout' : (error as Error).message}`,
+        };
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        return { erro: `classificador respondeu HTTP ${response.status}` };
+      }
+      try {
+        const body = (await response.json()) as { choices?: Array<{ message?: { content?: unknown } }> };
+        return parseVerdict(body.choices?.[0]?.message?.content);
+      } catch {
+        // a body cut off by the deadline is a timeout (retried), not an answer that is not JSON
+        if (deadline.expired) return { erro: 'classificador inacessível: timeout' };
+        return { erro: 'classificador respondeu um corpo que não é JSON' };
+      }
+    } finally {
+      deadline.clear();
     }
   }
 }

@@ -80,5 +80,8 @@ export const MAX_DAYS_AFTER = 90;
 /** The classifier provider must answer within this time. */
 export const CLASSIFIER_TIMEOUT_MS = 10_000;
 
+/** Injection token for the classifier's timeout, so tests can trip it without waiting CLASSIFIER_TIMEOUT_MS. */
+export const CLASSIFIER_TIMEOUT = Symbol('CLASSIFIER_TIMEOUT');
+
 /** Injection token of the concurrency budgets, so tests can narrow them. */
 export const GRUPOS_STAGE_CONCURRENCY = Symbol('GRUPOS_STAGE_CONCURRENCY');

@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ClassifierProviderClient } from './classifier-provider.client';
 import { GruposPipelineService } from './grupos-pipeline.service';
-import { GRUPOS_STAGE_CONCURRENCY, STAGE_CONCURRENCY } from './grupos.constants';
+import {
+  CLASSIFIER_TIMEOUT,
+  CLASSIFIER_TIMEOUT_MS,
+  GRUPOS_STAGE_CONCURRENCY,
+  STAGE_CONCURRENCY,
+} from './grupos.constants';
 import { GruposRepository } from './grupos.repository';
 import { GruposService } from './grupos.service';
 import { GruposWorker } from './grupos.worker';
@@ -14,6 +19,7 @@ import { GruposWorker } from './grupos.worker';
     GruposRepository,
     ClassifierProviderClient,
     { provide: GRUPOS_STAGE_CONCURRENCY, useValue: STAGE_CONCURRENCY },
+    { provide: CLASSIFIER_TIMEOUT, useValue: CLASSIFIER_TIMEOUT_MS },
   ],
 })
 export class GruposModule {}
