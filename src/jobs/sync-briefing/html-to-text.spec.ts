@@ -8,6 +8,12 @@ describe('htmlToText', () => {
     expect(htmlToText(html)).toBe('Briefing\nPlantões de UTI & PS\nValor mínimo: R$ 1.200');
   });
 
+  it('keeps the words of a <header> (not the <head>) and of a <scripts-list>, whatever follows them', () => {
+    const html = `<html><body><header>Plantões da semana</header><p>UTI</p>
+      <scripts-list>Escala</scripts-list></body></html><!-- </head> </script> -->`;
+    expect(htmlToText(html)).toBe('Plantões da semana\nUTI\nEscala');
+  });
+
   it('gives the same text when only the markup changes', () => {
     expect(htmlToText('<p class="a">Oi</p>')).toBe(htmlToText('<div id="z"><p class="b">Oi</p></div>'));
   });

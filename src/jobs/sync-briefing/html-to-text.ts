@@ -22,21 +22,28 @@ export function looksLikeHtml(contentType: string | null, body: string): boolean
  * renames a CSS class or a tracking id). Block elements become line breaks.
  */
 export function htmlToText(html: string): string {
-  return storableText(html)
-    .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<br\s*\/?>|<\/(p|div|li|h[1-6]|tr|table|ul|ol|section)>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (entity, code: string) => {
-      if (code.startsWith('#x') || code.startsWith('#X'))
-        return referencedCharacter(parseInt(code.slice(2), 16));
-      if (code.startsWith('#')) return referencedCharacter(Number(code.slice(1)));
-      return ENTITIES[code.toLowerCase()] ?? entity;
-    })
-    .split('\n')
-    .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
-    .filter(Boolean)
-    .join('\n');
+  return (
+    storableText(html)
+      // the whole tag name: `<head` alone also opens `<header>`, whose words were then cut to a later
+      // `</head>`, or scanned for one to the end of the document once per `<header>`
+      .replace(/<(script|style|head)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, '')
+      .replace(/<!--[\s\S]*?-->/g, '')
+      .replace(
+        /<br\s*\/?>|<\/(p|div|li|h[1-6]|tr|table|ul|ol|section|header|footer|nav|main|article|aside)>/gi,
+        '\n',
+      )
+      .replace(/<[^>]+>/g, '')
+      .replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (entity, code: string) => {
+        if (code.startsWith('#x') || code.startsWith('#X'))
+          return referencedCharacter(parseInt(code.slice(2), 16));
+        if (code.startsWith('#')) return referencedCharacter(Number(code.slice(1)));
+        return ENTITIES[code.toLowerCase()] ?? entity;
+      })
+      .split('\n')
+      .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
+      .filter(Boolean)
+      .join('\n')
+  );
 }
 
 /** Plain text normalised the same way (line endings, trailing spaces), for a stable hash. */
