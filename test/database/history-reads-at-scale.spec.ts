@@ -45,9 +45,9 @@ describe('job history reads at production size (real PostgreSQL)', () => {
     expect(await rowsReadFrom(scale.db, statement, 'job_executions')).toBeLessThanOrEqual(1_000);
   }, 60_000);
 
-  it("/health/workers' last successful queue poll (FilaRepository.lastSuccessfulPollAt) is an index lookup", async () => {
+  it("/health/workers' last successful queue poll (FilaRepository.lastSuccessfulPoll) is an index lookup", async () => {
     const [statement] = await statementsSent(
-      () => new FilaRepository(scale.prisma).lastSuccessfulPollAt(),
+      () => new FilaRepository(scale.prisma).lastSuccessfulPoll(),
       'job_executions',
     );
     expect(await rowsReadFrom(scale.db, statement, 'job_executions')).toBeLessThanOrEqual(1_000);

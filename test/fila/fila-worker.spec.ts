@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { Clock } from '../../src/common/clock';
+import { RedisService } from '../../src/redis/redis.service';
 import { JobControlService } from '../../src/scheduler/job-control.service';
 import { JobLogger } from '../../src/scheduler/job-logger';
 import { JobNames } from '../../src/scheduler/job-names';
@@ -10,6 +11,7 @@ import { FilaService } from '../../src/workers/fila/fila.service';
 import { FakeMetaServer } from '../fakes/fake-meta-server';
 import { fakeReply } from '../fakes/fake-reply';
 import { FakeClock } from '../utils/fake-clock';
+import { PrivateRedis } from '../utils/private-redis';
 import { waitUntil } from '../processes/queue-fixture';
 import { MONDAY_10H, useFilaHarness, type QueueMessageRow } from '../utils/fila-harness';
 
@@ -873,6 +875,32 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     await (await fila.worker()).run();
     expect(await fila.message(id)).toMatchObject({ status: 'enviada' });
   }, 20_000);
+
+  it("health follows the cluster's last poll: a poll paused by Redis is stale on every replica, until any replica's poll sends again", async () => {
+    const redis = await new PrivateRedis().start();
+    try {
+      const clock = new FakeClock(MONDAY_10H);
+      const flaky = await fila.worker({ REDIS_URL: redis.url }, clock);
+      const steady = await fila.worker({}, clock);
+      const id = await enqueue(await lead(PHONE_A));
+      await redis.stop();
+      expect(await flaky.run()).toMatchObject({ status: 'success', details: { released: 1 } });
+      expect(await steady.context.get(FilaHealth).state()).toBe('stale');
+      expect(steady.context.get(FilaHealth).reason()).toMatch(/^sending paused: rate limiter unavailable/);
+
+      await redis.start();
+      await waitUntil('the replica reconnected', () => flaky.context.get(RedisService).isReady(), 15_000, 50);
+      // no poll has sent since: still paused, as far as anyone knows
+      expect(await flaky.context.get(FilaHealth).state()).toBe('stale');
+      // another replica wins the next tick and sends: the replica whose poll paused is healthy too
+      expect(await steady.run()).toMatchObject({ status: 'success', itemsProcessed: 1 });
+      expect(await fila.message(id)).toMatchObject({ status: 'enviada' });
+      expect(await flaky.context.get(FilaHealth).state()).toBe('healthy');
+      expect(flaky.context.get(FilaHealth).reason()).toBeNull();
+    } finally {
+      await redis.dispose();
+    }
+  }, 30_000);
 
   it('health is the same on every replica: healthy after any replica polled, stale when polls stop', async () => {
     const clock = new FakeClock(MONDAY_10H);

@@ -14,13 +14,13 @@ const MISSED_POLLS = 3;
  * `fila_worker` in /health/workers, the same answer on every replica: healthy while some replica polls
  * the queue successfully (one replica runs each tick, so a replica's own polls say nothing); stale when no
  * poll succeeded for three periods plus JOB_TIMEOUT, or while sending is paused because Redis cannot be
- * reached (rate limits cannot be checked, so nothing goes out until it is back); paused while an operator
- * has paused process_queue (healthy for the status code, with who and since when).
+ * reached (rate limits cannot be checked, so nothing goes out until it is back): this replica cannot reach
+ * it, or the cluster's last poll paused for it; paused while an operator has paused process_queue (healthy
+ * for the status code, with who and since when).
  */
 @Injectable()
 export class FilaHealth extends QueueWorkerHealth {
   private readonly startedAt: Date;
-  private pausedBecause: string | null = null;
   private why: string | null = null;
 
   constructor(
@@ -34,11 +34,6 @@ export class FilaHealth extends QueueWorkerHealth {
     this.startedAt = clock.now();
   }
 
-  /** what this replica's last poll ran into (null when it could send) */
-  recordPoll(pausedBecause: string | null): void {
-    this.pausedBecause = pausedBecause;
-  }
-
   override reason(): string | null {
     return this.why;
   }
@@ -50,20 +45,24 @@ export class FilaHealth extends QueueWorkerHealth {
       this.why = `process_queue paused by ${pause.by ?? 'an operator'} since ${pause.since?.toISOString() ?? '?'}`;
       return 'paused';
     }
-    this.why = this.pauseReason();
-    if (this.why) return 'stale';
-    const lastSuccess = await this.repository.lastSuccessfulPollAt();
+    if (this.redis.isConfigured() && !this.redis.isReady()) {
+      this.why = 'sending paused: Redis unreachable';
+      return 'stale';
+    }
+    // the cluster's last poll, not this replica's: a replica whose own poll paused while other replicas
+    // win the ticks since Redis came back would otherwise report the pause for as long as they do
+    const lastPoll = await this.repository.lastSuccessfulPoll();
+    if (lastPoll?.pausedBecause) {
+      this.why = `sending paused: ${lastPoll.pausedBecause}`;
+      return 'stale';
+    }
+    this.why = null;
     // a new deployment has no history yet: count from this process's start
-    const since = Math.max(lastSuccess?.getTime() ?? 0, this.startedAt.getTime());
+    const since = Math.max(lastPoll?.at.getTime() ?? 0, this.startedAt.getTime());
     const period = this.registry.get(JobNames.processQueue).schedule.periodMs();
     const allowedGapMs = MISSED_POLLS * period + this.config.jobTimeoutMs;
     if (this.clock.now().getTime() - since <= allowedGapMs) return 'healthy';
     this.why = `no queue poll succeeded since ${new Date(since).toISOString()}`;
     return 'stale';
-  }
-
-  private pauseReason(): string | null {
-    if (this.redis.isConfigured() && !this.redis.isReady()) return 'sending paused: Redis unreachable';
-    return this.pausedBecause ? `sending paused: ${this.pausedBecause}` : null;
   }
 }

@@ -262,11 +262,16 @@ export class FilaRepository {
     return row ?? null;
   }
 
-  /** when a process_queue run last succeeded, on any replica */
-  async lastSuccessfulPollAt(): Promise<Date | null> {
-    const [row] = await this.prisma.$queryRaw<Array<{ at: Date | null }>>`
-      SELECT max(finished_at) AS at FROM job_executions WHERE job_name = 'process_queue' AND status = 'success'`;
-    return row?.at ?? null;
+  /**
+   * The last process_queue run that succeeded, on any replica: when it finished, and why it stopped
+   * sending if it paused (the rate limiter unreachable; null when it could send).
+   */
+  async lastSuccessfulPoll(): Promise<{ at: Date; pausedBecause: string | null } | null> {
+    const [row] = await this.prisma.$queryRaw<Array<{ at: Date; paused: string | null }>>`
+      SELECT finished_at AS at, details ->> 'paused' AS paused FROM job_executions
+       WHERE job_name = 'process_queue' AND status = 'success' AND finished_at IS NOT NULL
+       ORDER BY finished_at DESC LIMIT 1`;
+    return row ? { at: row.at, pausedBecause: row.paused } : null;
   }
 
   async stats(now: Date): Promise<QueueStats> {

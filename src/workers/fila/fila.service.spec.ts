@@ -4,7 +4,6 @@ import { parseConfig } from '../../config/load-config';
 import { JobLogger } from '../../scheduler/job-logger';
 import type { JobContext } from '../../scheduler/job.types';
 import type { ClaimedMessage } from './claimed-message';
-import type { FilaHealth } from './fila-health';
 import type { FilaSenderService } from './fila-sender.service';
 import type { FilaRepository } from './fila.repository';
 import { FilaService } from './fila.service';
@@ -67,7 +66,6 @@ function serviceOn(database: RestartingDatabase, sender: object, config: typeof 
   return new FilaService(
     database as unknown as FilaRepository,
     sender as unknown as FilaSenderService,
-    { recordPoll() {} } as unknown as FilaHealth,
     new SystemClock(),
     config,
   );

@@ -12,7 +12,6 @@ import {
   STUCK_MARGIN_MS,
 } from './fila.constants';
 import { ClaimObserver } from './claim-observer';
-import { FilaHealth } from './fila-health';
 import { FilaRepository } from './fila.repository';
 import { FilaSenderService } from './fila-sender.service';
 import { LaneShares } from './lane-shares';
@@ -25,7 +24,6 @@ export class FilaService {
   constructor(
     private readonly repository: FilaRepository,
     private readonly sender: FilaSenderService,
-    private readonly health: FilaHealth,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @Optional() private readonly claimObserver?: ClaimObserver,
@@ -128,7 +126,6 @@ export class FilaService {
         counts[outcome] = (counts[outcome] ?? 0) + n;
     const pausedByOperator = operatorPause?.signal.aborted ?? false;
     if (pausedByOperator) context.logger.warn('process_queue paused by an operator: the run stopped sending');
-    this.health.recordPoll(run.pausedBecause);
     return {
       itemsProcessed: counts.sent ?? 0,
       details: {
