@@ -41,6 +41,8 @@ export class JobRunner {
     string,
     { controller: AbortController; stopping: AbortController; done: Promise<unknown> }
   >();
+  /** every run() in progress, from before its lock to its final status */
+  private readonly runs = new Set<Promise<unknown>>();
   private readonly shuttingDown = new AbortController();
   private readonly lease: JobLease;
 
@@ -63,6 +65,14 @@ export class JobRunner {
   async run(name: string, options: RunOptions & { dueAt: Date }): Promise<JobRunOutcome | null>;
   async run(name: string, options: RunOptions): Promise<JobRunOutcome>;
   async run(name: string, options: RunOptions): Promise<JobRunOutcome | null> {
+    const run = this.attempt(name, options);
+    this.runs.add(run);
+    const forget = () => this.runs.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async attempt(name: string, options: RunOptions): Promise<JobRunOutcome | null> {
     const job = this.registry.get(name);
     const base = {
       jobName: job.name,
@@ -139,11 +149,25 @@ export class JobRunner {
     return [...this.inFlight.keys()];
   }
 
-  /** Resolves when every run in this process has finished, or after `timeoutMs`; true if all finished. */
+  /** No run in this process, not even one still waiting for its lock or writing its history. */
+  isIdle(): boolean {
+    return this.runs.size === 0 && this.inFlight.size === 0;
+  }
+
+  /**
+   * Resolves when every run in this process has finished, or after `timeoutMs`; true if all finished.
+   * Runs asked for meanwhile (an admin "run now" while the service drains) are waited for too: the
+   * process exits once this resolves, and would cut them off mid-way.
+   */
   async drain(timeoutMs: number): Promise<boolean> {
-    const all = Promise.allSettled([...this.inFlight.values()].map((run) => run.done));
-    const finished = await Promise.race([all.then(() => true), sleep(timeoutMs, false, { ref: false })]);
+    const all = this.settleAll().then(() => true);
+    const finished = await Promise.race([all, sleep(timeoutMs, false, { ref: false })]);
     return finished;
+  }
+
+  private async settleAll(): Promise<void> {
+    const pending = () => [...this.runs, ...[...this.inFlight.values()].map((run) => run.done)];
+    for (let runs = pending(); runs.length; runs = pending()) await Promise.allSettled(runs);
   }
 
   /**

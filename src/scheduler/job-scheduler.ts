@@ -85,7 +85,7 @@ export class JobScheduler implements OnModuleDestroy {
     this.stop();
     this.runner.requestStop();
     const running = this.runner.runningJobs();
-    if (!running.length && !this.ticks.size) return;
+    if (this.runner.isIdle() && !this.ticks.size) return;
     this.logger.log({
       msg: 'waiting for running jobs',
       jobs: running,
