@@ -171,3 +171,38 @@ describe('JobRunner telling runs to wrap up', () => {
     expect(new Set(seen).size).toBe(3);
   });
 });
+
+describe('JobRunner when a run outlives its deadline and its final status cannot be written', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('keeps the lock until the handler really ends, so no other replica starts the job beside it', async () => {
+    let endHandler: () => void = () => undefined;
+    const registry = new JobRegistry();
+    registry.register({
+      name: 'test_job',
+      schedule: new IntervalSchedule(60_000),
+      // ignores its abort signal
+      handler: () => new Promise((resolve) => (endHandler = () => resolve({ itemsProcessed: 0 }))),
+      source: 'job-runner.spec',
+    });
+    const history = new FlakyHistory({});
+    history.finish = () => Promise.reject(new Error('invalid input syntax for type json'));
+    const locks = new InProcessLockService();
+    const runner = new JobRunner(
+      registry,
+      locks,
+      history as unknown as JobHistoryRepository,
+      new SystemClock(),
+      parseConfig({ JOB_TIMEOUT: '1' }),
+      30_000,
+    );
+
+    await expect(runner.run('test_job', { trigger: 'manual' })).rejects.toThrow(/invalid input syntax/);
+    expect(await locks.currentHolder('job:test_job')).not.toBeNull();
+
+    endHandler();
+    expect(await runner.drain(1_000)).toBe(true);
+    expect(await locks.currentHolder('job:test_job')).toBeNull();
+  });
+});

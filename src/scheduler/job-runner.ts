@@ -96,31 +96,34 @@ export class JobRunner {
       stopping: this.shuttingDown.signal,
     });
     if (!lock.handle) return this.skip(job.name, base, lock.reason, claimed);
+    const startedAt = claimed?.startedAt ?? this.clock.now();
+    let executionId: string | null;
     try {
-      const startedAt = claimed?.startedAt ?? this.clock.now();
-      const executionId =
+      executionId =
         claimed?.executionId ??
         (await this.history.start({ ...base, startedAt, fencingToken: lock.handle.fencingToken }));
-      if (!executionId) {
-        await this.lease.release(lock.handle);
-        return null;
-      }
       // within a third of the lease, so the lock is still ours when the handler starts
       if (claimed) {
+        const { executionId: claimedId } = claimed;
         const { fencingToken } = lock.handle;
         await this.persist(
-          () => this.history.setFencingToken(executionId, fencingToken),
+          () => this.history.setFencingToken(claimedId, fencingToken),
           this.lease.leaseMs / 3,
         );
       }
-      const outcome = await this.execute(job.name, executionId, lock, base.trigger, base.dueAt);
-      this.observe(outcome, base.dueAt, startedAt);
-      return outcome;
     } catch (error) {
-      // only the history writes can land here; the handler's own failures are outcomes
       await this.lease.release(lock.handle);
       throw error;
     }
+    if (!executionId) {
+      await this.lease.release(lock.handle);
+      return null;
+    }
+    // From here the lock is released when the handler settles, never earlier: a final status that cannot
+    // be written must not free the job for another replica while a handler past its deadline still runs.
+    const outcome = await this.execute(job.name, executionId, lock, base.trigger, base.dueAt);
+    this.observe(outcome, base.dueAt, startedAt);
+    return outcome;
   }
 
   /** The job is still running (here or on another replica): one `skipped` row, never a queued run. */
