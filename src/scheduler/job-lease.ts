@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockService, type LockHandle } from '../redis/lock.service';
 import { LOCK_UNAVAILABLE_PREFIX, LockUnavailableError } from '../redis/lock-unavailable.error';
@@ -57,11 +58,13 @@ export class JobLease {
     const heldDeadline = started + waitMs;
     const unavailableDeadline = started + Math.max(waitMs, Math.min(STORE_RETRY_MS, periodMs / 4));
     let backoff = LOCK_POLL_MS;
+    // one id for every try: a try whose answer was lost may have taken the lock, which the next one gets
+    const attempt = randomUUID();
     for (;;) {
       let pause = LOCK_POLL_MS;
       const askedAt = Date.now();
       try {
-        const handle = await this.locks.acquire(`job:${jobName}`, this.leaseMs);
+        const handle = await this.locks.acquire(`job:${jobName}`, this.leaseMs, attempt);
         if (handle) return { handle, leasedUntil: askedAt + this.leaseMs };
         if (stopping.aborted || Date.now() >= heldDeadline)
           return { handle: null, reason: await this.heldReason(jobName) };

@@ -110,6 +110,26 @@ describe('JobRunner while the database is briefly away', () => {
     ]);
   });
 
+  it('a tick whose lock was taken but whose answer was lost runs, instead of finding "its own" lock held', async () => {
+    const history = new FlakyHistory({});
+    const store = new InProcessLockService();
+    let replyLost = false;
+    const locks = Object.create(store) as InProcessLockService;
+    locks.acquire = async (resource: string, ttlMs: number, attempt?: string) => {
+      const lock = await store.acquire(resource, ttlMs, attempt);
+      if (replyLost) return lock;
+      replyLost = true;
+      throw new LockUnavailableError('acquire', resource, new Error('Command timed out'));
+    };
+    const { runner, runs } = runnerWith(history, locks);
+
+    const outcome = await runner.run('test_job', { trigger: 'schedule', dueAt });
+
+    expect(outcome).toMatchObject({ status: 'success' });
+    expect(runs()).toBe(1);
+    expect(await store.currentHolder('job:test_job')).toBeNull();
+  });
+
   it('a tick that cannot reach the lock service is skipped with the reason said once', async () => {
     const history = new FlakyHistory({});
     const locks = new InProcessLockService();
