@@ -7,6 +7,10 @@ import type { ExecutionEnd, ExecutionStart, JobHistoryRepository } from './job-h
 import { IntervalSchedule } from './interval-schedule';
 import { JobRegistry } from './job-registry';
 import { JobRunner } from './job-runner';
+import { JobScheduler } from './job-scheduler';
+import type { JobStateRepository } from './job-state.repository';
+import type { OrphanReaper } from './orphan-reaper';
+import { CronSchedule } from './cron-schedule';
 import type { JobStatus } from './job.types';
 
 /** job_executions in memory; each write fails while the "database" is away (its first N calls). */
@@ -15,10 +19,13 @@ class FlakyHistory {
   private nextId = 1;
 
   constructor(
-    private readonly failures: Partial<Record<'setFencingToken' | 'finish' | 'markSkipped', number>>,
+    private readonly failures: Partial<
+      Record<'start' | 'setFencingToken' | 'finish' | 'markSkipped', number>
+    >,
   ) {}
 
   async start(run: ExecutionStart): Promise<string | null> {
+    this.failWhileAway('start');
     const id = `execution-${this.nextId++}`;
     this.rows.set(id, { status: 'running', fencingToken: run.fencingToken, error: null });
     return id;
@@ -224,5 +231,54 @@ describe('JobRunner when a run outlives its deadline and its final status cannot
     endHandler();
     expect(await runner.drain(1_000)).toBe(true);
     expect(await locks.currentHolder('job:test_job')).toBeNull();
+  });
+});
+
+describe('a due tick while PostgreSQL is briefly away (a restart or failover at 08:00)', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('still runs once the database answers again, instead of being lost until the next due time', async () => {
+    const registry = new JobRegistry();
+    let runs = 0;
+    registry.register({
+      name: 'test_morning',
+      schedule: new CronSchedule('0 8 * * 1-5', 'America/Sao_Paulo'),
+      handler: async () => ({ itemsProcessed: ++runs }),
+      source: 'job-runner.spec',
+    });
+    const config = parseConfig({ JOB_TIMEOUT: '5' });
+    const history = new FlakyHistory({ start: 2 });
+    const runner = new JobRunner(
+      registry,
+      new InProcessLockService(),
+      history as unknown as JobHistoryRepository,
+      new SystemClock(),
+      config,
+      30_000,
+    );
+    let markDueFailures = 2;
+    const state = {
+      markDue: async () => {
+        if (markDueFailures-- > 0)
+          throw Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
+        return { paused: false };
+      },
+    } as unknown as JobStateRepository;
+    const scheduler = new JobScheduler(
+      registry,
+      runner,
+      state,
+      {} as OrphanReaper,
+      new SystemClock(),
+      config,
+    );
+
+    await scheduler.runDueTick(registry.get('test_morning'), new Date('2026-03-02T11:00:00Z'));
+
+    expect(runs).toBe(1);
+    expect([...history.rows.values()]).toEqual([
+      { status: 'success', fencingToken: expect.any(Number), error: null },
+    ]);
   });
 });

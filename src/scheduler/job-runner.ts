@@ -14,6 +14,7 @@ import { JobRunObserver } from './job-run-observer';
 import { JobInterruptedError, JobTimeoutError } from './job-timeout.error';
 import type { JobResult, JobTrigger } from './job.types';
 import { replicaId } from './replica-id';
+import { tickRetryBudgetMs } from './tick-retry-budget';
 
 export interface RunOptions {
   trigger: JobTrigger;
@@ -85,7 +86,11 @@ export class JobRunner {
     let claimed: { executionId: string; startedAt: Date } | null = null;
     if (base.dueAt) {
       const startedAt = this.clock.now();
-      const executionId = await this.history.start({ ...base, startedAt, fencingToken: null });
+      // quietly: while the database is down, the scheduler logs a job's failing ticks once per spell
+      const executionId = await retryWrite(
+        () => this.history.start({ ...base, startedAt, fencingToken: null }),
+        { budgetMs: tickRetryBudgetMs(job.schedule.periodMs()) },
+      );
       if (!executionId) return null;
       claimed = { executionId, startedAt };
     }
