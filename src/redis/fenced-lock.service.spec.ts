@@ -64,6 +64,25 @@ describe('FencedLockService', () => {
     expect(await fenced.acquire('job:a', 1_000)).not.toBeNull();
   });
 
+  it('gets its lease back on a retry after the PostgreSQL answer was lost, instead of finding it held', async () => {
+    const { redis, postgres } = locks();
+    let replyLost = false;
+    const losing = Object.create(postgres) as InProcessLockService;
+    losing.acquire = async (resource: string, ttlMs: number, attempt?: string) => {
+      const lease = await postgres.acquire(resource, ttlMs, attempt);
+      if (replyLost) return lease;
+      replyLost = true;
+      throw new LockUnavailableError('acquire', resource, new Error('Connection terminated unexpectedly'));
+    };
+    const fenced = new FencedLockService(redis, losing);
+    await expect(fenced.acquire('job:a', 1_000, 'try-1')).rejects.toBeInstanceOf(LockUnavailableError);
+    const lock = (await fenced.acquire('job:a', 1_000, 'try-1'))!;
+    expect(lock).not.toBeNull();
+    expect(await fenced.acquire('job:a', 1_000, 'try-2')).toBeNull();
+    await fenced.release(lock);
+    expect([await redis.currentHolder('job:a'), await postgres.currentHolder('job:a')]).toEqual([null, null]);
+  });
+
   it('fails closed while Redis is down', async () => {
     const { redis, postgres, fenced } = locks();
     redis.down = true;

@@ -20,12 +20,12 @@ export class FencedLockService extends LockService {
     super();
   }
 
-  async acquire(resource: string, ttlMs: number): Promise<LockHandle | null> {
-    const lock = await this.redis.acquire(resource, ttlMs);
+  async acquire(resource: string, ttlMs: number, attempt?: string): Promise<LockHandle | null> {
+    const lock = await this.redis.acquire(resource, ttlMs, attempt);
     if (lock === null) return null;
     let fence: LockHandle | null;
     try {
-      fence = await this.postgres.acquire(resource, ttlMs);
+      fence = await this.postgres.acquire(resource, ttlMs, attempt);
     } catch (error) {
       await this.redis.release(lock).catch(() => false);
       throw error;

@@ -5,6 +5,7 @@ import { lockTtlMs } from './lock-ttl';
 interface Held {
   readonly token: number;
   readonly expiresAt: number;
+  readonly attempt?: string;
 }
 
 /** Locks inside this process only (no REDIS_URL): right for exactly one replica. Built by RedisModule. */
@@ -21,13 +22,17 @@ export class InProcessLockService extends LockService implements OnModuleInit {
     this.logger.warn('REDIS_URL is not set: locks are in-process, run only one replica');
   }
 
-  async acquire(resource: string, ttlMs: number): Promise<LockHandle | null> {
+  async acquire(resource: string, ttlMs: number, attempt?: string): Promise<LockHandle | null> {
     const ttl = lockTtlMs(ttlMs);
-    if (this.holder(resource) !== undefined) return null;
+    const held = this.holder(resource);
+    if (held !== undefined)
+      return attempt !== undefined && held.attempt === attempt
+        ? { resource, fencingToken: held.token }
+        : null;
     // Like the Redis tokens, never below the clock: a restarted process still outranks older tokens.
     const token = Math.max((this.lastToken.get(resource) ?? 0) + 1, this.now());
     this.lastToken.set(resource, token);
-    this.held.set(resource, { token, expiresAt: this.now() + ttl });
+    this.held.set(resource, { token, expiresAt: this.now() + ttl, attempt });
     return { resource, fencingToken: token };
   }
 
@@ -38,8 +43,9 @@ export class InProcessLockService extends LockService implements OnModuleInit {
   }
 
   async extend(lock: LockHandle, ttlMs: number): Promise<boolean> {
-    if (this.holder(lock.resource)?.token !== lock.fencingToken) return false;
-    this.held.set(lock.resource, { token: lock.fencingToken, expiresAt: this.now() + lockTtlMs(ttlMs) });
+    const held = this.holder(lock.resource);
+    if (held?.token !== lock.fencingToken) return false;
+    this.held.set(lock.resource, { ...held, expiresAt: this.now() + lockTtlMs(ttlMs) });
     return true;
   }
 

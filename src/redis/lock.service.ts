@@ -10,8 +10,11 @@ export interface LockHandle {
  * A lock expires after its TTL even if its holder dies; release only succeeds for the current holder.
  */
 export abstract class LockService {
-  /** null when somebody else holds it */
-  abstract acquire(resource: string, ttlMs: number): Promise<LockHandle | null>;
+  /**
+   * null when somebody else holds it. `attempt`, the same id on every retry of one acquisition, makes a
+   * retry after a lost answer (the store took the lock, the reply never came) get that lock back.
+   */
+  abstract acquire(resource: string, ttlMs: number, attempt?: string): Promise<LockHandle | null>;
   /** false when the lock had expired or was taken over */
   abstract release(lock: LockHandle): Promise<boolean>;
   /** renews the TTL if `lock` is still the holder; false when it expired or was taken over */

@@ -84,6 +84,18 @@ describe('PostgresLockService (real PostgreSQL)', () => {
     expect(await b.release(current)).toBe(false);
   });
 
+  it('answers a retry of an acquisition whose reply was lost with the lease it took, and nobody else', async () => {
+    // the statement committed but its answer never came (the connection dropped)
+    const taken = (await a.acquire('job:x', 30_000, 'attempt-1'))!;
+    expect(await a.acquire('job:x', 30_000, 'attempt-1')).toEqual(taken);
+    expect(await b.acquire('job:x', 30_000, 'attempt-2')).toBeNull();
+    expect(await b.acquire('job:x', 30_000)).toBeNull();
+    expect(await a.release(taken)).toBe(true);
+    const next = (await b.acquire('job:x', 30_000, 'attempt-3'))!;
+    expect(next.fencingToken).toBeGreaterThan(taken.fencingToken);
+    expect(await a.acquire('job:x', 30_000, 'attempt-1')).toBeNull();
+  });
+
   it('says the lock store is unavailable when the database does not answer', async () => {
     const unreachable = processOn('postgresql://postgres@127.0.0.1:1/nowhere');
     await expect(unreachable.acquire('job:x', 30_000)).rejects.toThrow(LockUnavailableError);

@@ -22,19 +22,23 @@ export class PostgresLockService extends LockService implements OnModuleInit {
     );
   }
 
-  async acquire(resource: string, ttlMs: number): Promise<LockHandle | null> {
+  /** A retry with the `attempt` that holds the lease gets it back (its token unchanged, its lease renewed). */
+  async acquire(resource: string, ttlMs: number, attempt?: string): Promise<LockHandle | null> {
     const ttl = lockTtlMs(ttlMs);
     const rows = await this.locked(
       'acquire',
       resource,
       () =>
         this.prisma.$queryRaw<Array<{ token: bigint }>>`
-        INSERT INTO job_locks AS l (resource, fencing_token, expires_at)
-        VALUES (${resource}, (extract(epoch FROM now()) * 1000)::bigint, now() + ${ttl}::bigint * interval '1 millisecond')
+        INSERT INTO job_locks AS l (resource, fencing_token, expires_at, attempt)
+        VALUES (${resource}, (extract(epoch FROM now()) * 1000)::bigint, now() + ${ttl}::bigint * interval '1 millisecond', ${attempt ?? null})
         ON CONFLICT (resource) DO UPDATE
-          SET fencing_token = GREATEST(l.fencing_token + 1, (extract(epoch FROM now()) * 1000)::bigint),
-              expires_at = EXCLUDED.expires_at
-          WHERE l.expires_at <= now()
+          SET fencing_token = CASE WHEN l.expires_at <= now()
+                THEN GREATEST(l.fencing_token + 1, (extract(epoch FROM now()) * 1000)::bigint)
+                ELSE l.fencing_token END,
+              expires_at = EXCLUDED.expires_at,
+              attempt = EXCLUDED.attempt
+          WHERE l.expires_at <= now() OR l.attempt = EXCLUDED.attempt
         RETURNING l.fencing_token AS token`,
     );
     return rows.length === 0 ? null : { resource, fencingToken: Number(rows[0].token) };

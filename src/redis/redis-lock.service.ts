@@ -7,7 +7,13 @@ import { ACQUIRE_LOCK_LUA, EXTEND_LOCK_LUA, RELEASE_LOCK_LUA } from './redis-loc
 import { RedisService } from './redis.service';
 
 interface LockCommands {
-  whatsWorkersAcquireLock(lockKey: string, fenceKey: string, ttlMs: number): Promise<number | null>;
+  whatsWorkersAcquireLock(
+    lockKey: string,
+    fenceKey: string,
+    attemptKey: string,
+    ttlMs: number,
+    attempt: string,
+  ): Promise<number | null>;
   whatsWorkersReleaseLock(lockKey: string, token: string): Promise<number>;
   whatsWorkersExtendLock(lockKey: string, token: string, ttlMs: number): Promise<number>;
 }
@@ -21,19 +27,21 @@ export class RedisLockService extends LockService {
     super();
     if (redisService.client === null) throw new Error('RedisLockService needs REDIS_URL');
     const client = redisService.client;
-    client.defineCommand('whatsWorkersAcquireLock', { numberOfKeys: 2, lua: ACQUIRE_LOCK_LUA });
+    client.defineCommand('whatsWorkersAcquireLock', { numberOfKeys: 3, lua: ACQUIRE_LOCK_LUA });
     client.defineCommand('whatsWorkersReleaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
     client.defineCommand('whatsWorkersExtendLock', { numberOfKeys: 1, lua: EXTEND_LOCK_LUA });
     this.redis = client as Redis & LockCommands;
   }
 
-  async acquire(resource: string, ttlMs: number): Promise<LockHandle | null> {
+  async acquire(resource: string, ttlMs: number, attempt = ''): Promise<LockHandle | null> {
     const ttl = lockTtlMs(ttlMs);
     try {
       const token = await this.redis.whatsWorkersAcquireLock(
         lockKey(resource),
         `${lockKey(resource)}:fence`,
+        `${lockKey(resource)}:attempt`,
         ttl,
+        attempt,
       );
       return token === null ? null : { resource, fencingToken: Number(token) };
     } catch (error) {

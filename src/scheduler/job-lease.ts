@@ -1,15 +1,13 @@
 import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockService, type LockHandle } from '../redis/lock.service';
 import { LOCK_UNAVAILABLE_PREFIX, LockUnavailableError } from '../redis/lock-unavailable.error';
 import type { JobLogger } from './job-logger';
+import { tickRetryBudgetMs } from './tick-retry-budget';
 import { JobLockLostError } from './job-timeout.error';
 
 const LOCK_POLL_MS = 250;
-// A lock store that does not answer (a Redis restart or failover, a few seconds) is asked again for this
-// long, backing off, but never for more than a quarter of the job's period: a 08:00 weekday tick that met
-// the blip would otherwise be skipped for the day, and a retry must not run into the job's next tick.
-const STORE_RETRY_MS = 10_000;
 const STORE_RETRY_MAX_BACKOFF_MS = 2_000;
 // A run that cannot renew is aborted this share of the lease before the lease it last renewed ends, so
 // its handler has stopped before another replica can take the lock.
@@ -55,13 +53,15 @@ export class JobLease {
   async acquire({ jobName, periodMs, waitMs, stopping }: LeaseRequest): Promise<LeaseAttempt> {
     const started = Date.now();
     const heldDeadline = started + waitMs;
-    const unavailableDeadline = started + Math.max(waitMs, Math.min(STORE_RETRY_MS, periodMs / 4));
+    const unavailableDeadline = started + Math.max(waitMs, tickRetryBudgetMs(periodMs));
     let backoff = LOCK_POLL_MS;
+    // one id for every try: a try whose answer was lost may have taken the lock, which the next one gets
+    const attempt = randomUUID();
     for (;;) {
       let pause = LOCK_POLL_MS;
       const askedAt = Date.now();
       try {
-        const handle = await this.locks.acquire(`job:${jobName}`, this.leaseMs);
+        const handle = await this.locks.acquire(`job:${jobName}`, this.leaseMs, attempt);
         if (handle) return { handle, leasedUntil: askedAt + this.leaseMs };
         if (stopping.aborted || Date.now() >= heldDeadline)
           return { handle: null, reason: await this.heldReason(jobName) };

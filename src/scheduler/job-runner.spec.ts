@@ -7,6 +7,10 @@ import type { ExecutionEnd, ExecutionStart, JobHistoryRepository } from './job-h
 import { IntervalSchedule } from './interval-schedule';
 import { JobRegistry } from './job-registry';
 import { JobRunner } from './job-runner';
+import { JobScheduler } from './job-scheduler';
+import type { JobStateRepository } from './job-state.repository';
+import type { OrphanReaper } from './orphan-reaper';
+import { CronSchedule } from './cron-schedule';
 import type { JobStatus } from './job.types';
 
 /** job_executions in memory; each write fails while the "database" is away (its first N calls). */
@@ -15,10 +19,13 @@ class FlakyHistory {
   private nextId = 1;
 
   constructor(
-    private readonly failures: Partial<Record<'setFencingToken' | 'finish' | 'markSkipped', number>>,
+    private readonly failures: Partial<
+      Record<'start' | 'setFencingToken' | 'finish' | 'markSkipped', number>
+    >,
   ) {}
 
   async start(run: ExecutionStart): Promise<string | null> {
+    this.failWhileAway('start');
     const id = `execution-${this.nextId++}`;
     this.rows.set(id, { status: 'running', fencingToken: run.fencingToken, error: null });
     return id;
@@ -110,6 +117,26 @@ describe('JobRunner while the database is briefly away', () => {
     ]);
   });
 
+  it('a tick whose lock was taken but whose answer was lost runs, instead of finding "its own" lock held', async () => {
+    const history = new FlakyHistory({});
+    const store = new InProcessLockService();
+    let replyLost = false;
+    const locks = Object.create(store) as InProcessLockService;
+    locks.acquire = async (resource: string, ttlMs: number, attempt?: string) => {
+      const lock = await store.acquire(resource, ttlMs, attempt);
+      if (replyLost) return lock;
+      replyLost = true;
+      throw new LockUnavailableError('acquire', resource, new Error('Command timed out'));
+    };
+    const { runner, runs } = runnerWith(history, locks);
+
+    const outcome = await runner.run('test_job', { trigger: 'schedule', dueAt });
+
+    expect(outcome).toMatchObject({ status: 'success' });
+    expect(runs()).toBe(1);
+    expect(await store.currentHolder('job:test_job')).toBeNull();
+  });
+
   it('a tick that cannot reach the lock service is skipped with the reason said once', async () => {
     const history = new FlakyHistory({});
     const locks = new InProcessLockService();
@@ -169,5 +196,89 @@ describe('JobRunner telling runs to wrap up', () => {
     // the first run's signal, long finished, was not touched, and no signal is shared between runs
     expect(seen[0].aborted).toBe(false);
     expect(new Set(seen).size).toBe(3);
+  });
+});
+
+describe('JobRunner when a run outlives its deadline and its final status cannot be written', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('keeps the lock until the handler really ends, so no other replica starts the job beside it', async () => {
+    let endHandler: () => void = () => undefined;
+    const registry = new JobRegistry();
+    registry.register({
+      name: 'test_job',
+      schedule: new IntervalSchedule(60_000),
+      // ignores its abort signal
+      handler: () => new Promise((resolve) => (endHandler = () => resolve({ itemsProcessed: 0 }))),
+      source: 'job-runner.spec',
+    });
+    const history = new FlakyHistory({});
+    history.finish = () => Promise.reject(new Error('invalid input syntax for type json'));
+    const locks = new InProcessLockService();
+    const runner = new JobRunner(
+      registry,
+      locks,
+      history as unknown as JobHistoryRepository,
+      new SystemClock(),
+      parseConfig({ JOB_TIMEOUT: '1' }),
+      30_000,
+    );
+
+    await expect(runner.run('test_job', { trigger: 'manual' })).rejects.toThrow(/invalid input syntax/);
+    expect(await locks.currentHolder('job:test_job')).not.toBeNull();
+
+    endHandler();
+    expect(await runner.drain(1_000)).toBe(true);
+    expect(await locks.currentHolder('job:test_job')).toBeNull();
+  });
+});
+
+describe('a due tick while PostgreSQL is briefly away (a restart or failover at 08:00)', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+
+  it('still runs once the database answers again, instead of being lost until the next due time', async () => {
+    const registry = new JobRegistry();
+    let runs = 0;
+    registry.register({
+      name: 'test_morning',
+      schedule: new CronSchedule('0 8 * * 1-5', 'America/Sao_Paulo'),
+      handler: async () => ({ itemsProcessed: ++runs }),
+      source: 'job-runner.spec',
+    });
+    const config = parseConfig({ JOB_TIMEOUT: '5' });
+    const history = new FlakyHistory({ start: 2 });
+    const runner = new JobRunner(
+      registry,
+      new InProcessLockService(),
+      history as unknown as JobHistoryRepository,
+      new SystemClock(),
+      config,
+      30_000,
+    );
+    let markDueFailures = 2;
+    const state = {
+      markDue: async () => {
+        if (markDueFailures-- > 0)
+          throw Object.assign(new Error("Can't reach database server at 127.0.0.1:5432"), { code: 'P1001' });
+        return { paused: false };
+      },
+    } as unknown as JobStateRepository;
+    const scheduler = new JobScheduler(
+      registry,
+      runner,
+      state,
+      {} as OrphanReaper,
+      new SystemClock(),
+      config,
+    );
+
+    await scheduler.runDueTick(registry.get('test_morning'), new Date('2026-03-02T11:00:00Z'));
+
+    expect(runs).toBe(1);
+    expect([...history.rows.values()]).toEqual([
+      { status: 'success', fencingToken: expect.any(Number), error: null },
+    ]);
   });
 });

@@ -15,6 +15,7 @@ import { JobRunObserver } from './job-run-observer';
 import { JobInterruptedError, JobTimeoutError } from './job-timeout.error';
 import type { JobResult, JobTrigger } from './job.types';
 import { replicaId } from './replica-id';
+import { tickRetryBudgetMs } from './tick-retry-budget';
 
 export interface RunOptions {
   trigger: JobTrigger;
@@ -42,6 +43,8 @@ export class JobRunner {
     string,
     { controller: AbortController; stopping: AbortController; done: Promise<unknown> }
   >();
+  /** every run() in progress, from before its lock to its final status */
+  private readonly runs = new Set<Promise<unknown>>();
   private readonly shuttingDown = new AbortController();
   private readonly lease: JobLease;
 
@@ -64,6 +67,14 @@ export class JobRunner {
   async run(name: string, options: RunOptions & { dueAt: Date }): Promise<JobRunOutcome | null>;
   async run(name: string, options: RunOptions): Promise<JobRunOutcome>;
   async run(name: string, options: RunOptions): Promise<JobRunOutcome | null> {
+    const run = this.attempt(name, options);
+    this.runs.add(run);
+    const forget = () => this.runs.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async attempt(name: string, options: RunOptions): Promise<JobRunOutcome | null> {
     const job = this.registry.get(name);
     const base = {
       jobName: job.name,
@@ -76,7 +87,11 @@ export class JobRunner {
     let claimed: { executionId: string; startedAt: Date } | null = null;
     if (base.dueAt) {
       const startedAt = this.clock.now();
-      const executionId = await this.history.start({ ...base, startedAt, fencingToken: null });
+      // quietly: while the database is down, the scheduler logs a job's failing ticks once per spell
+      const executionId = await retryWrite(
+        () => this.history.start({ ...base, startedAt, fencingToken: null }),
+        { budgetMs: tickRetryBudgetMs(job.schedule.periodMs()) },
+      );
       if (!executionId) {
         this.observeElsewhere(job.name);
         return null;
@@ -90,31 +105,34 @@ export class JobRunner {
       stopping: this.shuttingDown.signal,
     });
     if (!lock.handle) return this.skip(job.name, base, lock.reason, claimed);
+    const startedAt = claimed?.startedAt ?? this.clock.now();
+    let executionId: string | null;
     try {
-      const startedAt = claimed?.startedAt ?? this.clock.now();
-      const executionId =
+      executionId =
         claimed?.executionId ??
         (await this.history.start({ ...base, startedAt, fencingToken: lock.handle.fencingToken }));
-      if (!executionId) {
-        await this.lease.release(lock.handle);
-        return null;
-      }
       // within a third of the lease, so the lock is still ours when the handler starts
       if (claimed) {
+        const { executionId: claimedId } = claimed;
         const { fencingToken } = lock.handle;
         await this.persist(
-          () => this.history.setFencingToken(executionId, fencingToken),
+          () => this.history.setFencingToken(claimedId, fencingToken),
           this.lease.leaseMs / 3,
         );
       }
-      const outcome = await this.execute(job.name, executionId, lock, base.trigger, base.dueAt);
-      this.observe(outcome, base.dueAt, startedAt);
-      return outcome;
     } catch (error) {
-      // only the history writes can land here; the handler's own failures are outcomes
       await this.lease.release(lock.handle);
       throw error;
     }
+    if (!executionId) {
+      await this.lease.release(lock.handle);
+      return null;
+    }
+    // From here the lock is released when the handler settles, never earlier: a final status that cannot
+    // be written must not free the job for another replica while a handler past its deadline still runs.
+    const outcome = await this.execute(job.name, executionId, lock, base.trigger, base.dueAt);
+    this.observe(outcome, base.dueAt, startedAt);
+    return outcome;
   }
 
   /** The job is still running (here or on another replica): one `skipped` row, never a queued run. */
@@ -143,11 +161,25 @@ export class JobRunner {
     return [...this.inFlight.keys()];
   }
 
-  /** Resolves when every run in this process has finished, or after `timeoutMs`; true if all finished. */
+  /** No run in this process, not even one still waiting for its lock or writing its history. */
+  isIdle(): boolean {
+    return this.runs.size === 0 && this.inFlight.size === 0;
+  }
+
+  /**
+   * Resolves when every run in this process has finished, or after `timeoutMs`; true if all finished.
+   * Runs asked for meanwhile (an admin "run now" while the service drains) are waited for too: the
+   * process exits once this resolves, and would cut them off mid-way.
+   */
   async drain(timeoutMs: number): Promise<boolean> {
-    const all = Promise.allSettled([...this.inFlight.values()].map((run) => run.done));
-    const finished = await Promise.race([all.then(() => true), sleep(timeoutMs, false, { ref: false })]);
+    const all = this.settleAll().then(() => true);
+    const finished = await Promise.race([all, sleep(timeoutMs, false, { ref: false })]);
     return finished;
+  }
+
+  private async settleAll(): Promise<void> {
+    const pending = () => [...this.runs, ...[...this.inFlight.values()].map((run) => run.done)];
+    for (let runs = pending(); runs.length; runs = pending()) await Promise.allSettled(runs);
   }
 
   /**

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { driverMessage } from '../database/driver-message';
+import { retryWrite } from '../database/write-retry';
 import { planCatchUp } from './catch-up-plan';
 import { CronSchedule } from './cron-schedule';
 import type { JobDefinition } from './job-definition';
@@ -11,6 +12,7 @@ import { JobRunner } from './job-runner';
 import { JobStateRepository } from './job-state.repository';
 import { OrphanReaper } from './orphan-reaper';
 import { TickFailureLog } from './tick-failure-log';
+import { tickRetryBudgetMs } from './tick-retry-budget';
 
 // setTimeout cannot wait longer than ~24.8 days; long waits are re-armed in steps.
 const MAX_TIMER_MS = 60 * 60 * 1000;
@@ -85,7 +87,7 @@ export class JobScheduler implements OnModuleDestroy {
     this.stop();
     this.runner.requestStop();
     const running = this.runner.runningJobs();
-    if (!running.length && !this.ticks.size) return;
+    if (this.runner.isIdle() && !this.ticks.size) return;
     this.logger.log({
       msg: 'waiting for running jobs',
       jobs: running,
@@ -118,7 +120,10 @@ export class JobScheduler implements OnModuleDestroy {
   /** Never rejects: a failed tick or catch-up (the database failing over) is logged, never fatal. */
   private async handOver(job: JobDefinition, dueAt: Date, trigger: 'schedule' | 'catch_up'): Promise<void> {
     try {
-      const { paused } = await this.state.markDue(job.name, dueAt);
+      // idempotent: a database restarting at 08:00 must not cost the weekday job its day
+      const { paused } = await retryWrite(() => this.state.markDue(job.name, dueAt), {
+        budgetMs: tickRetryBudgetMs(job.schedule.periodMs()),
+      });
       if (paused) {
         this.logger.debug({ msg: 'job paused: tick not run', job: job.name, due_at: dueAt.toISOString() });
         return;

@@ -96,6 +96,20 @@ describe('RedisLockService (real Redis)', () => {
     expect(await locks.release(current)).toBe(false);
   });
 
+  it('answers a retry of an acquisition whose reply was lost with the lock it took, and nobody else', async () => {
+    // the script ran but its reply never came (a dropped connection, the 5 s command timeout)
+    const taken = (await locks.acquire('lost-reply', 5_000, 'attempt-1'))!;
+    const retried = await locks.acquire('lost-reply', 5_000, 'attempt-1');
+    expect(retried).toEqual(taken);
+    expect(await locks.acquire('lost-reply', 5_000, 'attempt-2')).toBeNull();
+    expect(await locks.acquire('lost-reply', 5_000)).toBeNull();
+    expect(await locks.release(taken)).toBe(true);
+    // once released, the old attempt id gives no claim on the next holder's lock
+    const next = (await locks.acquire('lost-reply', 5_000, 'attempt-3'))!;
+    expect(await locks.acquire('lost-reply', 5_000, 'attempt-1')).toBeNull();
+    await locks.release(next);
+  });
+
   it('keeps the keys under lock:* with the key prefix', async () => {
     const lock = (await locks.acquire('where', 5_000))!;
     expect((await raw.keys(`${prefix}lock:*`)).sort()).toEqual(

@@ -12,7 +12,7 @@ import { FakeClock } from '../utils/fake-clock';
 import { testConfig } from '../utils/test-config';
 import { createSchedulerContext, testRedisPrefix } from '../utils/test-context';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
-import { TestJobs, TestJobsModule } from './test-jobs';
+import { Gate, TestJobs, TestJobsModule } from './test-jobs';
 
 describe('scheduler (real PostgreSQL and Redis)', () => {
   let db: TestDatabase;
@@ -334,6 +334,30 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     const outcome = await run;
     expect(outcome).toMatchObject({ status: 'success', details: { aborted: false } });
     expect(outcome.itemsProcessed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('on shutdown also waits for a run asked for while running jobs drain (admin "run now" during a deploy)', async () => {
+    const a = await replica({ SHUTDOWN_GRACE_PERIOD: '5' });
+    const firstGate = a.jobs.gate;
+    void a.runner.run('test_gated', { trigger: 'manual' });
+    await waitFor(() => a.jobs.countOf('test_gated') === 1);
+    const stopRequested = jest.spyOn(a.runner, 'requestStop');
+    const closing = a.context.close();
+    contexts.splice(contexts.indexOf(a.context), 1);
+    await waitFor(() => stopRequested.mock.calls.length > 0);
+    const lateGate = new Gate();
+    a.jobs.gate = lateGate;
+    const late = a.runner.run('test_stubborn', { trigger: 'manual' });
+    let lateSettled = false;
+    void late.finally(() => (lateSettled = true));
+    await waitFor(() => a.jobs.countOf('test_stubborn') === 1);
+    firstGate.open();
+    setTimeout(() => lateGate.open(), 300);
+    await closing;
+    // main.ts exits as soon as close() resolves: a run still going then is cut off mid-way
+    expect(lateSettled).toBe(true);
+    expect((await late).status).toBe('success');
+    expect((await executions('test_stubborn')).map((row) => row.status)).toEqual(['success']);
   });
 
   it('on shutdown aborts a job still running after the grace period and records why', async () => {
