@@ -137,6 +137,21 @@ describe('JobRunner while the database is briefly away', () => {
     expect(await store.currentHolder('job:test_job')).toBeNull();
   });
 
+  it('a run asked for right after another returns runs too, even when the lock store is slow to release', async () => {
+    const history = new FlakyHistory({});
+    const locks = new InProcessLockService();
+    const release = locks.release.bind(locks);
+    locks.release = async (...args: Parameters<InProcessLockService['release']>) => {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // Redis under load
+      return release(...args);
+    };
+    const { runner, runs } = runnerWith(history, locks);
+
+    expect(await runner.run('test_job', { trigger: 'manual' })).toMatchObject({ status: 'success' });
+    expect(await runner.run('test_job', { trigger: 'manual' })).toMatchObject({ status: 'success' });
+    expect(runs()).toBe(2);
+  });
+
   it('a tick that cannot reach the lock service is skipped with the reason said once', async () => {
     const history = new FlakyHistory({});
     const locks = new InProcessLockService();

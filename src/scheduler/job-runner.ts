@@ -254,6 +254,10 @@ export class JobRunner {
       details: outcome.details,
     };
     await this.persist(() => this.history.finish(executionId, end), HISTORY_WRITE_RETRY_MS);
+    // a run that is over is over for the next caller too: a run asked for right after this one returns
+    // must not find the lock still held and be skipped as 'already running' (a handler past its deadline
+    // keeps it until it really ends, without holding this up)
+    if (settled.kind !== 'aborted') await released.catch(() => undefined);
     const fields = {
       status: outcome.status,
       duration_ms: durationMs,
