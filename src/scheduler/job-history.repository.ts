@@ -3,6 +3,8 @@ import { PrismaService } from '../database/prisma.service';
 import type { JobStatus, JobTrigger } from './job.types';
 
 export interface ExecutionStart {
+  /** chosen by the caller, the same for every retry of one start: a retry finds its own row by it */
+  id: string;
   jobName: string;
   trigger: JobTrigger;
   dueAt: Date | null;
@@ -38,12 +40,17 @@ export class JobHistoryRepository {
    */
   async start(run: ExecutionStart): Promise<string | null> {
     const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
-      INSERT INTO job_executions (job_name, trigger, due_at, started_at, status, replica, fencing_token)
-      VALUES (${run.jobName}, ${run.trigger}, ${run.dueAt}, ${run.startedAt}, 'running', ${run.replica},
-              ${toBigInt(run.fencingToken)})
-      ON CONFLICT (job_name, due_at) WHERE due_at IS NOT NULL DO NOTHING
+      INSERT INTO job_executions (id, job_name, trigger, due_at, started_at, status, replica, fencing_token)
+      VALUES (${run.id}::uuid, ${run.jobName}, ${run.trigger}, ${run.dueAt}, ${run.startedAt}, 'running',
+              ${run.replica}, ${toBigInt(run.fencingToken)})
+      ON CONFLICT DO NOTHING
       RETURNING id::text`;
-    return rows[0]?.id ?? null;
+    if (rows.length) return rows[0].id;
+    // Nothing inserted: the tick is another replica's, or an earlier try of this very start committed and
+    // only its reply was lost (a retry must then run the tick, not skip it as claimed elsewhere).
+    const own = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT id::text FROM job_executions WHERE id = ${run.id}::uuid`;
+    return own[0]?.id ?? null;
   }
 
   /** Writes the final status once: a row already closed (e.g. by the reaper) is left as it is. */
@@ -56,7 +63,10 @@ export class JobHistoryRepository {
   }
 
   /** A run that found its job still running; null when the tick was another replica's after all. */
-  async recordSkipped(run: Omit<ExecutionStart, 'fencingToken'>, reason: string): Promise<string | null> {
+  async recordSkipped(
+    run: Omit<ExecutionStart, 'fencingToken' | 'id'>,
+    reason: string,
+  ): Promise<string | null> {
     const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
       INSERT INTO job_executions
         (job_name, trigger, due_at, started_at, finished_at, status, duration_ms, items_processed, error, replica)

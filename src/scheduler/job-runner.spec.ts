@@ -16,7 +16,6 @@ import type { JobStatus } from './job.types';
 /** job_executions in memory; each write fails while the "database" is away (its first N calls). */
 class FlakyHistory {
   readonly rows = new Map<string, { status: JobStatus; fencingToken: number | null; error: string | null }>();
-  private nextId = 1;
 
   constructor(
     private readonly failures: Partial<
@@ -24,11 +23,23 @@ class FlakyHistory {
     >,
   ) {}
 
+  /** starts whose row is written but whose answer is lost (the connection drops before it arrives) */
+  lostStartReplies = 0;
+  private readonly claimedTicks = new Set<string>();
+
   async start(run: ExecutionStart): Promise<string | null> {
     this.failWhileAway('start');
-    const id = `execution-${this.nextId++}`;
-    this.rows.set(id, { status: 'running', fencingToken: run.fencingToken, error: null });
-    return id;
+    // as job_executions' unique (job_name, due_at) and primary key: a tick is one start's, found by its id
+    const tick = run.dueAt ? `${run.jobName}@${run.dueAt.toISOString()}` : null;
+    if (this.rows.has(run.id)) return run.id;
+    if (tick !== null && this.claimedTicks.has(tick)) return null;
+    this.rows.set(run.id, { status: 'running', fencingToken: run.fencingToken, error: null });
+    if (tick !== null) this.claimedTicks.add(tick);
+    if (this.lostStartReplies > 0) {
+      this.lostStartReplies--;
+      throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'P1017' });
+    }
+    return run.id;
   }
 
   async setFencingToken(id: string, fencingToken: number): Promise<void> {
@@ -74,7 +85,8 @@ describe('JobRunner while the database is briefly away', () => {
     let runs = 0;
     registry.register({
       name: 'test_job',
-      schedule: new IntervalSchedule(1000),
+      // a period long enough that retries within a tick have their full 10 s budget, however loaded the machine
+      schedule: new IntervalSchedule(3_600_000),
       handler: async () => ({ itemsProcessed: ++runs }),
       source: 'job-runner.spec',
     });
@@ -150,6 +162,20 @@ describe('JobRunner while the database is briefly away', () => {
     expect(await runner.run('test_job', { trigger: 'manual' })).toMatchObject({ status: 'success' });
     expect(await runner.run('test_job', { trigger: 'manual' })).toMatchObject({ status: 'success' });
     expect(runs()).toBe(2);
+  });
+
+  it('a due tick whose claim was written but whose answer was lost runs, instead of being taken as claimed elsewhere', async () => {
+    const history = new FlakyHistory({});
+    history.lostStartReplies = 1;
+    const { runner, runs } = runnerWith(history);
+
+    const outcome = await runner.run('test_job', { trigger: 'schedule', dueAt });
+
+    expect(outcome).toMatchObject({ status: 'success' });
+    expect(runs()).toBe(1);
+    expect([...history.rows.values()]).toEqual([
+      { status: 'success', fencingToken: expect.any(Number), error: null },
+    ]);
   });
 
   it('a tick that cannot reach the lock service is skipped with the reason said once', async () => {

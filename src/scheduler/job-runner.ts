@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -87,11 +88,11 @@ export class JobRunner {
     let claimed: { executionId: string; startedAt: Date } | null = null;
     if (base.dueAt) {
       const startedAt = this.clock.now();
+      const start = { ...base, id: randomUUID(), startedAt, fencingToken: null };
       // quietly: while the database is down, the scheduler logs a job's failing ticks once per spell
-      const executionId = await retryWrite(
-        () => this.history.start({ ...base, startedAt, fencingToken: null }),
-        { budgetMs: tickRetryBudgetMs(job.schedule.periodMs()) },
-      );
+      const executionId = await retryWrite(() => this.history.start(start), {
+        budgetMs: tickRetryBudgetMs(job.schedule.periodMs()),
+      });
       if (!executionId) {
         this.observeElsewhere(job.name);
         return null;
@@ -110,7 +111,12 @@ export class JobRunner {
     try {
       executionId =
         claimed?.executionId ??
-        (await this.history.start({ ...base, startedAt, fencingToken: lock.handle.fencingToken }));
+        (await this.history.start({
+          ...base,
+          id: randomUUID(),
+          startedAt,
+          fencingToken: lock.handle.fencingToken,
+        }));
       // within a third of the lease, so the lock is still ours when the handler starts
       if (claimed) {
         const { executionId: claimedId } = claimed;
