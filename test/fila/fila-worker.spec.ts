@@ -198,6 +198,25 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(fila.evolution.requests).toHaveLength(4);
   });
 
+  it('a sending number listed twice in EVOLUTION_INSTANCE is one number: its hourly cap and spacing still hold', async () => {
+    for (let i = 0; i < 8; i++) await enqueue(await lead(`55119000001${10 + i}`));
+    const { run, clock } = await fila.worker({
+      EVOLUTION_INSTANCE: 'numero1,numero2,numero1',
+      RATE_LIMIT_PER_HOUR: '2',
+      RATE_LIMIT_PER_DAY: '100',
+      RATE_LIMIT_NUMBER_INTERVAL: '60',
+    });
+    await run();
+    // one proactive message per number at a time, 60 s apart, and no more than 2 an hour
+    expect(fila.evolution.receivedOn('numero1')).toHaveLength(1);
+    for (let minute = 0; minute < 5; minute++) {
+      clock.advance(60_000);
+      await run();
+    }
+    expect(fila.evolution.receivedOn('numero1')).toHaveLength(2);
+    expect(fila.evolution.receivedOn('numero2')).toHaveLength(2);
+  });
+
   it('keeps RATE_LIMIT_PHONE_INTERVAL between two messages to one phone, without spending an attempt', async () => {
     const leadId = await lead(PHONE_A);
     const first = await enqueue(leadId, 'primeira', { prioridade: 9 });
