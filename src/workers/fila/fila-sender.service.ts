@@ -127,7 +127,7 @@ export class FilaSenderService {
         logger.warn('sending paused: rate limits cannot be checked', { reason: error.message });
         // what business hours just deferred already has its outcome
         this.giveBack([...wave, ...batch.screened.slice(end)], batch, writer, 'rate_limiter_unavailable');
-        return `rate limiter unavailable: ${error.message}`;
+        return error.message;
       }
       const cleared = await this.throughOpenCircuits(reserved, batch, writer);
       const { startedAt, optedOut } = await writer.startSends(
