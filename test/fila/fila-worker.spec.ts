@@ -8,12 +8,15 @@ import type { JobContext } from '../../src/scheduler/job.types';
 import { FilaHealth } from '../../src/workers/fila/fila-health';
 import { FilaRepository } from '../../src/workers/fila/fila.repository';
 import { FilaService } from '../../src/workers/fila/fila.service';
+import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
 import { FakeMetaServer } from '../fakes/fake-meta-server';
 import { fakeReply } from '../fakes/fake-reply';
 import { FakeClock } from '../utils/fake-clock';
 import { PrivateRedis } from '../utils/private-redis';
 import { waitUntil } from '../processes/queue-fixture';
 import { MONDAY_10H, useFilaHarness, type QueueMessageRow } from '../utils/fila-harness';
+import { testRedisPrefix } from '../utils/test-context';
+import { urlOfStoppedServer } from '../whatsapp/provider-harness';
 
 const PHONE_A = '5511900000001';
 const PHONE_B = '5511900000002';
@@ -355,6 +358,32 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     });
     expect(await fila.message(samePhone)).toMatchObject({ status: 'pendente', tentativas: 0 });
     expect(fila.evolution.requests).toHaveLength(2);
+  });
+
+  it('a send whose connection is refused (the gateway restarting) gives its share back: its retry goes within the hour', async () => {
+    const id = await enqueue(await lead(PHONE_A));
+    const clock = new FakeClock(MONDAY_10H);
+    // two replicas on one Redis: the first meets the gateway down, the second retries once it is up
+    const limits = {
+      EVOLUTION_INSTANCE: 'numero1',
+      RATE_LIMIT_PER_HOUR: '1',
+      REDIS_KEY_PREFIX: testRedisPrefix('fila-refused'),
+    };
+    const down = await fila.worker(
+      { ...limits, EVOLUTION_API_URL: await urlOfStoppedServer(new FakeEvolutionServer()) },
+      clock,
+    );
+    await down.run();
+    const retry = await fila.message(id);
+    expect(retry).toMatchObject({
+      status: 'pendente',
+      tentativas: 1,
+      erro: 'temporary: network error: ECONNREFUSED',
+    });
+
+    clock.set(retry.agendar_para); // 10:02, the same local hour
+    await (await fila.worker(limits, clock)).run();
+    expect(await fila.message(id)).toMatchObject({ status: 'enviada', tentativas: 1 });
   });
 
   it("spreads a number's proactive messages over the hour (3600 / RATE_LIMIT_PER_HOUR s apart), replies at once", async () => {

@@ -164,9 +164,13 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
     });
   });
 
-  it('a refused connection is temporary', async () => {
+  it('a refused connection is temporary, and surely not sent', async () => {
     const url = await urlOfStoppedServer(new FakeMetaServer());
     const result = await meta.sendWith({ META_API_URL: url });
-    expect(result).toEqual({ kind: 'temporary_failure', reason: 'network error: ECONNREFUSED' });
+    expect(result).toEqual({
+      kind: 'temporary_failure',
+      reason: 'network error: ECONNREFUSED',
+      surelyNotSent: true,
+    });
   });
 });
