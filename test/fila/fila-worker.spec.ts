@@ -1008,6 +1008,26 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(marks).toEqual([{ n: 0 }]);
   });
 
+  it('a row put back untouched keeps why it was last retried: its erro is not wiped', async () => {
+    const id = await enqueue(await lead(PHONE_A), 'Olá', {
+      tentativas: 1,
+      erro: 'temporary: HTTP 503: Service Unavailable',
+    });
+    const worker = await fila.worker();
+    const stopping = new AbortController();
+    stopping.abort(); // the deploy's SIGTERM came as the run claimed its batch
+    const result = await worker.context
+      .get(FilaService)
+      .processQueue(jobContext(worker.clock, stopping.signal));
+
+    expect(result.details).toMatchObject({ released: 1, stopped_for_shutdown: true });
+    expect(await fila.message(id)).toMatchObject({
+      status: 'pendente',
+      tentativas: 1,
+      erro: 'temporary: HTTP 503: Service Unavailable',
+    });
+  });
+
   it('with a backlog, two lanes share WORKER_CONCURRENCY: never more sends open at the provider, each row sent once', async () => {
     for (let i = 0; i < 60; i++) await enqueue(await lead(`551190004${String(i).padStart(4, '0')}`));
     fila.evolution.respondAlways(fakeReply.ok(undefined, 40));
