@@ -318,7 +318,7 @@ export class FilaSenderService {
     );
     const now = this.clock.now();
     const breaker = this.breakers.breakerFor(this.provider.name, send.sendingNumber);
-    breaker.recordResult(result, now);
+    breaker.recordResult(result, now, startedAt);
     // at once, before any await: a connection freed meanwhile would carry a waiting send to the provider
     if (result.kind !== 'withdrawn' && breaker.state(now) === 'open')
       for (const wave of this.wavesInFlight) wave.withdraw(send.sendingNumber);
