@@ -96,12 +96,16 @@ const instanceList = z.preprocess(
     .string()
     .max(4096, 'is too long')
     .optional()
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((name) => name.trim())
-        .filter(Boolean),
-    ),
+    // a name listed twice is one number: the rate limiter would give each entry its own share of the caps
+    // and its own turn, so that number could send two proactive messages at once and past its hourly cap
+    .transform((value) => [
+      ...new Set(
+        (value ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      ),
+    ]),
 );
 
 const scheduleOverrides = z.preprocess(

@@ -133,7 +133,7 @@ describe('parseConfig', () => {
       WHATSAPP_PROVIDER: 'evolution',
       EVOLUTION_API_URL: 'http://127.0.0.1:9000',
       EVOLUTION_API_KEY: 'k',
-      EVOLUTION_INSTANCE: 'numero1, numero2',
+      EVOLUTION_INSTANCE: 'numero1, numero2,numero1',
       OUTBOUND_ALLOWLIST: '+55 11 98765-4321,5521912345678, (51) 98765-4321',
       JOB_SCHEDULE_OVERRIDES: 'temperature_decay=*/5 * * * *;process_queue=2s',
     });

@@ -175,6 +175,24 @@ describe('CircuitBreaker', () => {
     expect(breaker.openUntil).toEqual(openUntil);
   });
 
+  it('ignores the late failure of a send that started before a short Retry-After hold, even once the hold is over', () => {
+    // an overloaded gateway: one send is refused with Retry-After: 5 while another, already sent, hangs
+    const slowSendStarted = clock.now();
+    breaker.recordResult({ kind: 'temporary_failure', reason: 'HTTP 429', retryAfterMs: 5_000 }, clock.now());
+    clock.advance(10_000);
+    breaker.recordResult(
+      { kind: 'temporary_failure', reason: 'timeout after 10000 ms' },
+      clock.now(),
+      slowSendStarted,
+    );
+    // not taken for a failed probe (which would open it for twice CIRCUIT_OPEN_SECONDS): the probe can go
+    expect(breaker.state(clock.now())).toBe('half_open');
+    expect(breaker.tryAcquire(clock.now())).toBe(true);
+    // the probe's own failure is one, as usual
+    breaker.recordResult({ kind: 'temporary_failure', reason: 'HTTP 500' }, clock.now(), clock.now());
+    expect(breaker.openUntil).toEqual(new Date(clock.now().getTime() + 10 * MINUTE));
+  });
+
   it('gives the probe back when the acquired send did not happen', () => {
     fail(5);
     clock.advance(5 * MINUTE);

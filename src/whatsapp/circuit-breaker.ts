@@ -44,6 +44,8 @@ export class CircuitBreaker {
   private openUntilMs: number | null = null;
   private openMs: number;
   private probeStartedAtMs: number | null = null;
+  /** when the current (or last) opening began: a send that started before it says nothing new */
+  private openedAtMs: number | null = null;
   /** the current opening is the provider's Retry-After, not a failure streak */
   private held = false;
 
@@ -86,6 +88,7 @@ export class CircuitBreaker {
     const wasClosed = this.openUntilMs === null;
     this.consecutiveFailures = 0;
     this.openUntilMs = null;
+    this.openedAtMs = null;
     this.held = false;
     this.openMs = this.options.openMs;
     this.probeStartedAtMs = null;
@@ -114,14 +117,20 @@ export class CircuitBreaker {
     const until = now.getTime() + Math.min(waitMs, this.options.maxOpenMs);
     if (this.openUntilMs !== null && this.state(now) === 'open' && this.openUntilMs >= until) return;
     this.openUntilMs = until;
+    this.openedAtMs = now.getTime();
     this.held = true;
     this.consecutiveFailures = 0;
     this.probeStartedAtMs = null;
     this.onChange({ state: 'open', openUntil: new Date(until), openMs: until - now.getTime() });
   }
 
-  /** the breaker's reading of a provider's answer; a send we cancelled ourselves says nothing */
-  recordResult(result: SendResult, now: Date): void {
+  /**
+   * The breaker's reading of a provider's answer; a send we cancelled ourselves says nothing, and neither
+   * does the failure of a send that started (`sendStartedAt`) by the time the circuit last opened: once the
+   * opening is over, it would be taken for the half-open probe's and re-open the circuit for twice as long
+   * (a send left hanging before a short Retry-After hold, timing out after it).
+   */
+  recordResult(result: SendResult, now: Date, sendStartedAt?: Date): void {
     if (result.kind === 'withdrawn') this.release();
     else if (result.kind !== 'temporary_failure') {
       // a send that left before the provider asked us to wait says nothing against that wait
@@ -129,12 +138,19 @@ export class CircuitBreaker {
     } else if (result.aborted) this.release();
     else if (result.retryAfterMs !== undefined && result.retryAfterMs > 0)
       this.holdFor(now, result.retryAfterMs);
-    else this.recordFailure(now);
+    else if (!this.startedBeforeOpening(sendStartedAt)) this.recordFailure(now);
+  }
+
+  private startedBeforeOpening(sendStartedAt: Date | undefined): boolean {
+    return (
+      sendStartedAt !== undefined && this.openedAtMs !== null && sendStartedAt.getTime() <= this.openedAtMs
+    );
   }
 
   private open(now: Date, openMs: number): void {
     this.openMs = openMs;
     this.openUntilMs = now.getTime() + openMs;
+    this.openedAtMs = now.getTime();
     this.held = false;
     this.consecutiveFailures = 0;
     this.probeStartedAtMs = null;

@@ -24,11 +24,24 @@ export type HttpOutcome =
       readonly aborted: boolean;
       /** the reply's status when its headers came but its body did not (the request did reach the server) */
       readonly statusSeen?: number;
+      /** no connection could be made (refused, name not resolved): nothing of the request was written */
+      readonly notSent?: true;
     }
   /** the caller's `withdraw` signal fired while the request still waited for a connection: nothing was sent */
   | { readonly kind: 'withdrawn' };
 
 const ABORTED: HttpOutcome = { kind: 'no_reply', reason: 'aborted', aborted: true };
+
+/**
+ * Errors raised while connecting, before a byte of the request is written: the provider surely never saw
+ * it (a gateway restarting refuses connections). A reset or a timeout may come after the request left.
+ */
+const CONNECT_ERRORS: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 const WITHDRAWN: HttpOutcome = { kind: 'withdrawn' };
 
 /**
@@ -129,7 +142,9 @@ export class JsonPost implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
     this.finish();
-    this.settle(this.noReply(`network error: ${networkErrorCode(error)}`, false));
+    const code = networkErrorCode(error);
+    const outcome = this.noReply(`network error: ${code}`, false);
+    this.settle(CONNECT_ERRORS.has(code) ? { ...outcome, notSent: true } : outcome);
   }
 
   private readonly onTimeout = (): void => {
@@ -141,7 +156,7 @@ export class JsonPost implements Dispatcher.DispatchHandler {
     else this.settle(ABORTED);
   };
 
-  private noReply(reason: string, aborted: boolean): HttpOutcome {
+  private noReply(reason: string, aborted: boolean): Extract<HttpOutcome, { kind: 'no_reply' }> {
     return this.status === 0
       ? { kind: 'no_reply', reason, aborted }
       : { kind: 'no_reply', reason, aborted, statusSeen: this.status };

@@ -35,10 +35,14 @@ export function classifySendOutcome(outcome: HttpOutcome, reader: ReplyReader, n
       kind: 'permanent_failure',
       reason: `reply cut short after HTTP ${outcome.statusSeen} (${outcome.reason}): the message may have been delivered`,
     };
-  if (outcome.kind === 'no_reply')
-    return outcome.aborted
-      ? { kind: 'temporary_failure', reason: outcome.reason, aborted: true }
+  if (outcome.kind === 'no_reply') {
+    if (outcome.aborted) return { kind: 'temporary_failure', reason: outcome.reason, aborted: true };
+    // a connection never made: the message's share of the caps goes back (its attempt and the circuit's
+    // failure still count: the gateway is down)
+    return outcome.notSent
+      ? { kind: 'temporary_failure', reason: outcome.reason, surelyNotSent: true }
       : { kind: 'temporary_failure', reason: outcome.reason };
+  }
 
   const { status } = outcome;
   if (isSuccess(status)) {

@@ -9,9 +9,9 @@ export interface OutboundMessage {
 
 /**
  * What a send attempt came to. Failures are values: the queue decides retry or dead letter. A failure is
- * `surelyNotSent` when the provider refused the request (a 4xx, 429 included) or it never left this
- * process; without it (5xx, no reply, a 2xx that could not be read) the message may have gone out, and
- * the queue keeps the rate-limit share it took.
+ * `surelyNotSent` when the provider refused the request (a 4xx, 429 included), no connection to it could
+ * be made, or it never left this process; without it (5xx, no reply, a 2xx that could not be read) the
+ * message may have gone out, and the queue keeps the rate-limit share it took.
  */
 export type SendResult =
   | { readonly kind: 'sent'; readonly providerMessageId: string }

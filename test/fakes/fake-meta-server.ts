@@ -6,7 +6,8 @@ const MESSAGES = /^(?:\/[^/?]+)*\/([^/?]+)\/messages$/;
 
 /**
  * WhatsApp Cloud API: `POST .../{phone number id}/messages` with `Authorization: Bearer <token>`; answers
- * `{"messages":[{"id":"wamid..."}]}`. With an `accessToken`, any other token gets 401 (code 190).
+ * `{"messages":[{"id":"wamid..."}]}`. With an `accessToken`, any other token gets 401 (code 190); with a
+ * `phoneNumberId`, any other id gets the Graph API's 400 (code 100, subcode 33).
  */
 export class FakeMetaServer extends FakeProviderServer {
   constructor(private readonly options: { accessToken?: string; phoneNumberId?: string } = {}) {
@@ -44,6 +45,24 @@ export class FakeMetaServer extends FakeProviderServer {
       messaging_product: 'whatsapp',
       contacts: [{ input: recipient, wa_id: recipient }],
       messages: [{ id }],
+    };
+  }
+
+  // what the Graph API answers when the phone number id does not exist or the token cannot reach it
+  protected override notFoundReply(path: string): { status: number; body: unknown } {
+    const match = MESSAGES.exec(path);
+    if (match === null) return super.notFoundReply(path);
+    return {
+      status: 400,
+      body: {
+        error: {
+          message: `Unsupported post request. Object with ID '${decodeURIComponent(match[1])}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+          type: 'GraphMethodException',
+          code: 100,
+          error_subcode: 33,
+          fbtrace_id: 'AbCdEf',
+        },
+      },
     };
   }
 

@@ -144,6 +144,11 @@ export abstract class FakeProviderServer {
   protected abstract okBody(id: string, recipient: string | undefined): unknown;
   protected abstract generateId(sequence: number): string;
 
+  /** the answer to a request that names no send route or an unknown sending number */
+  protected notFoundReply(_path: string): { status: number; body: unknown } {
+    return { status: 404, body: { error: 'Not Found' } };
+  }
+
   private handle(request: IncomingMessage, response: ServerResponse): void {
     this.peakOpen = Math.max(this.peakOpen, ++this.open);
     response.on('close', () => this.open--);
@@ -180,7 +185,8 @@ export abstract class FakeProviderServer {
 
       if (route === null) {
         record('not_found');
-        return json(response, 404, { error: 'Not Found' });
+        const notFound = this.notFoundReply(path);
+        return json(response, notFound.status, notFound.body);
       }
       if (!this.isAuthorized(request.headers, route.sendingNumber)) {
         record('unauthorized');

@@ -8,12 +8,15 @@ import type { JobContext } from '../../src/scheduler/job.types';
 import { FilaHealth } from '../../src/workers/fila/fila-health';
 import { FilaRepository } from '../../src/workers/fila/fila.repository';
 import { FilaService } from '../../src/workers/fila/fila.service';
+import { FakeEvolutionServer } from '../fakes/fake-evolution-server';
 import { FakeMetaServer } from '../fakes/fake-meta-server';
 import { fakeReply } from '../fakes/fake-reply';
 import { FakeClock } from '../utils/fake-clock';
 import { PrivateRedis } from '../utils/private-redis';
 import { waitUntil } from '../processes/queue-fixture';
 import { MONDAY_10H, useFilaHarness, type QueueMessageRow } from '../utils/fila-harness';
+import { testRedisPrefix } from '../utils/test-context';
+import { urlOfStoppedServer } from '../whatsapp/provider-harness';
 
 const PHONE_A = '5511900000001';
 const PHONE_B = '5511900000002';
@@ -198,6 +201,25 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(fila.evolution.requests).toHaveLength(4);
   });
 
+  it('a sending number listed twice in EVOLUTION_INSTANCE is one number: its hourly cap and spacing still hold', async () => {
+    for (let i = 0; i < 8; i++) await enqueue(await lead(`55119000001${10 + i}`));
+    const { run, clock } = await fila.worker({
+      EVOLUTION_INSTANCE: 'numero1,numero2,numero1',
+      RATE_LIMIT_PER_HOUR: '2',
+      RATE_LIMIT_PER_DAY: '100',
+      RATE_LIMIT_NUMBER_INTERVAL: '60',
+    });
+    await run();
+    // one proactive message per number at a time, 60 s apart, and no more than 2 an hour
+    expect(fila.evolution.receivedOn('numero1')).toHaveLength(1);
+    for (let minute = 0; minute < 5; minute++) {
+      clock.advance(60_000);
+      await run();
+    }
+    expect(fila.evolution.receivedOn('numero1')).toHaveLength(2);
+    expect(fila.evolution.receivedOn('numero2')).toHaveLength(2);
+  });
+
   it('keeps RATE_LIMIT_PHONE_INTERVAL between two messages to one phone, without spending an attempt', async () => {
     const leadId = await lead(PHONE_A);
     const first = await enqueue(leadId, 'primeira', { prioridade: 9 });
@@ -336,6 +358,32 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     });
     expect(await fila.message(samePhone)).toMatchObject({ status: 'pendente', tentativas: 0 });
     expect(fila.evolution.requests).toHaveLength(2);
+  });
+
+  it('a send whose connection is refused (the gateway restarting) gives its share back: its retry goes within the hour', async () => {
+    const id = await enqueue(await lead(PHONE_A));
+    const clock = new FakeClock(MONDAY_10H);
+    // two replicas on one Redis: the first meets the gateway down, the second retries once it is up
+    const limits = {
+      EVOLUTION_INSTANCE: 'numero1',
+      RATE_LIMIT_PER_HOUR: '1',
+      REDIS_KEY_PREFIX: testRedisPrefix('fila-refused'),
+    };
+    const down = await fila.worker(
+      { ...limits, EVOLUTION_API_URL: await urlOfStoppedServer(new FakeEvolutionServer()) },
+      clock,
+    );
+    await down.run();
+    const retry = await fila.message(id);
+    expect(retry).toMatchObject({
+      status: 'pendente',
+      tentativas: 1,
+      erro: 'temporary: network error: ECONNREFUSED',
+    });
+
+    clock.set(retry.agendar_para); // 10:02, the same local hour
+    await (await fila.worker(limits, clock)).run();
+    expect(await fila.message(id)).toMatchObject({ status: 'enviada', tentativas: 1 });
   });
 
   it("spreads a number's proactive messages over the hour (3600 / RATE_LIMIT_PER_HOUR s apart), replies at once", async () => {
@@ -958,6 +1006,26 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     ]);
     const { rows: marks } = await fila.db.sql.query(`SELECT count(*)::int AS n FROM fila_envios_iniciados`);
     expect(marks).toEqual([{ n: 0 }]);
+  });
+
+  it('a row put back untouched keeps why it was last retried: its erro is not wiped', async () => {
+    const id = await enqueue(await lead(PHONE_A), 'Olá', {
+      tentativas: 1,
+      erro: 'temporary: HTTP 503: Service Unavailable',
+    });
+    const worker = await fila.worker();
+    const stopping = new AbortController();
+    stopping.abort(); // the deploy's SIGTERM came as the run claimed its batch
+    const result = await worker.context
+      .get(FilaService)
+      .processQueue(jobContext(worker.clock, stopping.signal));
+
+    expect(result.details).toMatchObject({ released: 1, stopped_for_shutdown: true });
+    expect(await fila.message(id)).toMatchObject({
+      status: 'pendente',
+      tentativas: 1,
+      erro: 'temporary: HTTP 503: Service Unavailable',
+    });
   });
 
   it('with a backlog, two lanes share WORKER_CONCURRENCY: never more sends open at the provider, each row sent once', async () => {

@@ -136,9 +136,13 @@ describe('EvolutionProvider against a fake Evolution API', () => {
     expect(JSON.stringify(result)).toContain('[REDACTED]');
   });
 
-  it('a refused connection is temporary', async () => {
+  it('a refused connection is temporary, and surely not sent', async () => {
     const url = await urlOfStoppedServer(new FakeEvolutionServer());
     const result = await evolution.sendWith({ EVOLUTION_API_URL: url });
-    expect(result).toEqual({ kind: 'temporary_failure', reason: 'network error: ECONNREFUSED' });
+    expect(result).toEqual({
+      kind: 'temporary_failure',
+      reason: 'network error: ECONNREFUSED',
+      surelyNotSent: true,
+    });
   });
 });

@@ -58,11 +58,14 @@ describe('fake provider servers', () => {
     );
   });
 
-  it('answers 404 to an unknown instance or phone number id, and records it', async () => {
+  it('answers an unknown instance with 404 and an unknown phone number id as the Graph API does, and records it', async () => {
     const unknownInstance = await client.post(`${evolution.url}/message/sendText/zzz`, {}, { number: '1' });
     const unknownNumberId = await client.post(`${meta.url}/v21.0/9999/messages`, {}, { to: '1' });
     expect(unknownInstance).toMatchObject({ status: 404 });
-    expect(unknownNumberId).toMatchObject({ status: 404 });
+    expect(unknownNumberId).toMatchObject({
+      status: 400,
+      json: { error: { type: 'GraphMethodException', code: 100, error_subcode: 33 } },
+    });
     expect(evolution.requests[0].answeredWith).toBe('not_found');
     expect(meta.requests[0].answeredWith).toBe('not_found');
   });

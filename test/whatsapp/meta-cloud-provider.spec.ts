@@ -132,6 +132,28 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
     expect(JSON.stringify(result)).not.toContain(TOKEN);
   });
 
+  it('a phone number id that does not exist or the token cannot reach (400, code 100, subcode 33) fails the number, not the message', async () => {
+    const result = await meta.sendWith({ META_PHONE_NUMBER_ID: '106540352242999' });
+    expect(result).toEqual({
+      kind: 'temporary_failure',
+      reason: expect.stringContaining(
+        'HTTP 400: {"error":{"message":"Unsupported post request. Object with ID \'',
+      ),
+      surelyNotSent: true,
+    });
+    // code 100 alone is a parameter of this message, e.g. a text over the API's limit: permanent
+    const tooLong = await meta.sendAnswered(
+      fakeReply.badRequest({
+        error: {
+          message: "(#100) Param text['body'] must be at most 4096 characters long.",
+          type: 'OAuthException',
+          code: 100,
+        },
+      }),
+    );
+    expect(tooLong).toMatchObject({ kind: 'permanent_failure', surelyNotSent: true });
+  });
+
   it('never quotes the token even when an error echoes it back', async () => {
     // plain text: not the Graph API's JSON, so something in front of it answered (see sharedCases)
     const result = await meta.sendAnswered(fakeReply.status(403, `forbidden for Bearer ${TOKEN}`));
@@ -142,9 +164,13 @@ describe('MetaCloudProvider against a fake Cloud API', () => {
     });
   });
 
-  it('a refused connection is temporary', async () => {
+  it('a refused connection is temporary, and surely not sent', async () => {
     const url = await urlOfStoppedServer(new FakeMetaServer());
     const result = await meta.sendWith({ META_API_URL: url });
-    expect(result).toEqual({ kind: 'temporary_failure', reason: 'network error: ECONNREFUSED' });
+    expect(result).toEqual({
+      kind: 'temporary_failure',
+      reason: 'network error: ECONNREFUSED',
+      surelyNotSent: true,
+    });
   });
 });

@@ -30,3 +30,11 @@ export const META_ACCOUNT_ERROR_CODES: ReadonlySet<number> = new Set([
   131042,
   133010,
 ]);
+
+/**
+ * Graph API code 100 with subcode 33, "Object with ID … does not exist, cannot be loaded due to missing
+ * permissions": on a send, the object is the business phone number id (META_PHONE_NUMBER_ID wrong, or a token
+ * without access to that number), so every message would get it. Code 100 alone is a bad parameter of the
+ * message itself (a text over the limit) and stays permanent.
+ */
+export const META_UNREACHABLE_OBJECT = { code: 100, subcode: 33 } as const;

@@ -3,11 +3,15 @@ import type { AppConfig } from '../../config/app-config';
 import type { HttpJsonClient } from '../http-json-client';
 import { classifySendOutcome, nonEmptyString, ReplyReader } from '../send-outcome.classifier';
 import { OutboundMessage, SendResult, WhatsAppProvider } from '../whatsapp-provider';
-import { META_ACCOUNT_ERROR_CODES, META_THROTTLING_ERROR_CODES } from './meta-cloud.constants';
+import {
+  META_ACCOUNT_ERROR_CODES,
+  META_THROTTLING_ERROR_CODES,
+  META_UNREACHABLE_OBJECT,
+} from './meta-cloud.constants';
 
 interface MetaReply {
   messages?: { id?: unknown }[];
-  error?: { code?: unknown };
+  error?: { code?: unknown; error_subcode?: unknown };
 }
 
 /**
@@ -37,7 +41,8 @@ export class MetaCloudProvider extends WhatsAppProvider {
       secrets: [this.accessToken],
       messageIdOf: (json) => nonEmptyString((json as MetaReply | undefined)?.messages?.[0]?.id),
       isThrottling: (json) => hasErrorCodeIn(json, META_THROTTLING_ERROR_CODES),
-      isSendingNumberDown: (json) => hasErrorCodeIn(json, META_ACCOUNT_ERROR_CODES),
+      isSendingNumberDown: (json) =>
+        hasErrorCodeIn(json, META_ACCOUNT_ERROR_CODES) || isUnreachablePhoneNumberId(json),
     };
   }
 
@@ -58,8 +63,21 @@ export class MetaCloudProvider extends WhatsAppProvider {
 }
 
 function hasErrorCodeIn(json: unknown, codes: ReadonlySet<number>): boolean {
-  const code = (json as MetaReply | undefined)?.error?.code;
+  const code = numberIn((json as MetaReply | undefined)?.error?.code);
+  return code !== undefined && codes.has(code);
+}
+
+function isUnreachablePhoneNumberId(json: unknown): boolean {
+  const error = (json as MetaReply | undefined)?.error;
   return (
-    (typeof code === 'number' || (typeof code === 'string' && code.trim() !== '')) && codes.has(Number(code))
+    numberIn(error?.code) === META_UNREACHABLE_OBJECT.code &&
+    numberIn(error?.error_subcode) === META_UNREACHABLE_OBJECT.subcode
   );
+}
+
+/** a numeric field of the error, sent as a number or a numeric string */
+function numberIn(value: unknown): number | undefined {
+  return typeof value === 'number' || (typeof value === 'string' && value.trim() !== '')
+    ? Number(value)
+    : undefined;
 }

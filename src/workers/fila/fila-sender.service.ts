@@ -127,7 +127,7 @@ export class FilaSenderService {
         logger.warn('sending paused: rate limits cannot be checked', { reason: error.message });
         // what business hours just deferred already has its outcome
         this.giveBack([...wave, ...batch.screened.slice(end)], batch, writer, 'rate_limiter_unavailable');
-        return `rate limiter unavailable: ${error.message}`;
+        return error.message;
       }
       const cleared = await this.throughOpenCircuits(reserved, batch, writer);
       const { startedAt, optedOut } = await writer.startSends(
@@ -318,7 +318,7 @@ export class FilaSenderService {
     );
     const now = this.clock.now();
     const breaker = this.breakers.breakerFor(this.provider.name, send.sendingNumber);
-    breaker.recordResult(result, now);
+    breaker.recordResult(result, now, startedAt);
     // at once, before any await: a connection freed meanwhile would carry a waiting send to the provider
     if (result.kind !== 'withdrawn' && breaker.state(now) === 'open')
       for (const wave of this.wavesInFlight) wave.withdraw(send.sendingNumber);

@@ -134,7 +134,8 @@ export class FilaRepository {
           status = v.status,
           agendar_para = COALESCE(v.agendar_para, f.agendar_para),
           tentativas = f.tentativas + COALESCE(v.attempt, 0),
-          erro = v.erro,
+          -- a row put back untouched (no reason of its own) keeps why it was last deferred or retried
+          erro = CASE WHEN v.status = 'pendente' THEN COALESCE(v.erro, f.erro) ELSE v.erro END,
           enviada_em = CASE WHEN v.status = 'enviada' THEN ${now}::timestamptz ELSE f.enviada_em END,
           provider_message_id = COALESCE(v.provider_message_id, f.provider_message_id),
           numero_envio = COALESCE(v.numero_envio, f.numero_envio),
