@@ -47,6 +47,29 @@ describe('extractShifts', () => {
     ).toEqual([['2026-03-25', '19:00', '07:00']]);
   });
 
+  it('reads a night written from its start date and hour to its end date and hour as one shift', () => {
+    const night = (text: string) =>
+      normalizeShifts(
+        extractShifts(`Plantão UTI Hospital Vitória ${text} R$ 1.500`, RECEBIDA, SP).plantoes,
+      ).map((p) => [p.data, p.horaInicio, p.horaFim]);
+    const one = [['2026-03-15', '19:00', '07:00']];
+    expect(night('15/03 19h até 16/03 7h')).toEqual(one);
+    expect(night('15/03 às 19h até o dia 16/03 às 07:00')).toEqual(one);
+    expect(night('das 19h do dia 15 às 7h do dia 16')).toEqual(one);
+    expect(night('15/03 (19h de 15/03 às 7h de 16/03)')).toEqual(one);
+    expect(night('15/03 19h às 7h do dia 16')).toEqual(one);
+    expect(night('31/03 19h até 01/04 7h')).toEqual([['2026-03-31', '19:00', '07:00']]);
+    // two nights, or a day and a night, stay two shifts
+    expect(night('15/03 19h às 7h e 16/03 19h às 7h')).toEqual([
+      ['2026-03-15', '19:00', '07:00'],
+      ['2026-03-16', '19:00', '07:00'],
+    ]);
+    expect(night('15/03 7h às 19h, 16/03 19h às 7h')).toEqual([
+      ['2026-03-15', '07:00', '19:00'],
+      ['2026-03-16', '19:00', '07:00'],
+    ]);
+  });
+
   it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
     const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
     const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);

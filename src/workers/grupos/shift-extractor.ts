@@ -10,6 +10,7 @@ import {
 } from './grupos.constants';
 import { findHospitalMention } from './hospital-dictionary';
 import { findMoney } from './money-parser';
+import { joinNightSpans } from './night-span';
 import { specialtySpan } from './specialty-dictionary';
 import { foldText } from './text-fold';
 import { findTimeRanges, TimeRange } from './time-parser';
@@ -56,7 +57,6 @@ interface DatedUnit {
 }
 
 const PHONE = /(?<!\d)(?:\+?55[\s.-]?)?\(?\d{2}\)?[\s.-]?9?\d{4}[\s.-]?\d{4}(?!\d)/g;
-const NIGHT_SPAN = /^\s*(?:para|pra|p\/|->|a)\s*(?:o\s+)?(?:dia\s+)?$/;
 
 /**
  * Every shift in a group message (at most MAX_SHIFTS_PER_MESSAGE), read line by line: a line's dates take
@@ -161,9 +161,11 @@ interface ParsedLine {
 
 function parseLine(line: string, reference: string): ParsedLine {
   const folded = foldText(line);
-  const dates = dropNightSpans(findDates(folded, reference), folded);
-  const hours = findTimeRanges(blank(folded, dates));
-  const moneyText = blank(blank(folded, dates), hours).replace(PHONE, (phone) => ' '.repeat(phone.length));
+  const mentions = findDates(folded, reference);
+  const { dates, glue } = joinNightSpans(mentions, folded);
+  const withoutDates = blank(blank(folded, mentions), glue);
+  const hours = findTimeRanges(withoutDates);
+  const moneyText = blank(withoutDates, hours).replace(PHONE, (phone) => ' '.repeat(phone.length));
   const money = findMoney(moneyText);
 
   const groups: DateMention[][] = [];
@@ -196,16 +198,6 @@ function parseLine(line: string, reference: string): ParsedLine {
     dateGroups: groups,
     segments: bounds.map(([from, to]) => factsBetween(from, to)),
   };
-}
-
-/** "15 para 16/03" or "15/03 para 16/03" is one night shift, on the night it starts. */
-function dropNightSpans(dates: DateMention[], folded: string): DateMention[] {
-  return dates.filter((mention, i) => {
-    const previous = dates[i - 1];
-    if (previous === undefined || previous.date === null || mention.date === null) return true;
-    const between = folded.slice(previous.end, mention.start);
-    return !(NIGHT_SPAN.test(between) && daysBetween(previous.date, mention.date) === 1);
-  });
 }
 
 function specialtyMention(line: string, folded: string, from: number, to: number): string | null {
