@@ -70,6 +70,21 @@ describe('extractShifts', () => {
     ]);
   });
 
+  it('ends the hospital name before the day words after it, so a repost is the same hospital', () => {
+    const hospital = (text: string) =>
+      normalizeShifts(
+        extractShifts(`Plantão PS Hospital Municipal de Barueri ${text}`, RECEBIDA, SP).plantoes,
+      )[0]?.hospital;
+    expect(hospital('segunda 19h às 7h R$ 1.500')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('segunda-feira 19h às 7h R$ 1.500')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('sexta-feira, 19h às 7h')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('depois de amanhã 19h às 7h')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('próximo sábado 19h às 7h')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('nesta sexta 19h às 7h')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('período noturno 15/03')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('turno da noite 15/03 19h às 7h')).toBe('Hospital Municipal de Barueri');
+  });
+
   it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
     const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
     const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);
