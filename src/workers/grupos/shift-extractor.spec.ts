@@ -85,6 +85,17 @@ describe('extractShifts', () => {
     expect(hospital('turno da noite 15/03 19h às 7h')).toBe('Hospital Municipal de Barueri');
   });
 
+  it('reads "15/03 19 às 07" and "dia 7 às 19" with their hours instead of rejecting them without hours', () => {
+    const shifts = (text: string) =>
+      extractShifts(`Plantão UTI Hospital Vitória ${text} R$ 1.500`, RECEBIDA, SP).plantoes.map((p) => [
+        p.data,
+        p.inicio,
+        p.fim,
+      ]);
+    expect(shifts('15/03 19 às 07')).toEqual([['2026-03-15', '19:00', '07:00']]);
+    expect(shifts('amanhã 7 às 19')).toEqual([['2026-03-11', '07:00', '19:00']]);
+  });
+
   it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
     const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
     const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);

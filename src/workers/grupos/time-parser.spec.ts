@@ -15,6 +15,12 @@ describe('findTimeRanges', () => {
     expect(hours('19h às 24h')).toEqual([['19:00', '00:00']]);
   });
 
+  it('reads bare hours joined by "às" or "até" as a range', () => {
+    expect(hours('19 às 07')).toEqual([['19:00', '07:00']]);
+    expect(hours('7 as 19')).toEqual([['07:00', '19:00']]);
+    expect(hours('19 até 7')).toEqual([['19:00', '07:00']]);
+  });
+
   it('reads several ranges on one line', () => {
     expect(hours('07-19 e 19-07')).toEqual([
       ['07:00', '19:00'],
