@@ -69,6 +69,20 @@ describe('findDates', () => {
     expect(dates('dia 15, 19-07')).toEqual(['2026-03-15']);
   });
 
+  it('reads a range of days as every day in it', () => {
+    const days = ['2026-03-15', '2026-03-16', '2026-03-17'];
+    expect(dates('de 15 a 17/03')).toEqual(days);
+    expect(dates('15/03 a 17/03')).toEqual(days);
+    expect(dates('dias 15 a 17/03')).toEqual(days);
+    expect(dates('dias 15 a 17')).toEqual(days);
+    expect(dates('do dia 15 ao dia 17/03')).toEqual(days);
+    expect(dates('30/03 a 01/04')).toEqual(['2026-03-30', '2026-03-31', '2026-04-01']);
+    expect(dates('dias 30 a 1/04')).toEqual(['2026-03-30', '2026-03-31', '2026-04-01']);
+    expect(dates('de 19 a 07/04')).toEqual(['2026-04-07']); // hours, then a date
+    // two consecutive days are one night, as "15 para 16/03"
+    expect(dates('15/03 a 16/03')).toEqual(['2026-03-15']);
+  });
+
   it('reads written months', () => {
     expect(dates('25 de março')).toEqual(['2026-03-25']);
     expect(dates('2 de abril de 2026')).toEqual(['2026-04-02']);

@@ -96,6 +96,19 @@ describe('extractShifts', () => {
     expect(shifts('amanhã 7 às 19')).toEqual([['2026-03-11', '07:00', '19:00']]);
   });
 
+  it('reads "de 15 a 17/03 19h às 7h" as three nights, not one shift on the 17th from 15:00 to 19:00', () => {
+    const { plantoes } = extractShifts(
+      'Plantão UTI Hospital Vitória de 15 a 17/03 19h às 7h R$ 1.500',
+      RECEBIDA,
+      SP,
+    );
+    expect(plantoes.map((p) => [p.data, p.inicio, p.fim])).toEqual([
+      ['2026-03-15', '19:00', '07:00'],
+      ['2026-03-16', '19:00', '07:00'],
+      ['2026-03-17', '19:00', '07:00'],
+    ]);
+  });
+
   it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
     const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
     const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);
