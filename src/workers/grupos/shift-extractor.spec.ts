@@ -109,6 +109,18 @@ describe('extractShifts', () => {
     ]);
   });
 
+  it('does not take a phone number without area code, or a CEP, for the value', () => {
+    const valor = (text: string) =>
+      extractShifts(`Plantão UTI Hospital Vitória amanhã 19h às 7h. ${text}`, RECEBIDA, SP).plantoes[0].valor;
+    expect(valor('Falar com Ana 98765-4321')).toBeNull();
+    expect(valor('Falar com Ana 9 8765-4321')).toBeNull();
+    expect(valor('Falar com Ana 11 9 8765-4321')).toBeNull();
+    expect(valor('Falar com Ana 987654321')).toBeNull();
+    expect(valor('Endereço: CEP 04538-132')).toBeNull();
+    expect(valor('R$ 1.500. Falar com Ana 98765-4321')).toBe(1500);
+    expect(valor('Valor 1500-1800')).toBe(1500);
+  });
+
   it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
     const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
     const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);

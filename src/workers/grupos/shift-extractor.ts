@@ -56,7 +56,12 @@ interface DatedUnit {
   subItems: Facts[];
 }
 
-const PHONE = /(?<!\d)(?:\+?55[\s.-]?)?\(?\d{2}\)?[\s.-]?9?\d{4}[\s.-]?\d{4}(?!\d)/g;
+/** Numbers that are not money: phones (with area code, or a mobile without it: "98765-4321") and CEPs. */
+const NOT_MONEY: readonly RegExp[] = [
+  /(?<!\d)(?:\+?55[\s.-]?)?\(?\d{2}\)?[\s.-]?9?\d{4}[\s.-]?\d{4}(?!\d)/g,
+  /(?<![\d.,])9[\s.]?\d{4}[\s.-]?\d{4}(?!\d)/g,
+  /(?<![\d.,])\d{5}-\d{3}(?!\d)/g,
+];
 
 /**
  * Every shift in a group message (at most MAX_SHIFTS_PER_MESSAGE), read line by line: a line's dates take
@@ -165,7 +170,10 @@ function parseLine(line: string, reference: string): ParsedLine {
   const { dates, glue } = joinNightSpans(mentions, folded);
   const withoutDates = blank(blank(folded, mentions), glue);
   const hours = findTimeRanges(withoutDates);
-  const moneyText = blank(withoutDates, hours).replace(PHONE, (phone) => ' '.repeat(phone.length));
+  const moneyText = NOT_MONEY.reduce(
+    (text, pattern) => text.replace(pattern, (number) => ' '.repeat(number.length)),
+    blank(withoutDates, hours),
+  );
   const money = findMoney(moneyText);
 
   const groups: DateMention[][] = [];
