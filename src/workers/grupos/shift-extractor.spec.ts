@@ -121,6 +121,16 @@ describe('extractShifts', () => {
     expect(valor('Valor 1500-1800')).toBe(1500);
   });
 
+  it("does not take the hospital's street number for the value", () => {
+    const valor = (text: string) =>
+      extractShifts(`Plantão UTI Hospital Vitória amanhã 19h às 7h\n${text}`, RECEBIDA, SP).plantoes[0].valor;
+    expect(valor('Endereço: Av. Paulista, 1500')).toBeNull();
+    expect(valor('Rua Vergueiro 2300')).toBeNull();
+    expect(valor('Rua Dr. Arnaldo nº 455')).toBeNull();
+    expect(valor('Av Brasil, 500 - R$ 1.800')).toBe(1800);
+    expect(valor('Rua X 12h 1500')).toBe(1500);
+  });
+
   it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
     const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
     const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);

@@ -56,11 +56,15 @@ interface DatedUnit {
   subItems: Facts[];
 }
 
-/** Numbers that are not money: phones (with area code, or a mobile without it: "98765-4321") and CEPs. */
+/**
+ * Numbers that are not money: phones (with area code, or a mobile without it: "98765-4321"), CEPs, and
+ * street numbers ("Av. Paulista, 1500", "Rua Dr. Arnaldo nº 455": a street word, then only its name).
+ */
 const NOT_MONEY: readonly RegExp[] = [
   /(?<!\d)(?:\+?55[\s.-]?)?\(?\d{2}\)?[\s.-]?9?\d{4}[\s.-]?\d{4}(?!\d)/g,
   /(?<![\d.,])9[\s.]?\d{4}[\s.-]?\d{4}(?!\d)/g,
   /(?<![\d.,])\d{5}-\d{3}(?!\d)/g,
+  /\b(?:rua|r\.|av|avenida|alameda|al\.|travessa|praca|rodovia|estrada|largo)\.?\s(?:[\p{L}'’-]+\.?\s){0,5}?[\p{L}'’-]*\.?,?\s?(?:(?:n|no|numero)?[º°.]?\s?)?\d{1,5}(?![\d.,])/gu,
 ];
 
 /**
