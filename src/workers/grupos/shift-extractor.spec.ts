@@ -131,6 +131,15 @@ describe('extractShifts', () => {
     expect(valor('Rua X 12h 1500')).toBe(1500);
   });
 
+  it('takes the value written out with R$ anywhere in the message over a bare number on an earlier line', () => {
+    const { plantoes } = extractShifts(
+      'Plantão UTI Hospital Vitória amanhã 19h às 7h\nReferência na zona sul desde 1998\nPagamento: R$ 1.800',
+      RECEBIDA,
+      SP,
+    );
+    expect(plantoes.map((p) => p.valor)).toEqual([1800]);
+  });
+
   it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
     const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
     const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);

@@ -83,6 +83,10 @@ export function extractShifts(text: string, recebidaEm: Date, timeZone: string):
 
   const parsed = lines.map((line) => parseLine(line, reference));
   for (const { facts } of parsed) fillMissing(global, facts);
+  // a value written out as money (R$, reais, "valor") anywhere beats a bare number found on an earlier line
+  const explicit = parsed.find(({ facts }) => facts.valorExplicito)?.facts;
+  if (!global.valorExplicito && explicit !== undefined)
+    Object.assign(global, { valor: explicit.valor, valorExplicito: true });
 
   for (let index = 0; index < parsed.length; index += 1) {
     const { dateGroups, facts, segments, line } = parsed[index];
