@@ -28,6 +28,14 @@ describe('findMoney', () => {
     expect(values('leito 1200')).toEqual([]);
     expect(values('ano 99999')).toEqual([]);
   });
+
+  it('does not take a count of something for money', () => {
+    expect(values('Hospital com 300 leitos')).toEqual([]);
+    expect(values('a 150 km de SP')).toEqual([]);
+    expect(values('média de 250 pacientes por dia')).toEqual([]);
+    expect(values('120 atendimentos')).toEqual([]);
+    expect(values('1500 por plantão')).toEqual([1500]);
+  });
 });
 
 describe('parseAmount', () => {

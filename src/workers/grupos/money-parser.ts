@@ -15,9 +15,10 @@ const EXPLICIT: readonly RegExp[] = [
     'g',
   ),
 ];
-// "1.800", "1.800,00", "1500", "1500,00": money only when nothing else claims the number
+// "1.800", "1.800,00", "1500", "1500,00": money only when nothing else claims the number, and not a
+// count of something ("300 leitos", "150 km")
 const BARE =
-  /(?<![\d.,/:$])(\d{1,2}\.\d{3}(?:,\d{2})?|\d{3,5}(?:,\d{2})?)(?![\d.,/:]|\s*(?:h|hs|horas|min)\b)/g;
+  /(?<![\d.,/:$])(\d{1,2}\.\d{3}(?:,\d{2})?|\d{3,5}(?:,\d{2})?)(?![\d.,/:]|\s*(?:h|hs|horas|min|leitos?|km|m|metros|pacientes|atendimentos|consultas|exames|partos|cirurgias|pessoas|habitantes|camas|vagas|plantoes|dias|anos|medicos)\b)/g;
 const NOT_MONEY_BEFORE = /\b(crm|ramal|sala|leito|leitos|km|cep|n|no|numero|bloco|andar|ala)\s*[:.]?\s*$/;
 
 /**
