@@ -36,6 +36,13 @@ describe('findMoney', () => {
     expect(values('120 atendimentos')).toEqual([]);
     expect(values('1500 por plantão')).toEqual([1500]);
   });
+
+  it('does not take "60 mil habitantes" or "3 mil atendimentos" for money', () => {
+    expect(values('cidade de 60 mil habitantes, R$ 1.800')).toEqual([1800]);
+    expect(values('300 mil habitantes')).toEqual([]);
+    expect(values('3 mil atendimentos/mês')).toEqual([]);
+    expect(values('2 mil por plantão')).toEqual([2000]);
+  });
 });
 
 describe('parseAmount', () => {
