@@ -13,6 +13,12 @@ describe('findDates', () => {
     expect(dates('28/12', '2027-01-03')).toEqual(['2026-12-28']);
   });
 
+  it('reads dd.mm and dd.mm.yyyy, but not values or decimals', () => {
+    expect(dates('plantão 15.03 19h')).toEqual(['2026-03-15']);
+    expect(dates('15.03.2026')).toEqual(['2026-03-15']);
+    expect(dates('R$ 1.500 / 2.5 mil / 12.50 / 1.8k / 15.03 mil')).toEqual([]);
+  });
+
   it('reads dd/mm/yyyy and dd/mm/yy', () => {
     expect(dates('15/03/2026')).toEqual(['2026-03-15']);
     expect(dates('15/03/27')).toEqual(['2027-03-15']);

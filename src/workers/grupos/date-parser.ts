@@ -52,6 +52,8 @@ const DAYTIME_BEFORE = /\bde\s+$/;
 const HOURS_AFTER = /^\s*(?:as|a|ate)\s+\d/;
 // "15/03", "15/03/2026", "15 e 16/03"
 const NUMERIC = /(?<![\d/:.,])((?:\d{1,2}\s+e\s+)*)(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d/])/g;
+// "15.03", "15.03.2026"; not "2.5 mil", "1.500" or "12.50" (not a month)
+const DOTTED = /(?<![\d/:.,$])(\d{1,2})\.(\d{2})(?:\.(\d{4}|\d{2}))?(?![\d.,]|\s*(?:mil|k|reais)\b)/g;
 // "15 de março", "15 de marco de 2026"
 const WRITTEN = new RegExp(
   String.raw`(?<!\d)(\d{1,2})\s+de\s+(${MONTHS.join('|')})(?:\s+de\s+(\d{4}))?\b`,
@@ -124,6 +126,10 @@ export function findDates(line: string, reference: string): DateMention[] {
       match,
       days.map((day) => withYear(day, month, match[4], reference)),
     );
+  }
+  for (const match of line.matchAll(DOTTED)) {
+    const date = withYear(Number(match[1]), Number(match[2]), match[3], reference);
+    if (date !== null) add(match, [date]);
   }
   for (const match of line.matchAll(WRITTEN))
     add(match, [withYear(Number(match[1]), MONTHS.indexOf(match[2]) + 1, match[3], reference)]);
