@@ -17,6 +17,7 @@ describe('findDates', () => {
     expect(dates('plantão 15.03 19h')).toEqual(['2026-03-15']);
     expect(dates('15.03.2026')).toEqual(['2026-03-15']);
     expect(dates('R$ 1.500 / 2.5 mil / 12.50 / 1.8k / 15.03 mil')).toEqual([]);
+    expect(dates('das 12.10 às 18.10, 8.11h')).toEqual([]);
   });
 
   it('reads dd/mm/yyyy and dd/mm/yy', () => {

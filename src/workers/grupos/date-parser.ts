@@ -52,8 +52,9 @@ const DAYTIME_BEFORE = /\bde\s+$/;
 const HOURS_AFTER = /^\s*(?:as|a|ate)\s+\d/;
 // "15/03", "15/03/2026", "15 e 16/03"
 const NUMERIC = /(?<![\d/:.,])((?:\d{1,2}\s+e\s+)*)(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d/])/g;
-// "15.03", "15.03.2026"; not "2.5 mil", "1.500" or "12.50" (not a month)
-const DOTTED = /(?<![\d/:.,$])(\d{1,2})\.(\d{2})(?:\.(\d{4}|\d{2}))?(?![\d.,]|\s*(?:mil|k|reais)\b)/g;
+// "15.03", "15.03.2026"; not "2.5 mil", "1.500", "12.50" (not a month) or the hour in "das 12.10 às 18.10"
+const DOTTED =
+  /(?<![\d/:.,$])(?<!\b(?:d?as|ate)\s+)(\d{1,2})\.(\d{2})(?:\.(\d{4}|\d{2}))?(?![\d.,]|\s*(?:mil|k|reais|h)\b)/g;
 // "15 de março", "15 de marco de 2026"
 const WRITTEN = new RegExp(
   String.raw`(?<!\d)(\d{1,2})\s+de\s+(${MONTHS.join('|')})(?:\s+de\s+(\d{4}))?\b`,

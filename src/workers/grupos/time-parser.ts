@@ -6,7 +6,7 @@ export interface TimeRange {
   readonly end: number;
 }
 
-const HOUR = String.raw`(\d{1,2})(?:(?::|h)(\d{2}))?`;
+const HOUR = String.raw`(\d{1,2})(?:(?::|h|\.)(\d{2}))?`;
 const H_SUFFIX = String.raw`(?:\s*h(?:s|rs|oras)?\b)?`;
 // "19h às 07h", "19-07", "das 7 às 19", "07:00 - 19:00", "7h x 19h", "19h/7h"
 const RANGE = new RegExp(
