@@ -86,6 +86,7 @@ describe('findDates', () => {
     expect(dates('30/03 a 01/04')).toEqual(['2026-03-30', '2026-03-31', '2026-04-01']);
     expect(dates('dias 30 a 1/04')).toEqual(['2026-03-30', '2026-03-31', '2026-04-01']);
     expect(dates('de 19 a 07/04')).toEqual(['2026-04-07']); // hours, then a date
+    expect(dates('das 7 a 19/03')).toEqual(['2026-03-19']);
     // two consecutive days are one night, as "15 para 16/03"
     expect(dates('15/03 a 16/03')).toEqual(['2026-03-15']);
   });

@@ -65,7 +65,7 @@ const NIGHT_SPAN =
   /(?<![\d/])(?:de\s+)?(\d{1,2})(?:\/\d{1,2})?\s+(?:para|pra|p\/)\s+(?:o\s+)?(?:dia\s+)?(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d/])/g;
 // "de 15 a 17/03", "15/03 a 17/03", "do dia 15 ao dia 17/03", "dias 15 a 17": every day of the range
 const RANGE =
-  /(?<![\d/])(?:d[eo]\s+)?(dias?\s+)?(\d{1,2})(?:\/(\d{1,2}))?\s+(?:a|ate|ao)\s+(?:o\s+)?(?:dia\s+)?(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d/])/g;
+  /(?<![\d/])(?<!\bd?as\s+)(?:d[eo]\s+)?(dias?\s+)?(\d{1,2})(?:\/(\d{1,2}))?\s+(?:a|ate|ao)\s+(?:o\s+)?(?:dia\s+)?(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d/])/g;
 const RANGE_OF_DAYS = /\bdias\s+(\d{1,2})\s+(?:a|ate|ao)\s+(?:o\s+)?(?:dia\s+)?(\d{1,2})(?![\d:/]|\s*h\b)/g;
 const MAX_RANGE_DAYS = 31;
 const RELATIVE = /\b(depois de amanha|amanha|hoje)\b/g;
