@@ -29,6 +29,7 @@ describe('findDates', () => {
     expect(dates('Plantão amanhã noturno')).toEqual(['2026-03-11']);
     expect(dates('HOJE')).toEqual(['2026-03-10']);
     expect(dates('depois de amanhã')).toEqual(['2026-03-12']);
+    expect(dates('plantão hj 19h')).toEqual(['2026-03-10']);
   });
 
   it('reads a weekday as the next one, today when it is today', () => {

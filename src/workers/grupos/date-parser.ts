@@ -68,7 +68,7 @@ const RANGE =
   /(?<![\d/])(?<!\bd?as\s+)(?:d[eo]\s+)?(dias?\s+)?(\d{1,2})(?:\/(\d{1,2}))?\s+(?:a|ate|ao)\s+(?:o\s+)?(?:dia\s+)?(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d/])/g;
 const RANGE_OF_DAYS = /\bdias\s+(\d{1,2})\s+(?:a|ate|ao)\s+(?:o\s+)?(?:dia\s+)?(\d{1,2})(?![\d:/]|\s*h\b)/g;
 const MAX_RANGE_DAYS = 31;
-const RELATIVE = /\b(depois de amanha|amanha|hoje)\b/g;
+const RELATIVE = /\b(depois de amanha|amanha|hoje|hj)\b/g;
 const WEEKDAY = /\b(segunda|terca|quarta|quinta|sexta)(?:[\s-]*feira)?\b|\b(sabado|domingo)\b/g;
 
 /**
@@ -135,7 +135,7 @@ export function findDates(line: string, reference: string): DateMention[] {
   for (const match of line.matchAll(WRITTEN))
     add(match, [withYear(Number(match[1]), MONTHS.indexOf(match[2]) + 1, match[3], reference)]);
   for (const match of line.matchAll(RELATIVE)) {
-    const offset = match[1] === 'hoje' ? 0 : match[1] === 'amanha' ? 1 : 2;
+    const offset = match[1] === 'hoje' || match[1] === 'hj' ? 0 : match[1] === 'amanha' ? 1 : 2;
     add(match, [addDays(reference, offset)]);
   }
   if (found.length === 0) {

@@ -40,7 +40,7 @@ const CONNECTORS = new Set(['de', 'da', 'do', 'dos', 'das']);
 const STOP_WORDS = new Set(
   (
     'dia dias plantao plantoes plantonista vaga vagas uti ps cc valor precisa precisando preciso para pra com ' +
-    'hoje ontem amanha noturno diurno as a em no na setor urgente urgencia adulto adulta e ou ate sn sd ' +
+    'hoje hj ontem amanha noturno diurno as a em no na setor urgente urgencia adulto adulta e ou ate sn sd ' +
     'segunda terca quarta quinta sexta sabado domingo escala cobertura procura procuramos interessados ' +
     'pediatria clinica clinico emergencia ortopedia anestesia cirurgia go obstetricia enfermaria horario valores ' +
     'pronto socorro centro cirurgico neonatal neo pediatrica pediatrico manha tarde noite medico medica r ' +

@@ -140,6 +140,11 @@ describe('extractShifts', () => {
     expect(plantoes.map((p) => p.valor)).toEqual([1800]);
   });
 
+  it('reads "hj" as today', () => {
+    const { plantoes } = extractShifts('Plantão UTI Hospital Vitória hj 19h às 7h R$ 1.500', RECEBIDA, SP);
+    expect(plantoes.map((p) => [p.data, p.hospital])).toEqual([['2026-03-10', 'Hospital Vitória']]);
+  });
+
   it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
     const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
     const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);
