@@ -15,7 +15,7 @@ export interface NightSpans {
 
 const TIME = String.raw`(\d{1,2})(?::(\d{2})h?|h(\d{2})?)(?:s|rs|oras)?`;
 const CONNECTOR = String.raw`(?:as|a|ate|-|–|—)`;
-const OPENING = String.raw`\s*[,(-]?\s*(?:(?:a partir )?d?as\s+|de\s+)?`;
+const OPENING = String.raw`\s*[,:(–—-]?\s*(?:(?:a partir )?d?as\s+|de\s+)?`;
 const GLUE = String.raw`((?:(?:d[eo]|o)\s+)*(?:dia\s+)?)`;
 
 // "15 para 16/03", "15/03 a 16/03"

@@ -58,6 +58,8 @@ describe('extractShifts', () => {
     expect(night('das 19h do dia 15 às 7h do dia 16')).toEqual(one);
     expect(night('15/03 (19h de 15/03 às 7h de 16/03)')).toEqual(one);
     expect(night('15/03 19h às 7h do dia 16')).toEqual(one);
+    expect(night('15/03 – 19h às 7h do dia 16/03')).toEqual(one);
+    expect(night('15/03: 19h até 16/03, 7h')).toEqual(one);
     expect(night('31/03 19h até 01/04 7h')).toEqual([['2026-03-31', '19:00', '07:00']]);
     // two nights, or a day and a night, stay two shifts
     expect(night('15/03 19h às 7h e 16/03 19h às 7h')).toEqual([
