@@ -87,6 +87,9 @@ export function parseVerdict(content: unknown): ProviderVerdict {
     // not JSON: try the plain answers below
   }
   const folded = text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+  // "oferta: false" is a field, not the word "oferta" as a yes
+  const field = /"?\boferta"?\s*[:=]\s*"?(true|false|sim|nao|yes|no)\b/.exec(folded);
+  if (field !== null) return { oferta: ['true', 'sim', 'yes'].includes(field[1]) };
   if (/^(sim|yes|true|oferta)\b/.test(folded)) return { oferta: true };
   if (/^(nao|no|false)\b/.test(folded)) return { oferta: false };
   return { erro: 'classificador respondeu algo ilegível' };

@@ -13,6 +13,13 @@ describe('findDates', () => {
     expect(dates('28/12', '2027-01-03')).toEqual(['2026-12-28']);
   });
 
+  it('reads dd.mm and dd.mm.yyyy, but not values or decimals', () => {
+    expect(dates('plantão 15.03 19h')).toEqual(['2026-03-15']);
+    expect(dates('15.03.2026')).toEqual(['2026-03-15']);
+    expect(dates('R$ 1.500 / 2.5 mil / 12.50 / 1.8k / 15.03 mil')).toEqual([]);
+    expect(dates('das 12.10 às 18.10, 8.11h')).toEqual([]);
+  });
+
   it('reads dd/mm/yyyy and dd/mm/yy', () => {
     expect(dates('15/03/2026')).toEqual(['2026-03-15']);
     expect(dates('15/03/27')).toEqual(['2027-03-15']);
@@ -22,6 +29,7 @@ describe('findDates', () => {
     expect(dates('Plantão amanhã noturno')).toEqual(['2026-03-11']);
     expect(dates('HOJE')).toEqual(['2026-03-10']);
     expect(dates('depois de amanhã')).toEqual(['2026-03-12']);
+    expect(dates('plantão hj 19h')).toEqual(['2026-03-10']);
   });
 
   it('reads a weekday as the next one, today when it is today', () => {
@@ -67,6 +75,21 @@ describe('findDates', () => {
 
   it('does not read an hour range after "dia 15," as more days', () => {
     expect(dates('dia 15, 19-07')).toEqual(['2026-03-15']);
+  });
+
+  it('reads a range of days as every day in it', () => {
+    const days = ['2026-03-15', '2026-03-16', '2026-03-17'];
+    expect(dates('de 15 a 17/03')).toEqual(days);
+    expect(dates('15/03 a 17/03')).toEqual(days);
+    expect(dates('dias 15 a 17/03')).toEqual(days);
+    expect(dates('dias 15 a 17')).toEqual(days);
+    expect(dates('do dia 15 ao dia 17/03')).toEqual(days);
+    expect(dates('30/03 a 01/04')).toEqual(['2026-03-30', '2026-03-31', '2026-04-01']);
+    expect(dates('dias 30 a 1/04')).toEqual(['2026-03-30', '2026-03-31', '2026-04-01']);
+    expect(dates('de 19 a 07/04')).toEqual(['2026-04-07']); // hours, then a date
+    expect(dates('das 7 a 19/03')).toEqual(['2026-03-19']);
+    // two consecutive days are one night, as "15 para 16/03"
+    expect(dates('15/03 a 16/03')).toEqual(['2026-03-15']);
   });
 
   it('reads written months', () => {

@@ -52,6 +52,9 @@ const DAYTIME_BEFORE = /\bde\s+$/;
 const HOURS_AFTER = /^\s*(?:as|a|ate)\s+\d/;
 // "15/03", "15/03/2026", "15 e 16/03"
 const NUMERIC = /(?<![\d/:.,])((?:\d{1,2}\s+e\s+)*)(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d/])/g;
+// "15.03", "15.03.2026"; not "2.5 mil", "1.500", "12.50" (not a month) or the hour in "das 12.10 às 18.10"
+const DOTTED =
+  /(?<![\d/:.,$])(?<!\b(?:d?as|ate)\s+)(\d{1,2})\.(\d{2})(?:\.(\d{4}|\d{2}))?(?![\d.,]|\s*(?:mil|k|reais|h)\b)/g;
 // "15 de março", "15 de marco de 2026"
 const WRITTEN = new RegExp(
   String.raw`(?<!\d)(\d{1,2})\s+de\s+(${MONTHS.join('|')})(?:\s+de\s+(\d{4}))?\b`,
@@ -60,7 +63,12 @@ const WRITTEN = new RegExp(
 // "15 para 16/03", "15/03 pra 16/03": one night shift, on the night it starts
 const NIGHT_SPAN =
   /(?<![\d/])(?:de\s+)?(\d{1,2})(?:\/\d{1,2})?\s+(?:para|pra|p\/)\s+(?:o\s+)?(?:dia\s+)?(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d/])/g;
-const RELATIVE = /\b(depois de amanha|amanha|hoje)\b/g;
+// "de 15 a 17/03", "15/03 a 17/03", "do dia 15 ao dia 17/03", "dias 15 a 17": every day of the range
+const RANGE =
+  /(?<![\d/])(?<!\bd?as\s+)(?:d[eo]\s+)?(dias?\s+)?(\d{1,2})(?:\/(\d{1,2}))?\s+(?:a|ate|ao)\s+(?:o\s+)?(?:dia\s+)?(\d{1,2})\/(\d{1,2})(?:\/(\d{2}|\d{4}))?(?![\d/])/g;
+const RANGE_OF_DAYS = /\bdias\s+(\d{1,2})\s+(?:a|ate|ao)\s+(?:o\s+)?(?:dia\s+)?(\d{1,2})(?![\d:/]|\s*h\b)/g;
+const MAX_RANGE_DAYS = 31;
+const RELATIVE = /\b(depois de amanha|amanha|hoje|hj)\b/g;
 const WEEKDAY = /\b(segunda|terca|quarta|quinta|sexta)(?:[\s-]*feira)?\b|\b(sabado|domingo)\b/g;
 
 /**
@@ -81,6 +89,20 @@ export function findDates(line: string, reference: string): DateMention[] {
     for (const date of dates) found.push({ date, raw: match[0], start, end });
   };
 
+  for (const match of line.matchAll(RANGE)) {
+    const [day, month] = [Number(match[2]), optionalNumber(match[3])];
+    const last = withYear(Number(match[4]), Number(match[5]), match[6], reference);
+    // "de 19 a 07/03" is a night from 19h on the 7th more likely than 17 days: a bare day before a lower
+    // one is a range only after "dias" ("dias 30 a 1/04")
+    if (last === null || (month === null && day > dayOf(last) && match[1] === undefined)) continue;
+    const days = everyDay(rangeStart(day, month, last), last);
+    if (days !== null) add(match, days);
+  }
+  for (const match of line.matchAll(RANGE_OF_DAYS)) {
+    const first = nextDayOfMonth(Number(match[1]), reference);
+    const days = first === null ? null : everyDay(first, nextWithDay(first, Number(match[2])));
+    if (days !== null) add(match, days);
+  }
   for (const match of line.matchAll(NIGHT_SPAN)) {
     const morning = withYear(Number(match[2]), Number(match[3]), match[4], reference);
     const night = morning === null ? null : addDays(morning, -1);
@@ -106,10 +128,14 @@ export function findDates(line: string, reference: string): DateMention[] {
       days.map((day) => withYear(day, month, match[4], reference)),
     );
   }
+  for (const match of line.matchAll(DOTTED)) {
+    const date = withYear(Number(match[1]), Number(match[2]), match[3], reference);
+    if (date !== null) add(match, [date]);
+  }
   for (const match of line.matchAll(WRITTEN))
     add(match, [withYear(Number(match[1]), MONTHS.indexOf(match[2]) + 1, match[3], reference)]);
   for (const match of line.matchAll(RELATIVE)) {
-    const offset = match[1] === 'hoje' ? 0 : match[1] === 'amanha' ? 1 : 2;
+    const offset = match[1] === 'hoje' || match[1] === 'hj' ? 0 : match[1] === 'amanha' ? 1 : 2;
     add(match, [addDays(reference, offset)]);
   }
   if (found.length === 0) {
@@ -147,4 +173,42 @@ function nextDayOfMonth(day: number, reference: string): string | null {
     if (date !== null) return date;
   }
   return null;
+}
+
+/** The first day of a range ending on `last`: in `month` when written, else in last's month or the one before. */
+function rangeStart(day: number, month: number | null, last: string): string | null {
+  let year = yearOf(last);
+  let startMonth = month ?? monthOf(last);
+  if (month === null && day > dayOf(last)) startMonth -= 1;
+  if (month !== null && (month > monthOf(last) || (month === monthOf(last) && day > dayOf(last)))) year -= 1;
+  if (startMonth < 1) {
+    startMonth += 12;
+    year -= 1;
+  }
+  return calendarDate(year, startMonth, day);
+}
+
+/** The first date after `from` that is a `day`-th, within a month; null when there is none. */
+function nextWithDay(from: string, day: number): string | null {
+  for (let shift = 1; shift <= MAX_RANGE_DAYS; shift += 1) {
+    const date = addDays(from, shift);
+    if (dayOf(date) === day) return date;
+  }
+  return null;
+}
+
+/**
+ * Every day from `first` to `last`; two consecutive days are one night on the first, as "15 para 16/03";
+ * null when the range is not one (backwards, or longer than a month).
+ */
+function everyDay(first: string | null, last: string | null): string[] | null {
+  if (first === null || last === null) return null;
+  const length = daysBetween(first, last);
+  if (length < 1 || length > MAX_RANGE_DAYS) return null;
+  if (length === 1) return [first];
+  return Array.from({ length: length + 1 }, (_, i) => addDays(first, i));
+}
+
+function optionalNumber(text: string | undefined): number | null {
+  return text === undefined ? null : Number(text);
 }

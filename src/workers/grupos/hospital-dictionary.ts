@@ -40,11 +40,12 @@ const CONNECTORS = new Set(['de', 'da', 'do', 'dos', 'das']);
 const STOP_WORDS = new Set(
   (
     'dia dias plantao plantoes plantonista vaga vagas uti ps cc valor precisa precisando preciso para pra com ' +
-    'hoje ontem amanha noturno diurno as a em no na setor urgente urgencia adulto adulta e ou ate sn sd ' +
+    'hoje hj ontem amanha noturno diurno as a em no na setor urgente urgencia adulto adulta e ou ate sn sd ' +
     'segunda terca quarta quinta sexta sabado domingo escala cobertura procura procuramos interessados ' +
     'pediatria clinica clinico emergencia ortopedia anestesia cirurgia go obstetricia enfermaria horario valores ' +
     'pronto socorro centro cirurgico neonatal neo pediatrica pediatrico manha tarde noite medico medica r ' +
-    'que quem onde tem esta nao sem mas por pelo pela muito aqui ai la'
+    'que quem onde tem esta nao sem mas por pelo pela muito aqui ai la ' +
+    'depois proximo proxima neste nesta nesse nessa periodo turno feriado semana'
   )
     .split(' ')
     .concat(SPECIALTIES.flatMap(([, aliases]) => aliases.filter((alias) => !alias.includes(' ')))),
@@ -106,7 +107,8 @@ function nameAfter(text: string, from: number): string[] {
     const match = WORD.exec(rest);
     if (match === null) break;
     const folded = foldText(match[1]);
-    if (STOP_WORDS.has(folded) && !CONNECTORS.has(folded)) break;
+    // "quinta-feira" ends the name as "quinta" does; "Sírio-Libanês" does not
+    if (STOP_WORDS.has(folded.split('-')[0]) && !CONNECTORS.has(folded)) break;
     words.push(match[1]);
     rest = rest.slice(match[0].length);
     // a separator ends the name: "Hospital São Lucas - 15/03", "Hospital X, dia 15", "Hospital X: ..."

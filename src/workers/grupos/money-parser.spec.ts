@@ -28,6 +28,21 @@ describe('findMoney', () => {
     expect(values('leito 1200')).toEqual([]);
     expect(values('ano 99999')).toEqual([]);
   });
+
+  it('does not take a count of something for money', () => {
+    expect(values('Hospital com 300 leitos')).toEqual([]);
+    expect(values('a 150 km de SP')).toEqual([]);
+    expect(values('média de 250 pacientes por dia')).toEqual([]);
+    expect(values('120 atendimentos')).toEqual([]);
+    expect(values('1500 por plantão')).toEqual([1500]);
+  });
+
+  it('does not take "60 mil habitantes" or "3 mil atendimentos" for money', () => {
+    expect(values('cidade de 60 mil habitantes, R$ 1.800')).toEqual([1800]);
+    expect(values('300 mil habitantes')).toEqual([]);
+    expect(values('3 mil atendimentos/mês')).toEqual([]);
+    expect(values('2 mil por plantão')).toEqual([2000]);
+  });
 });
 
 describe('parseAmount', () => {

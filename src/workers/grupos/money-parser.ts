@@ -6,18 +6,23 @@ export interface MoneyMention {
 }
 
 const AMOUNT = String.raw`(\d[\d.,]*\d|\d)`;
+/** What a number counts when it is not money: "300 leitos", "150 km", "60 mil habitantes". */
+const COUNTED = String.raw`(?:leitos?|km|m|metros|pacientes|atendimentos|consultas|exames|partos|cirurgias|pessoas|habitantes|moradores|vidas|camas|vagas|plantoes|dias|anos|medicos)\b`;
 const EXPLICIT: readonly RegExp[] = [
   new RegExp(String.raw`r\$\s*${AMOUNT}\s*(mil\b|k\b)?`, 'g'),
-  new RegExp(String.raw`(?<![\d.,])${AMOUNT}\s*(mil\b|k\b)`, 'g'),
+  new RegExp(String.raw`(?<![\d.,])${AMOUNT}\s*(mil\b|k\b)(?!\s*${COUNTED})`, 'g'),
   new RegExp(String.raw`(?<![\d.,])${AMOUNT}\s*(?:reais|conto)\b()`, 'g'),
   new RegExp(
     String.raw`\b(?:valor|pago|paga|pagamento|remuneracao|bruto|liquido)\s*:?\s*(?:de\s+|bruto\s+|liquido\s+)?${AMOUNT}\s*(mil\b|k\b)?`,
     'g',
   ),
 ];
-// "1.800", "1.800,00", "1500", "1500,00": money only when nothing else claims the number
-const BARE =
-  /(?<![\d.,/:$])(\d{1,2}\.\d{3}(?:,\d{2})?|\d{3,5}(?:,\d{2})?)(?![\d.,/:]|\s*(?:h|hs|horas|min)\b)/g;
+// "1.800", "1.800,00", "1500", "1500,00": money only when nothing else claims the number, and not a
+// count of something ("300 leitos", "150 km")
+const BARE = new RegExp(
+  String.raw`(?<![\d.,/:$])(\d{1,2}\.\d{3}(?:,\d{2})?|\d{3,5}(?:,\d{2})?)(?![\d.,/:]|\s*(?:h|hs|horas|min|mil)\b|\s*${COUNTED})`,
+  'g',
+);
 const NOT_MONEY_BEFORE = /\b(crm|ramal|sala|leito|leitos|km|cep|n|no|numero|bloco|andar|ala)\s*[:.]?\s*$/;
 
 /**

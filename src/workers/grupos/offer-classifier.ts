@@ -32,7 +32,7 @@ const WORD_FEATURES: ReadonlyArray<readonly [string, number, RegExp]> = [
   [
     'urgencia',
     0.1,
-    /\b(urgente|hoje|precisa|precisamos|precisando|procuramos|procura se|necessita|necessitamos)\b/,
+    /\b(urgente|hoje|hj|precisa|precisamos|precisando|procuramos|procura se|necessita|necessitamos)\b/,
   ],
 ];
 const NEGATIVE_FEATURES: ReadonlyArray<readonly [string, number, RegExp]> = [

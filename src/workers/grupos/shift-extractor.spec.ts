@@ -47,6 +47,106 @@ describe('extractShifts', () => {
     ).toEqual([['2026-03-25', '19:00', '07:00']]);
   });
 
+  it('reads a night written from its start date and hour to its end date and hour as one shift', () => {
+    const night = (text: string) =>
+      normalizeShifts(
+        extractShifts(`Plantão UTI Hospital Vitória ${text} R$ 1.500`, RECEBIDA, SP).plantoes,
+      ).map((p) => [p.data, p.horaInicio, p.horaFim]);
+    const one = [['2026-03-15', '19:00', '07:00']];
+    expect(night('15/03 19h até 16/03 7h')).toEqual(one);
+    expect(night('15/03 às 19h até o dia 16/03 às 07:00')).toEqual(one);
+    expect(night('das 19h do dia 15 às 7h do dia 16')).toEqual(one);
+    expect(night('15/03 (19h de 15/03 às 7h de 16/03)')).toEqual(one);
+    expect(night('15/03 19h às 7h do dia 16')).toEqual(one);
+    expect(night('15/03 – 19h às 7h do dia 16/03')).toEqual(one);
+    expect(night('15/03: 19h até 16/03, 7h')).toEqual(one);
+    expect(night('31/03 19h até 01/04 7h')).toEqual([['2026-03-31', '19:00', '07:00']]);
+    // two nights, or a day and a night, stay two shifts
+    expect(night('15/03 19h às 7h e 16/03 19h às 7h')).toEqual([
+      ['2026-03-15', '19:00', '07:00'],
+      ['2026-03-16', '19:00', '07:00'],
+    ]);
+    expect(night('15/03 7h às 19h, 16/03 19h às 7h')).toEqual([
+      ['2026-03-15', '07:00', '19:00'],
+      ['2026-03-16', '19:00', '07:00'],
+    ]);
+  });
+
+  it('ends the hospital name before the day words after it, so a repost is the same hospital', () => {
+    const hospital = (text: string) =>
+      normalizeShifts(
+        extractShifts(`Plantão PS Hospital Municipal de Barueri ${text}`, RECEBIDA, SP).plantoes,
+      )[0]?.hospital;
+    expect(hospital('segunda 19h às 7h R$ 1.500')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('segunda-feira 19h às 7h R$ 1.500')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('sexta-feira, 19h às 7h')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('depois de amanhã 19h às 7h')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('próximo sábado 19h às 7h')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('nesta sexta 19h às 7h')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('período noturno 15/03')).toBe('Hospital Municipal de Barueri');
+    expect(hospital('turno da noite 15/03 19h às 7h')).toBe('Hospital Municipal de Barueri');
+  });
+
+  it('reads "15/03 19 às 07" and "dia 7 às 19" with their hours instead of rejecting them without hours', () => {
+    const shifts = (text: string) =>
+      extractShifts(`Plantão UTI Hospital Vitória ${text} R$ 1.500`, RECEBIDA, SP).plantoes.map((p) => [
+        p.data,
+        p.inicio,
+        p.fim,
+      ]);
+    expect(shifts('15/03 19 às 07')).toEqual([['2026-03-15', '19:00', '07:00']]);
+    expect(shifts('amanhã 7 às 19')).toEqual([['2026-03-11', '07:00', '19:00']]);
+  });
+
+  it('reads "de 15 a 17/03 19h às 7h" as three nights, not one shift on the 17th from 15:00 to 19:00', () => {
+    const { plantoes } = extractShifts(
+      'Plantão UTI Hospital Vitória de 15 a 17/03 19h às 7h R$ 1.500',
+      RECEBIDA,
+      SP,
+    );
+    expect(plantoes.map((p) => [p.data, p.inicio, p.fim])).toEqual([
+      ['2026-03-15', '19:00', '07:00'],
+      ['2026-03-16', '19:00', '07:00'],
+      ['2026-03-17', '19:00', '07:00'],
+    ]);
+  });
+
+  it('does not take a phone number without area code, or a CEP, for the value', () => {
+    const valor = (text: string) =>
+      extractShifts(`Plantão UTI Hospital Vitória amanhã 19h às 7h. ${text}`, RECEBIDA, SP).plantoes[0].valor;
+    expect(valor('Falar com Ana 98765-4321')).toBeNull();
+    expect(valor('Falar com Ana 9 8765-4321')).toBeNull();
+    expect(valor('Falar com Ana 11 9 8765-4321')).toBeNull();
+    expect(valor('Falar com Ana 987654321')).toBeNull();
+    expect(valor('Endereço: CEP 04538-132')).toBeNull();
+    expect(valor('R$ 1.500. Falar com Ana 98765-4321')).toBe(1500);
+    expect(valor('Valor 1500-1800')).toBe(1500);
+  });
+
+  it("does not take the hospital's street number for the value", () => {
+    const valor = (text: string) =>
+      extractShifts(`Plantão UTI Hospital Vitória amanhã 19h às 7h\n${text}`, RECEBIDA, SP).plantoes[0].valor;
+    expect(valor('Endereço: Av. Paulista, 1500')).toBeNull();
+    expect(valor('Rua Vergueiro 2300')).toBeNull();
+    expect(valor('Rua Dr. Arnaldo nº 455')).toBeNull();
+    expect(valor('Av Brasil, 500 - R$ 1.800')).toBe(1800);
+    expect(valor('Rua X 12h 1500')).toBe(1500);
+  });
+
+  it('takes the value written out with R$ anywhere in the message over a bare number on an earlier line', () => {
+    const { plantoes } = extractShifts(
+      'Plantão UTI Hospital Vitória amanhã 19h às 7h\nReferência na zona sul desde 1998\nPagamento: R$ 1.800',
+      RECEBIDA,
+      SP,
+    );
+    expect(plantoes.map((p) => p.valor)).toEqual([1800]);
+  });
+
+  it('reads "hj" as today', () => {
+    const { plantoes } = extractShifts('Plantão UTI Hospital Vitória hj 19h às 7h R$ 1.500', RECEBIDA, SP);
+    expect(plantoes.map((p) => [p.data, p.hospital])).toEqual([['2026-03-10', 'Hospital Vitória']]);
+  });
+
   it('rejects dates outside 1 day before to 90 days after recebida_em, with the reason', () => {
     const text = 'Plantões PS Hospital Vitória 19-07 R$ 1.500:\n08/03\n09/03\n08/06\n09/06';
     const { plantoes, rejeicoes } = extractShifts(text, RECEBIDA, SP);

@@ -10,6 +10,7 @@ import {
 } from './grupos.constants';
 import { findHospitalMention } from './hospital-dictionary';
 import { findMoney } from './money-parser';
+import { joinNightSpans } from './night-span';
 import { specialtySpan } from './specialty-dictionary';
 import { foldText } from './text-fold';
 import { findTimeRanges, TimeRange } from './time-parser';
@@ -55,8 +56,16 @@ interface DatedUnit {
   subItems: Facts[];
 }
 
-const PHONE = /(?<!\d)(?:\+?55[\s.-]?)?\(?\d{2}\)?[\s.-]?9?\d{4}[\s.-]?\d{4}(?!\d)/g;
-const NIGHT_SPAN = /^\s*(?:para|pra|p\/|->|a)\s*(?:o\s+)?(?:dia\s+)?$/;
+/**
+ * Numbers that are not money: phones (with area code, or a mobile without it: "98765-4321"), CEPs, and
+ * street numbers ("Av. Paulista, 1500", "Rua Dr. Arnaldo nº 455": a street word, then only its name).
+ */
+const NOT_MONEY: readonly RegExp[] = [
+  /(?<!\d)(?:\+?55[\s.-]?)?\(?\d{2}\)?[\s.-]?9?\d{4}[\s.-]?\d{4}(?!\d)/g,
+  /(?<![\d.,])9[\s.]?\d{4}[\s.-]?\d{4}(?!\d)/g,
+  /(?<![\d.,])\d{5}-\d{3}(?!\d)/g,
+  /\b(?:rua|r\.|av|avenida|alameda|al\.|travessa|praca|rodovia|estrada|largo)\.?\s(?:[\p{L}'’-]+\.?\s){0,5}?[\p{L}'’-]*\.?,?\s?(?:(?:n|no|numero)?[º°.]?\s?)?\d{1,5}(?![\d.,])/gu,
+];
 
 /**
  * Every shift in a group message (at most MAX_SHIFTS_PER_MESSAGE), read line by line: a line's dates take
@@ -74,6 +83,10 @@ export function extractShifts(text: string, recebidaEm: Date, timeZone: string):
 
   const parsed = lines.map((line) => parseLine(line, reference));
   for (const { facts } of parsed) fillMissing(global, facts);
+  // a value written out as money (R$, reais, "valor") anywhere beats a bare number found on an earlier line
+  const explicit = parsed.find(({ facts }) => facts.valorExplicito)?.facts;
+  if (!global.valorExplicito && explicit !== undefined)
+    Object.assign(global, { valor: explicit.valor, valorExplicito: true });
 
   for (let index = 0; index < parsed.length; index += 1) {
     const { dateGroups, facts, segments, line } = parsed[index];
@@ -161,9 +174,14 @@ interface ParsedLine {
 
 function parseLine(line: string, reference: string): ParsedLine {
   const folded = foldText(line);
-  const dates = dropNightSpans(findDates(folded, reference), folded);
-  const hours = findTimeRanges(blank(folded, dates));
-  const moneyText = blank(blank(folded, dates), hours).replace(PHONE, (phone) => ' '.repeat(phone.length));
+  const mentions = findDates(folded, reference);
+  const { dates, glue } = joinNightSpans(mentions, folded);
+  const withoutDates = blank(blank(folded, mentions), glue);
+  const hours = findTimeRanges(withoutDates);
+  const moneyText = NOT_MONEY.reduce(
+    (text, pattern) => text.replace(pattern, (number) => ' '.repeat(number.length)),
+    blank(withoutDates, hours),
+  );
   const money = findMoney(moneyText);
 
   const groups: DateMention[][] = [];
@@ -196,16 +214,6 @@ function parseLine(line: string, reference: string): ParsedLine {
     dateGroups: groups,
     segments: bounds.map(([from, to]) => factsBetween(from, to)),
   };
-}
-
-/** "15 para 16/03" or "15/03 para 16/03" is one night shift, on the night it starts. */
-function dropNightSpans(dates: DateMention[], folded: string): DateMention[] {
-  return dates.filter((mention, i) => {
-    const previous = dates[i - 1];
-    if (previous === undefined || previous.date === null || mention.date === null) return true;
-    const between = folded.slice(previous.end, mention.start);
-    return !(NIGHT_SPAN.test(between) && daysBetween(previous.date, mention.date) === 1);
-  });
 }
 
 function specialtyMention(line: string, folded: string, from: number, to: number): string | null {

@@ -15,6 +15,20 @@ describe('findTimeRanges', () => {
     expect(hours('19h às 24h')).toEqual([['19:00', '00:00']]);
   });
 
+  it('reads bare hours joined by "às" or "até" as a range', () => {
+    expect(hours('19 às 07')).toEqual([['19:00', '07:00']]);
+    expect(hours('7 as 19')).toEqual([['07:00', '19:00']]);
+    expect(hours('19 até 7')).toEqual([['19:00', '07:00']]);
+  });
+
+  it('reads hours written with a dot', () => {
+    expect(hours('das 19.00 às 07.00')).toEqual([['19:00', '07:00']]);
+    expect(hours('7.30 - 19.30')).toEqual([['07:30', '19:30']]);
+    expect(hours('das 12.10 às 18.10')).toEqual([['12:10', '18:10']]);
+    expect(hours('R$ 1.500 a 2.000')).toEqual([]);
+    expect(hours('R$ 1.500 às 2.000')).toEqual([]);
+  });
+
   it('reads several ranges on one line', () => {
     expect(hours('07-19 e 19-07')).toEqual([
       ['07:00', '19:00'],

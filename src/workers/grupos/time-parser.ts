@@ -6,7 +6,7 @@ export interface TimeRange {
   readonly end: number;
 }
 
-const HOUR = String.raw`(\d{1,2})(?:(?::|h)(\d{2}))?`;
+const HOUR = String.raw`(\d{1,2})(?:(?::|h|\.)(\d{2}))?`;
 const H_SUFFIX = String.raw`(?:\s*h(?:s|rs|oras)?\b)?`;
 // "19h às 07h", "19-07", "das 7 às 19", "07:00 - 19:00", "7h x 19h", "19h/7h"
 const RANGE = new RegExp(
@@ -39,8 +39,9 @@ export function findTimeRanges(text: string): TimeRange[] {
     const prefixed = match[1] !== undefined;
     const separator = match[4];
     const hasUnit = /h|:/.test(match[0].slice(match[1]?.length ?? 0));
-    // "2 a 3" or "1/2" are counts or fractions, not hours: bare digits need "das", a unit, or a dash
-    if (!prefixed && !hasUnit && !['-', '–', '—'].includes(separator)) continue;
+    // "2 a 3" or "1/2" are counts or fractions, not hours: bare digits need "das", a unit, a dash, or
+    // "às"/"até" ("19 às 07"), which join hours, never counts
+    if (!prefixed && !hasUnit && !['-', '–', '—', 'as', 'ate'].includes(separator)) continue;
     if (separator === '/' && !hasUnit) continue;
     const inicio = hhmm(match[2], match[3], false);
     const fim = hhmm(match[5], match[6], true);

@@ -10,15 +10,21 @@ export function describeShift(shift: HandoffShift): string {
 }
 
 function doctor(shift: HandoffShift): string {
-  return shift.medicoNome ? `o(a) Dr(a). ${firstName(shift.medicoNome)}` : 'o médico interessado';
+  const name = firstName(shift.medicoNome);
+  return name ? `o(a) Dr(a). ${name}` : 'o médico interessado';
 }
 
 function hello(name: string | null): string {
-  return name ? `Olá, ${firstName(name)}!` : 'Olá!';
+  const first = firstName(name);
+  return first ? `Olá, ${first}!` : 'Olá!';
 }
 
-export function firstName(name: string): string {
-  return name.trim().split(/\s+/)[0] ?? name;
+const TITLES = new Set(['dr', 'dra', 'doutor', 'doutora', 'sr', 'sra']);
+
+/** The first name, past a title ("Dra. Maria Clara" → "Maria"); null when the name is blank or only a title. */
+export function firstName(name: string | null): string | null {
+  const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
+  return words.find((word) => !TITLES.has(word.toLowerCase().replace(/\.$/, ''))) ?? null;
 }
 
 /** Follow-up `number` (1–3) to the poster. */

@@ -23,6 +23,15 @@ describe('retomada message', () => {
     );
   });
 
+  it('greets by the name after a title, and without a name when the name is blank', () => {
+    const at = localTime(new Date('2026-03-10T11:00:00Z'), SP);
+    const hello = (nome: string | null) => retomadaMessage(nome, 'Oi', at, at).split('!')[0];
+    expect(hello('Dra. Maria Clara')).toBe('Bom dia, Maria');
+    expect(hello('DR JOÃO')).toBe('Bom dia, JOÃO');
+    expect(hello('   ')).toBe('Bom dia');
+    expect(hello('Dr.')).toBe('Bom dia');
+  });
+
   it('cuts long messages', () => {
     const cut = excerpt('a'.repeat(200));
     expect(cut).toHaveLength(80);

@@ -20,7 +20,8 @@ export function retomadaMessage(
   now: LocalTime,
   receivedAt: LocalTime,
 ) {
-  const hello = nome ? `${greeting(now.hour)}, ${firstName(nome)}!` : `${greeting(now.hour)}!`;
+  const name = firstName(nome);
+  const hello = name ? `${greeting(now.hour)}, ${name}!` : `${greeting(now.hour)}!`;
   return (
     `${hello} Vi sua mensagem de ${receivedAt.dayMonth} às ${receivedAt.hourMinute}: "${excerpt(mensagem)}". ` +
     `Agora estou por aqui: vamos continuar?`
