@@ -45,6 +45,14 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
     ]);
   });
 
+  it('escapes &, < and > so data in a text (a lead named "<!channel>") cannot ping the channel or hide a link', async () => {
+    const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
+    await notifier.notify({ text: '• <!channel> & <https://phish.example|Hospital X> — taxa > 5%' });
+    expect(slack.texts()).toEqual([
+      '• &lt;!channel&gt; &amp; &lt;https://phish.example|Hospital X&gt; — taxa &gt; 5%',
+    ]);
+  });
+
   it('retries once after a 5xx, and gives up after the second failure', async () => {
     const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
     slack.answerNext({ status: 503 });
