@@ -67,6 +67,26 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
     expect(slack.requests).toHaveLength(4);
   });
 
+  it("waits out a 429's Retry-After before the retry", async () => {
+    const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
+    slack.answerNext({ status: 429, body: 'rate_limited', headers: { 'Retry-After': '1' } });
+    expect(await notifier.notify({ text: 'a' })).toEqual({ delivered: true, attempts: 2 });
+    expect(slack.requests).toHaveLength(2);
+    expect(slack.requests[1].at - slack.requests[0].at).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('does not retry at once when a 429 asks for a longer wait: the caller posts again later', async () => {
+    const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
+    slack.answerNext({ status: 429, body: 'rate_limited', headers: { 'Retry-After': '120' } });
+    expect(await notifier.notify({ text: 'a' })).toEqual({
+      delivered: false,
+      reason: 'failed',
+      attempts: 1,
+      error: 'Slack answered 429 (rate limited: retry after 120 s)',
+    });
+    expect(slack.requests).toHaveLength(1);
+  });
+
   it('does not retry a 4xx', async () => {
     const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
     slack.answerNext({ status: 404, body: 'no_service' });
