@@ -14,6 +14,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'dashboard-token-0123456789abcdef';
 const JOB = 'shift_confirmation';
 const hasChromium = existsSync(CHROMIUM);
+const OTHER_HOST = 'whats-workers.test';
 
 (hasChromium ? describe : describe.skip)(
   `dashboard in headless Chromium${hasChromium ? '' : ` (SKIPPED: ${CHROMIUM} missing; apt-get install -y chromium)`}`,
@@ -63,6 +64,8 @@ const hasChromium = existsSync(CHROMIUM);
           '--disable-background-networking',
           '--disable-component-update',
           '--disable-sync',
+          // a name that is not localhost, as an operator who opens the dashboard by the host's address has
+          `--host-resolver-rules=MAP ${OTHER_HOST} 127.0.0.1`,
         ],
       });
     });
@@ -104,6 +107,19 @@ const hasChromium = existsSync(CHROMIUM);
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
       expect(problems).toEqual([]);
+    });
+
+    it('works over plain HTTP when opened by a name other than localhost', async () => {
+      const page = await browser.newPage();
+      const failed: string[] = [];
+      page.on('requestfailed', (request) => failed.push(request.url()));
+      await page.goto(`${base.replace('127.0.0.1', OTHER_HOST)}/admin/dashboard`);
+      await page.evaluate(() => sessionStorage.clear());
+      await page.reload();
+      await page.locator('#token').fill(TOKEN);
+      await page.locator('#login-form button').click();
+      await page.locator(`tr[data-job="${JOB}"]`).waitFor({ timeout: 10_000 });
+      expect(failed).toEqual([]);
     });
 
     it('shows the token form again when the token is refused', async () => {
