@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Test, TestingModule } from '@nestjs/testing';
 import { useFakeHttpServer } from '../../test/domain-workers/fake-http-server';
 import { FakeClock } from '../../test/utils/fake-clock';
@@ -85,6 +87,22 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
       error: 'Slack answered 429 (rate limited: retry after 120 s)',
     });
     expect(slack.requests).toHaveLength(1);
+  });
+
+  it('names why Slack could not be reached (the error code, never the webhook URL)', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const notifier = (
+      await replica({ SLACK_WEBHOOK_URL: `http://127.0.0.1:${port}/services/T0/B0/secret` })
+    ).get(SlackNotifier);
+    expect(await notifier.notify({ text: 'a' })).toEqual({
+      delivered: false,
+      reason: 'failed',
+      attempts: 2,
+      error: 'network error: ECONNREFUSED',
+    });
   });
 
   it('does not retry a 4xx', async () => {

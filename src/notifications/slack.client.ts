@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { networkErrorCode } from '../whatsapp/json-post';
 import { parseRetryAfter } from '../whatsapp/retry-after';
 import type { SlackMessage, SlackPostResult } from './slack-message';
 import { SLACK_MAX_RETRY_WAIT_MS, SLACK_RETRY_DELAY_MS, SLACK_TIMEOUT_MS } from './slack.constants';
@@ -64,7 +65,9 @@ export class SlackClient {
       await response.text();
     } catch (error) {
       const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${SLACK_TIMEOUT_MS} ms` : '';
-      throw new RetryableSlackError(reason || `network error: ${(error as Error).message}`);
+      // fetch says only "fetch failed"; the why (ECONNREFUSED, ENOTFOUND, a certificate) is its cause's code
+      const cause = (error as { cause?: unknown }).cause;
+      throw new RetryableSlackError(reason || `network error: ${networkErrorCode(cause ?? error)}`);
     }
     if (response.ok) return;
     const status = `Slack answered ${response.status}`;
