@@ -185,6 +185,20 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       expect(empty.body.errors[0].field).toBe('ids');
     });
 
+    it('says a body must be JSON when it came without Content-Type: application/json (curl -d sends a form)', async () => {
+      const form = await http()
+        .post('/admin/dead-letters/redrive')
+        .set(auth)
+        .type('form')
+        .send(JSON.stringify({ ids: [leadId] }))
+        .expect(400);
+      expect(form.body.errors).toEqual([
+        { field: '(body)', reason: 'must be a JSON object sent with Content-Type: application/json' },
+      ]);
+      const none = await http().put('/admin/pilot').set(auth).expect(400);
+      expect(none.body.errors[0].reason).toMatch(/Content-Type: application\/json/);
+    });
+
     it('enqueues a valid message', async () => {
       const { body } = await http()
         .post('/admin/messages')
