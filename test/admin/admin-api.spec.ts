@@ -53,6 +53,20 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       await http().post('/admin/dead-letters/redrive').set(headers).send({ ids: [] }).expect(401);
     });
 
+    it('accepts the token when ADMIN_TOKEN came with a trailing newline (a secret made from a file)', async () => {
+      // HTTP strips the spaces around a header value, so a token that ends in one could never be presented
+      const fromFile = await createHttpApp(testConfig({ ...env, ADMIN_TOKEN: `${TOKEN}\n` }));
+      try {
+        await request(fromFile.getHttpServer()).get('/admin/jobs').set(auth).expect(200);
+        await request(fromFile.getHttpServer())
+          .get('/admin/jobs')
+          .set({ Authorization: `Bearer ${TOKEN}x` })
+          .expect(401);
+      } finally {
+        await fromFile.close();
+      }
+    });
+
     it('answers 401 to everyone when ADMIN_TOKEN is unset (API disabled)', async () => {
       const disabled = await createHttpApp(testConfig({ ...env, ADMIN_TOKEN: undefined }));
       try {
