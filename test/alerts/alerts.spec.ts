@@ -164,6 +164,22 @@ describe('check_alerts (two replicas on real PostgreSQL and Redis, Slack over HT
     expect(await check(replicas[0])).toMatchObject({ resolved: expect.arrayContaining(['job_failures']) });
   });
 
+  it('a "resolved" whose Slack post failed is posted by the next check, so the channel does not end on the warning', async () => {
+    const [a, b] = replicas;
+    await scenarios[0].arrange(db, leadId);
+    expect(await check(a)).toMatchObject({ alerted: ['queue_size'] });
+    await db.sql.query(`DELETE FROM fila_mensagens`);
+    slack.answerNext({ status: 503 }, { status: 503 }); // both attempts of the "resolved" post fail
+    await check(b);
+    expect(slack.requests).toHaveLength(3);
+
+    expect(await check(a)).toMatchObject({ firing: [], resolved: ['queue_size'] });
+    expect(slack.texts()).toHaveLength(4);
+    expect(slack.texts()[3]).toMatch(/^:white_check_mark: resolved: queue_size is back to 0/);
+    expect(await check(b)).toMatchObject({ resolved: [] });
+    expect(slack.requests).toHaveLength(4);
+  });
+
   it('an alert whose Slack post failed is posted by the next check: the cooldown keeps repeats out, not deliveries', async () => {
     const [a, b] = replicas;
     await scenarios[0].arrange(db, leadId);
