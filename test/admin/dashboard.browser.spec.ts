@@ -55,6 +55,8 @@ const OTHER_HOST = 'whats-workers.test';
       browser = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: true,
+        // an operator's laptop on UTC, while the schedules read in America/Sao_Paulo
+        timezoneId: 'UTC',
         args: [
           '--headless',
           '--no-sandbox',
@@ -89,6 +91,8 @@ const OTHER_HOST = 'whats-workers.test';
 
       const row = page.locator(`tr[data-job="${JOB}"]`);
       await row.waitFor({ timeout: 10_000 });
+      // "0 8 * * 1-5 (America/Sao_Paulo)" beside a bare "11:00:00 AM" reads as a scheduler three hours off
+      expect(await row.locator('td').nth(4).textContent()).toMatch(/UTC$/);
       await page.locator('#failures').getByText('briefing answered 500').waitFor();
       await page.locator('#dead-letters').getByText('dead_letter after 3 attempts').waitFor();
       expect(await page.locator('#chart-sent rect').count()).toBe(24);
