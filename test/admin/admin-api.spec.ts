@@ -1,5 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from 'pg';
 import request from 'supertest';
+import { ADMIN_READ_TIMEOUT_MS } from '../../src/admin/admin.constants';
 import { LockService } from '../../src/redis/lock.service';
 import { JobRegistry } from '../../src/scheduler/job-registry';
 import { JobScheduler } from '../../src/scheduler/job-scheduler';
@@ -340,6 +342,36 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       const failures = await http().get('/admin/stats/failures').set(auth).expect(200);
       expect(failures.body).toEqual({ failures: [] });
     });
+
+    it('gives up a read behind a table lock with a 503, instead of holding a pool connection for minutes', async () => {
+      // an open dashboard asks every 15 s; each read waiting on the lock kept one of the 10 pooled
+      // connections until statement_timeout (JOB_TIMEOUT + 2 s), and a few refreshes left none to the jobs
+      const locker = new Client({ connectionString: db.url });
+      await locker.connect();
+      let lockHeld = true;
+      const release = setTimeout(() => {
+        lockHeld = false;
+        void locker.query('COMMIT');
+      }, 4 * ADMIN_READ_TIMEOUT_MS);
+      try {
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE fila_mensagens IN ACCESS EXCLUSIVE MODE');
+        const [hourly, dead] = await Promise.all([
+          http().get('/admin/stats/hourly').set(auth),
+          http().get('/admin/dead-letters').set(auth),
+        ]);
+        expect(lockHeld).toBe(true);
+        for (const response of [hourly, dead]) {
+          expect(response.status).toBe(503);
+          expect(response.body.message).toMatch(/database did not answer within \d+ s/);
+        }
+      } finally {
+        clearTimeout(release);
+        await locker.query('COMMIT').catch(() => undefined);
+        await locker.end();
+      }
+      await http().get('/admin/stats/hourly').set(auth).expect(200);
+    }, 60_000);
 
     it('publishes the OpenAPI document at /admin/docs', async () => {
       const { body } = await http().get('/admin/docs-json').expect(200);
