@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import type { PageQuery } from './admin.schemas';
+import { boundedRead } from './bounded-read';
 
 export interface ExecutionRow {
   id: string;
@@ -36,31 +37,35 @@ export class AdminJobsRepository {
       (name) => Prisma.sql`(SELECT ${Prisma.raw(COLUMNS)} FROM job_executions
          WHERE job_name = ${name} AND status <> 'skipped' ORDER BY started_at DESC LIMIT 1)`,
     );
-    const rows = await this.prisma.$queryRaw<ExecutionRow[]>`${Prisma.join(latest, ' UNION ALL ')}`;
+    const rows = await boundedRead(
+      this.prisma,
+      (tx) => tx.$queryRaw<ExecutionRow[]>`${Prisma.join(latest, ' UNION ALL ')}`,
+    );
     return new Map(rows.map((row) => [row.job_name, row]));
   }
 
   async history(jobName: string, page: PageQuery): Promise<{ total: number; items: ExecutionRow[] }> {
-    const [items, total] = await Promise.all([
-      this.prisma.$queryRawUnsafe<ExecutionRow[]>(
+    return boundedRead(this.prisma, async (tx) => {
+      const items = await tx.$queryRawUnsafe<ExecutionRow[]>(
         `SELECT ${COLUMNS} FROM job_executions WHERE job_name = $1
           ORDER BY started_at DESC LIMIT $2 OFFSET $3`,
         jobName,
         page.per_page,
         (page.page - 1) * page.per_page,
-      ),
-      this.prisma.jobExecution.count({ where: { jobName } }),
-    ]);
-    return { total, items };
+      );
+      return { total: await tx.jobExecution.count({ where: { jobName } }), items };
+    });
   }
 
   /** Runs that ended in error or timeout since `since`, newest first. */
   recentFailures(since: Date, limit: number): Promise<ExecutionRow[]> {
-    return this.prisma.$queryRawUnsafe<ExecutionRow[]>(
-      `SELECT ${COLUMNS} FROM job_executions
-        WHERE started_at >= $1 AND status IN ('error', 'timeout') ORDER BY started_at DESC LIMIT $2`,
-      since,
-      limit,
+    return boundedRead(this.prisma, (tx) =>
+      tx.$queryRawUnsafe<ExecutionRow[]>(
+        `SELECT ${COLUMNS} FROM job_executions
+          WHERE started_at >= $1 AND status IN ('error', 'timeout') ORDER BY started_at DESC LIMIT $2`,
+        since,
+        limit,
+      ),
     );
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service';
 import type { PageQuery } from './admin.schemas';
+import { boundedRead } from './bounded-read';
 
 export interface DeadLetterRow {
   id: string;
@@ -28,15 +29,14 @@ export class AdminQueueRepository {
 
   /** The dead-letter set: rows in `erro`, newest first (the partial index fila_mensagens_erro_idx). */
   async deadLetters(page: PageQuery): Promise<{ total: number; items: DeadLetterRow[] }> {
-    const [items, total] = await Promise.all([
-      this.prisma.$queryRaw<DeadLetterRow[]>`
+    return boundedRead(this.prisma, async (tx) => {
+      const items = await tx.$queryRaw<DeadLetterRow[]>`
         SELECT id::text, lead_id::text, tipo, prioridade, tentativas, max_tentativas, erro, agendar_para,
                created_at, updated_at
           FROM fila_mensagens WHERE status = 'erro'
-         ORDER BY updated_at DESC LIMIT ${page.per_page} OFFSET ${(page.page - 1) * page.per_page}`,
-      this.prisma.filaMensagem.count({ where: { status: 'erro' } }),
-    ]);
-    return { total, items };
+         ORDER BY updated_at DESC LIMIT ${page.per_page} OFFSET ${(page.page - 1) * page.per_page}`;
+      return { total: await tx.filaMensagem.count({ where: { status: 'erro' } }), items };
+    });
   }
 
   async leadExists(id: string): Promise<boolean> {
@@ -55,7 +55,9 @@ export class AdminQueueRepository {
     // is waiting at an hour's end T when it had entered (created and due) by T and had not yet left. Each
     // row adds 1 at the hour it entered (or the window's first hour) and, once final, takes 1 away at the
     // hour it left; the queue size at each hour's end is the running sum.
-    return this.prisma.$queryRaw<HourPoint[]>`
+    return boundedRead(
+      this.prisma,
+      (tx) => tx.$queryRaw<HourPoint[]>`
       WITH hours AS (
         SELECT generate_series(date_trunc('hour', ${now}::timestamptz) - make_interval(hours => ${hours - 1}),
                                date_trunc('hour', ${now}::timestamptz), interval '1 hour') AS hour
@@ -85,6 +87,7 @@ export class AdminQueueRepository {
         FROM hours h
         LEFT JOIN sent s ON s.hour = h.hour
         LEFT JOIN (SELECT hour, sum(delta) AS delta FROM moves GROUP BY hour) m ON m.hour = h.hour
-       ORDER BY h.hour`;
+       ORDER BY h.hour`,
+    );
   }
 }

@@ -13,7 +13,9 @@ export class AdminTokenGuard implements CanActivate {
   private readonly expected: Buffer | null;
 
   constructor(config: AppConfig) {
-    this.expected = config.ADMIN_TOKEN === undefined ? null : digest(config.ADMIN_TOKEN);
+    // HTTP drops the spaces around a header value, so a token ending in a newline (a secret made from a
+    // file, `echo token > file`) could never be presented: the ends do not count, as in the header
+    this.expected = config.ADMIN_TOKEN === undefined ? null : digest(config.ADMIN_TOKEN.trim());
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -18,3 +18,10 @@ export const OPERATOR_HEADER = 'x-operator';
 
 /** Where the OpenAPI document and its UI are served. */
 export const ADMIN_DOCS_PATH = 'admin/docs';
+
+/**
+ * An admin read (dashboard, lists) is cancelled by the server after this long. Behind a table lock a read
+ * would otherwise hold a pooled connection until statement_timeout (JOB_TIMEOUT + 2 s), and an open dashboard,
+ * which asks again every 15 s, would soon hold every connection the jobs need.
+ */
+export const ADMIN_READ_TIMEOUT_MS = 5_000;

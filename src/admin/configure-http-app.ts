@@ -10,7 +10,10 @@ import { AdminModule } from './admin.module';
  * created with `bodyParser: false` so this limit is the only JSON parser.
  */
 export function configureHttpApp(app: NestExpressApplication): void {
-  app.use(helmet());
+  // The service speaks plain HTTP: helmet's upgrade-insecure-requests would have a browser that opened the
+  // dashboard by address (not localhost) fetch its script and the API over https, and show a blank page.
+  // Behind a TLS proxy every URL the pages use is relative, so the directive adds nothing there.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.useBodyParser('json', { limit: HTTP_BODY_LIMIT });
   const document = SwaggerModule.createDocument(
     app,

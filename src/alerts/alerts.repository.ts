@@ -23,11 +23,14 @@ export class AlertsRepository {
        GROUP BY job_name ORDER BY value DESC`;
   }
 
-  /** Failed or timed-out runs per job since `since`, for jobs with more than `threshold`. */
+  /**
+   * Runs per job that failed or timed out since `since`, for jobs with more than `threshold`. Counted by when
+   * they failed: a run that timed out at JOB_TIMEOUT (300 s) started before the window it failed in.
+   */
   failuresOver(since: Date, threshold: number): Promise<JobFigure[]> {
     return this.prisma.$queryRaw<JobFigure[]>`
       SELECT job_name AS job, count(*)::int AS value FROM job_executions
-       WHERE started_at >= ${since} AND status IN ('error', 'timeout')
+       WHERE finished_at >= ${since} AND status IN ('error', 'timeout')
        GROUP BY job_name HAVING count(*) > ${threshold} ORDER BY value DESC`;
   }
 

@@ -29,9 +29,14 @@ export class AlertsService {
         alerted.push(reading.kind);
         await this.state.markActive(reading.kind);
       } else if (await this.state.clear(reading.kind)) {
+        const result = await this.slack.notify({ text: `:white_check_mark: resolved: ${reading.text}` });
+        // a "resolved" Slack never took leaves the channel on the warning: the next check posts it again
+        if (!result.delivered && result.reason === 'failed') {
+          await this.state.markActive(reading.kind);
+          continue;
+        }
         resolved.push(reading.kind);
         context.logger.info('alert resolved', { kind: reading.kind, text: reading.text });
-        await this.slack.notify({ text: `:white_check_mark: resolved: ${reading.text}` });
       }
     }
     return { itemsProcessed: alerted.length + resolved.length, details: { firing, alerted, resolved } };

@@ -1,18 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
+import { JobRegistry } from '../scheduler/job-registry';
 import type { JobRunObserver, JobRunReport } from '../scheduler/job-run-observer';
+import type { JobStatus } from '../scheduler/job.types';
 import { JOB_DURATION_BUCKETS } from './metrics.constants';
 import { MetricsRegistry } from './metrics-registry';
 
+const FINAL_STATUSES: readonly JobStatus[] = ['success', 'error', 'timeout', 'skipped'];
+
 /** Run metrics, fed by JobRunner through the JobRunObserver hook. */
 @Injectable()
-export class JobMetrics implements JobRunObserver {
+export class JobMetrics implements JobRunObserver, OnApplicationBootstrap {
   private readonly duration: Histogram<'job'>;
   private readonly runs: Counter<'job' | 'status'>;
   private readonly failures: Counter<'job'>;
   private readonly lag: Gauge<'job'>;
 
-  constructor(registry: MetricsRegistry) {
+  constructor(
+    registry: MetricsRegistry,
+    private readonly jobs: JobRegistry,
+  ) {
     const registers = [registry];
     this.duration = new Histogram({
       name: 'job_duration_seconds',
@@ -39,6 +46,15 @@ export class JobMetrics implements JobRunObserver {
       labelNames: ['job'],
       registers,
     });
+  }
+
+  // A counter series that first appears at 1 has no earlier sample, so increase() and rate() miss that
+  // first failure after every restart (for a daily job, nearly every failure): each job starts at 0.
+  onApplicationBootstrap(): void {
+    for (const job of this.jobs.names()) {
+      this.failures.inc({ job }, 0);
+      for (const status of FINAL_STATUSES) this.runs.inc({ job, status }, 0);
+    }
   }
 
   runFinished({ outcome, dueAt, startedAt }: JobRunReport): void {

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { JobRunObserver } from '../scheduler/job-run-observer';
+import { SchedulerModule } from '../scheduler/scheduler.module';
 import { WhatsAppModule } from '../whatsapp/whatsapp.module';
 import { ClaimObserver } from '../workers/fila/claim-observer';
 import { SendObserver } from '../workers/fila/send-observer';
@@ -20,7 +21,7 @@ import { SendMetrics } from './send-metrics';
  */
 @Global()
 @Module({
-  imports: [FilaModule, WhatsAppModule],
+  imports: [FilaModule, WhatsAppModule, SchedulerModule],
   controllers: [MetricsController],
   providers: [
     { provide: MetricsRegistry, useFactory: () => MetricsRegistry.create() },

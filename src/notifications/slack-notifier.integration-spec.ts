@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Test, TestingModule } from '@nestjs/testing';
 import { useFakeHttpServer } from '../../test/domain-workers/fake-http-server';
 import { FakeClock } from '../../test/utils/fake-clock';
@@ -45,6 +47,14 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
     ]);
   });
 
+  it('escapes &, < and > so data in a text (a lead named "<!channel>") cannot ping the channel or hide a link', async () => {
+    const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
+    await notifier.notify({ text: '• <!channel> & <https://phish.example|Hospital X> — taxa > 5%' });
+    expect(slack.texts()).toEqual([
+      '• &lt;!channel&gt; &amp; &lt;https://phish.example|Hospital X&gt; — taxa &gt; 5%',
+    ]);
+  });
+
   it('retries once after a 5xx, and gives up after the second failure', async () => {
     const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
     slack.answerNext({ status: 503 });
@@ -57,6 +67,42 @@ describe('Slack notifications (Slack over HTTP, Redis)', () => {
       error: 'Slack answered 502',
     });
     expect(slack.requests).toHaveLength(4);
+  });
+
+  it("waits out a 429's Retry-After before the retry", async () => {
+    const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
+    slack.answerNext({ status: 429, body: 'rate_limited', headers: { 'Retry-After': '1' } });
+    expect(await notifier.notify({ text: 'a' })).toEqual({ delivered: true, attempts: 2 });
+    expect(slack.requests).toHaveLength(2);
+    expect(slack.requests[1].at - slack.requests[0].at).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('does not retry at once when a 429 asks for a longer wait: the caller posts again later', async () => {
+    const notifier = (await replica({ SLACK_WEBHOOK_URL: slack.url })).get(SlackNotifier);
+    slack.answerNext({ status: 429, body: 'rate_limited', headers: { 'Retry-After': '120' } });
+    expect(await notifier.notify({ text: 'a' })).toEqual({
+      delivered: false,
+      reason: 'failed',
+      attempts: 1,
+      error: 'Slack answered 429 (rate limited: retry after 120 s)',
+    });
+    expect(slack.requests).toHaveLength(1);
+  });
+
+  it('names why Slack could not be reached (the error code, never the webhook URL)', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const notifier = (
+      await replica({ SLACK_WEBHOOK_URL: `http://127.0.0.1:${port}/services/T0/B0/secret` })
+    ).get(SlackNotifier);
+    expect(await notifier.notify({ text: 'a' })).toEqual({
+      delivered: false,
+      reason: 'failed',
+      attempts: 2,
+      error: 'network error: ECONNREFUSED',
+    });
   });
 
   it('does not retry a 4xx', async () => {

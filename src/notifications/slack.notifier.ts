@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { maskPhonesDeep } from '../logging/phone-mask';
 import { AlertCooldown } from './alert-cooldown';
 import { SlackClient } from './slack.client';
+import { escapeSlackText } from './slack-text';
 import type { SlackMessage, SlackPostResult } from './slack-message';
 import { ALERT_COOLDOWN_MS } from './slack.constants';
 
@@ -24,7 +25,7 @@ export class SlackNotifier {
     // a Slack channel is read by more people than the logs: a number that reached a text (a lead named
     // after its WhatsApp number, a driver error quoted in an alert) keeps only its last 4 digits there too
     const message = maskPhonesDeep(unmasked);
-    const result = await this.slack.post(message);
+    const result = await this.slack.post({ ...message, text: escapeSlackText(message.text) });
     if (result.delivered) return result;
     if (result.reason === 'not_configured')
       this.logger.log({ msg: 'slack not configured', text: message.text });

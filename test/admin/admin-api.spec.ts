@@ -1,5 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from 'pg';
 import request from 'supertest';
+import { ADMIN_READ_TIMEOUT_MS } from '../../src/admin/admin.constants';
 import { LockService } from '../../src/redis/lock.service';
 import { JobRegistry } from '../../src/scheduler/job-registry';
 import { JobScheduler } from '../../src/scheduler/job-scheduler';
@@ -51,6 +53,20 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       await http().get('/admin/jobs').set(headers).expect(401);
       await http().post(`/admin/jobs/${JOB}/run`).set(headers).expect(401);
       await http().post('/admin/dead-letters/redrive').set(headers).send({ ids: [] }).expect(401);
+    });
+
+    it('accepts the token when ADMIN_TOKEN came with a trailing newline (a secret made from a file)', async () => {
+      // HTTP strips the spaces around a header value, so a token that ends in one could never be presented
+      const fromFile = await createHttpApp(testConfig({ ...env, ADMIN_TOKEN: `${TOKEN}\n` }));
+      try {
+        await request(fromFile.getHttpServer()).get('/admin/jobs').set(auth).expect(200);
+        await request(fromFile.getHttpServer())
+          .get('/admin/jobs')
+          .set({ Authorization: `Bearer ${TOKEN}x` })
+          .expect(401);
+      } finally {
+        await fromFile.close();
+      }
     });
 
     it('answers 401 to everyone when ADMIN_TOKEN is unset (API disabled)', async () => {
@@ -185,6 +201,20 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       expect(empty.body.errors[0].field).toBe('ids');
     });
 
+    it('says a body must be JSON when it came without Content-Type: application/json (curl -d sends a form)', async () => {
+      const form = await http()
+        .post('/admin/dead-letters/redrive')
+        .set(auth)
+        .type('form')
+        .send(JSON.stringify({ ids: [leadId] }))
+        .expect(400);
+      expect(form.body.errors).toEqual([
+        { field: '(body)', reason: 'must be a JSON object sent with Content-Type: application/json' },
+      ]);
+      const none = await http().put('/admin/pilot').set(auth).expect(400);
+      expect(none.body.errors[0].reason).toMatch(/Content-Type: application\/json/);
+    });
+
     it('enqueues a valid message', async () => {
       const { body } = await http()
         .post('/admin/messages')
@@ -313,6 +343,36 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       expect(failures.body).toEqual({ failures: [] });
     });
 
+    it('gives up a read behind a table lock with a 503, instead of holding a pool connection for minutes', async () => {
+      // an open dashboard asks every 15 s; each read waiting on the lock kept one of the 10 pooled
+      // connections until statement_timeout (JOB_TIMEOUT + 2 s), and a few refreshes left none to the jobs
+      const locker = new Client({ connectionString: db.url });
+      await locker.connect();
+      let lockHeld = true;
+      const release = setTimeout(() => {
+        lockHeld = false;
+        void locker.query('COMMIT');
+      }, 4 * ADMIN_READ_TIMEOUT_MS);
+      try {
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE fila_mensagens IN ACCESS EXCLUSIVE MODE');
+        const [hourly, dead] = await Promise.all([
+          http().get('/admin/stats/hourly').set(auth),
+          http().get('/admin/dead-letters').set(auth),
+        ]);
+        expect(lockHeld).toBe(true);
+        for (const response of [hourly, dead]) {
+          expect(response.status).toBe(503);
+          expect(response.body.message).toMatch(/database did not answer within \d+ s/);
+        }
+      } finally {
+        clearTimeout(release);
+        await locker.query('COMMIT').catch(() => undefined);
+        await locker.end();
+      }
+      await http().get('/admin/stats/hourly').set(auth).expect(200);
+    }, 60_000);
+
     it('publishes the OpenAPI document at /admin/docs', async () => {
       const { body } = await http().get('/admin/docs-json').expect(200);
       expect(Object.keys(body.paths)).toEqual(
@@ -340,6 +400,14 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       const response = await http().get('/health').expect(200);
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    });
+
+    it('lets the dashboard load its script over the plain HTTP the service speaks', async () => {
+      // upgrade-insecure-requests would have the browser fetch app.js and the API over https, which this
+      // port does not serve: a blank page when the dashboard is opened by address rather than localhost
+      const response = await http().get('/admin/dashboard').expect(200);
+      expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
     });
   });
 });

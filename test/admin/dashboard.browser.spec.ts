@@ -14,6 +14,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'dashboard-token-0123456789abcdef';
 const JOB = 'shift_confirmation';
 const hasChromium = existsSync(CHROMIUM);
+const OTHER_HOST = 'whats-workers.test';
 
 (hasChromium ? describe : describe.skip)(
   `dashboard in headless Chromium${hasChromium ? '' : ` (SKIPPED: ${CHROMIUM} missing; apt-get install -y chromium)`}`,
@@ -54,6 +55,8 @@ const hasChromium = existsSync(CHROMIUM);
       browser = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: true,
+        // an operator's laptop on UTC, while the schedules read in America/Sao_Paulo
+        timezoneId: 'UTC',
         args: [
           '--headless',
           '--no-sandbox',
@@ -63,6 +66,8 @@ const hasChromium = existsSync(CHROMIUM);
           '--disable-background-networking',
           '--disable-component-update',
           '--disable-sync',
+          // a name that is not localhost, as an operator who opens the dashboard by the host's address has
+          `--host-resolver-rules=MAP ${OTHER_HOST} 127.0.0.1`,
         ],
       });
     });
@@ -86,6 +91,8 @@ const hasChromium = existsSync(CHROMIUM);
 
       const row = page.locator(`tr[data-job="${JOB}"]`);
       await row.waitFor({ timeout: 10_000 });
+      // "0 8 * * 1-5 (America/Sao_Paulo)" beside a bare "11:00:00 AM" reads as a scheduler three hours off
+      expect(await row.locator('td').nth(4).textContent()).toMatch(/UTC$/);
       await page.locator('#failures').getByText('briefing answered 500').waitFor();
       await page.locator('#dead-letters').getByText('dead_letter after 3 attempts').waitFor();
       expect(await page.locator('#chart-sent rect').count()).toBe(24);
@@ -104,6 +111,19 @@ const hasChromium = existsSync(CHROMIUM);
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
       expect(problems).toEqual([]);
+    });
+
+    it('works over plain HTTP when opened by a name other than localhost', async () => {
+      const page = await browser.newPage();
+      const failed: string[] = [];
+      page.on('requestfailed', (request) => failed.push(request.url()));
+      await page.goto(`${base.replace('127.0.0.1', OTHER_HOST)}/admin/dashboard`);
+      await page.evaluate(() => sessionStorage.clear());
+      await page.reload();
+      await page.locator('#token').fill(TOKEN);
+      await page.locator('#login-form button').click();
+      await page.locator(`tr[data-job="${JOB}"]`).waitFor({ timeout: 10_000 });
+      expect(failed).toEqual([]);
     });
 
     it('shows the token form again when the token is refused', async () => {

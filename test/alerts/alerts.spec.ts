@@ -148,6 +148,38 @@ describe('check_alerts (two replicas on real PostgreSQL and Redis, Slack over HT
     },
   );
 
+  it('job_failures counts a failure when it happened: runs that timed out at JOB_TIMEOUT count too', async () => {
+    // four runs of a 300 s JOB_TIMEOUT, each recorded as timeout a minute ago: they started 6 min ago
+    await db.sql.query(
+      `INSERT INTO job_executions (job_name, started_at, finished_at, status, duration_ms, error)
+       SELECT 'grupos_worker', now() - interval '6 minutes', now() - interval '1 minute', 'timeout', 300000,
+              'timed out' FROM generate_series(1, 4)`,
+    );
+    expect(await check(replicas[0])).toMatchObject({ firing: expect.arrayContaining(['job_failures']) });
+    expect(slack.texts()).toContainEqual(
+      expect.stringMatching(/more than 3 failures in 5 min: grupos_worker \(4 failures\)/),
+    );
+    // resolved here, so no later test sees these kinds' "resolved" posts
+    await db.sql.query(`DELETE FROM job_executions`);
+    expect(await check(replicas[0])).toMatchObject({ resolved: expect.arrayContaining(['job_failures']) });
+  });
+
+  it('a "resolved" whose Slack post failed is posted by the next check, so the channel does not end on the warning', async () => {
+    const [a, b] = replicas;
+    await scenarios[0].arrange(db, leadId);
+    expect(await check(a)).toMatchObject({ alerted: ['queue_size'] });
+    await db.sql.query(`DELETE FROM fila_mensagens`);
+    slack.answerNext({ status: 503 }, { status: 503 }); // both attempts of the "resolved" post fail
+    await check(b);
+    expect(slack.requests).toHaveLength(3);
+
+    expect(await check(a)).toMatchObject({ firing: [], resolved: ['queue_size'] });
+    expect(slack.texts()).toHaveLength(4);
+    expect(slack.texts()[3]).toMatch(/^:white_check_mark: resolved: queue_size is back to 0/);
+    expect(await check(b)).toMatchObject({ resolved: [] });
+    expect(slack.requests).toHaveLength(4);
+  });
+
   it('an alert whose Slack post failed is posted by the next check: the cooldown keeps repeats out, not deliveries', async () => {
     const [a, b] = replicas;
     await scenarios[0].arrange(db, leadId);

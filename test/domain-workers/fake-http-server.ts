@@ -7,12 +7,16 @@ export interface ReceivedRequest {
   readonly rawBody: string;
   /** the body parsed as JSON, or undefined */
   readonly body: unknown;
+  /** when it arrived (Date.now()) */
+  readonly at: number;
 }
 
 export interface FakeResponse {
   status: number;
   body?: string;
   contentType?: string;
+  /** more response headers (e.g. Retry-After) */
+  headers?: Record<string, string>;
   /** answer only after this long (to trip the client's timeout) */
   delayMs?: number;
 }
@@ -73,11 +77,12 @@ export class FakeHttpServer {
     try {
       body = JSON.parse(rawBody);
     } catch {}
-    this.requests.push({ method: request.method ?? '', path: request.url ?? '', rawBody, body });
+    const at = Date.now();
+    this.requests.push({ method: request.method ?? '', path: request.url ?? '', rawBody, body, at });
     const reply = this.queued.shift() ?? this.fallback;
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
     if (response.destroyed) return;
-    response.writeHead(reply.status, { 'content-type': reply.contentType ?? 'text/plain' });
+    response.writeHead(reply.status, { ...reply.headers, 'content-type': reply.contentType ?? 'text/plain' });
     response.end(reply.body ?? '');
   }
 }

@@ -103,9 +103,18 @@ describe('GET /metrics (real PostgreSQL and Redis)', () => {
     expect(value(body, 'job_runs_total{job="metrics_ok",status="success"}')).toBe(2);
     expect(value(body, 'job_runs_total{job="metrics_failing",status="error"}')).toBe(2);
     expect(value(body, 'job_failures_total{job="metrics_failing"}')).toBe(2);
-    expect(value(body, 'job_failures_total{job="metrics_ok"}')).toBeUndefined();
     expect(value(body, 'job_duration_seconds_count{job="metrics_ok"}')).toBe(2);
     expect(value(body, 'job_duration_seconds_bucket{le="+Inf",job="process_queue"}')).toBe(1);
+  });
+
+  it("exports every job's failure and run counters from start-up, at 0 until it happens", () => {
+    // a series that appears at 1 has no earlier sample: increase(job_failures_total[1h]) would miss the
+    // first failure after every restart (for a daily job, every failure)
+    expect(value(body, 'job_failures_total{job="metrics_ok"}')).toBe(0);
+    expect(value(body, 'job_failures_total{job="daily_report"}')).toBe(0);
+    expect(value(body, 'job_runs_total{job="daily_report",status="error"}')).toBe(0);
+    expect(value(body, 'job_runs_total{job="metrics_ok",status="timeout"}')).toBe(0);
+    expect(body).not.toContain('job="fila_worker"');
   });
 
   it('reports the scheduler lag of clock ticks (start minus due time)', () => {

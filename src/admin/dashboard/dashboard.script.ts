@@ -47,7 +47,8 @@ export const DASHBOARD_SCRIPT = String.raw`
     return td;
   }
 
-  function when(iso) { return iso ? new Date(iso).toLocaleString() : '—'; }
+  // in the browser's timezone, named: the schedules beside them read in SCHEDULER_TIMEZONE
+  function when(iso) { return iso ? new Date(iso).toLocaleString(undefined, { timeZoneName: 'short' }) : '—'; }
 
   function button(label, onClick) {
     var b = document.createElement('button');
