@@ -24,7 +24,6 @@ async function bootstrap(): Promise<void> {
   const logger = app.get(Logger);
   await app.listen(config.PORT, '0.0.0.0');
   logger.log({ msg: 'http listening', port: config.PORT }, 'main');
-  await app.get(JobScheduler).start();
 
   // Nest's enableShutdownHooks re-raises the signal after closing (exit 143); SPEC wants exit 0
   // once running jobs have drained, so the signals are handled here. The handlers stay registered: a
@@ -48,6 +47,9 @@ async function bootstrap(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // after the handlers: start() arms the clock and begins catch-up runs before it returns, and a signal in
+  // between must drain them too (JobScheduler stops starting once shutdown has begun)
+  await app.get(JobScheduler).start();
 }
 
 bootstrap().catch((error: unknown) => {

@@ -33,6 +33,8 @@ export class JobScheduler implements OnModuleDestroy {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private reaperTimer: NodeJS.Timeout | undefined;
   private running = false;
+  /** app.close() has begun: a start() still under way arms nothing more */
+  private shuttingDown = false;
   private readonly ticks = new Set<Promise<void>>();
 
   constructor(
@@ -49,11 +51,12 @@ export class JobScheduler implements OnModuleDestroy {
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
+    if (this.running || this.shuttingDown) return;
     const jobs = this.registry.list();
     await this.state.ensure(jobs.map((job) => job.name));
     // quietly: the reaper asks the lock service, and Redis being down must not stop the service starting
     await this.reapQuietly();
+    if (this.shuttingDown) return;
     this.running = true;
     for (const job of jobs) this.arm(job, this.clock.now());
     this.reaperTimer = setInterval(() => void this.reapQuietly(), REAPER_INTERVAL_MS);
@@ -85,6 +88,7 @@ export class JobScheduler implements OnModuleDestroy {
    * their final status.
    */
   async onModuleDestroy(): Promise<void> {
+    this.shuttingDown = true;
     this.stop();
     this.runner.requestStop();
     const running = this.runner.runningJobs();
@@ -154,6 +158,7 @@ export class JobScheduler implements OnModuleDestroy {
     }
     const now = this.clock.now();
     for (const job of this.registry.list()) {
+      if (this.shuttingDown) return;
       if (!(job.schedule instanceof CronSchedule)) continue;
       const plan = planCatchUp(job.schedule, states.get(job.name)?.lastDueAt ?? null, now);
       if (plan.action === 'initialize') await this.recordDue(job, plan.dueAt);
