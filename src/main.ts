@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { configureHttpApp } from './admin/configure-http-app';
 import { AppModule } from './app.module';
 import { configOrExit } from './bootstrap-config';
+import { listenError } from './common/listen-error';
 import { failureText } from './common/operator-error';
 import { JobScheduler } from './scheduler/job-scheduler';
 
@@ -22,7 +23,13 @@ async function bootstrap(): Promise<void> {
   app.flushLogs();
   configureHttpApp(app);
   const logger = app.get(Logger);
-  await app.listen(config.PORT, '0.0.0.0');
+  try {
+    await app.listen(config.PORT, '0.0.0.0');
+  } catch (error) {
+    // nothing runs yet, but the database (the embedded one's lock file) and Redis are open: close them
+    await app.close().catch(() => undefined);
+    throw listenError(error, config.PORT);
+  }
   logger.log({ msg: 'http listening', port: config.PORT }, 'main');
 
   // Nest's enableShutdownHooks re-raises the signal after closing (exit 143); SPEC wants exit 0
