@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run job` runs the compiled dist/job.js; build first when dist is missing or older than src,
-// so a fresh clone needs no separate build step. Build output goes to stderr: stdout is the job's.
+// so a fresh clone needs no separate build step (the Docker image, which has no src, uses its dist).
+// Build output goes to stderr: stdout is the job's.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,16 @@ function newestMtime(dir) {
   return newest;
 }
 
-const stale = !existsSync(target) || newestMtime(path.join(root, 'src')) > statSync(target).mtimeMs;
+const sources = path.join(root, 'src');
+// the Docker image ships dist without src: what it holds is the build, there is nothing to rebuild from
+if (!existsSync(sources)) {
+  if (existsSync(target)) process.exit(0);
+  process.stderr.write(
+    `neither ${target} nor src/ to build it from: run npm run job from the repository root\n`,
+  );
+  process.exit(1);
+}
+const stale = !existsSync(target) || newestMtime(sources) > statSync(target).mtimeMs;
 if (stale) {
   const nest = path.join(root, 'node_modules', '.bin', 'nest');
   const result = spawnSync(nest, ['build'], { cwd: root, stdio: ['ignore', 2, 2] });

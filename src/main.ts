@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { configureHttpApp } from './admin/configure-http-app';
 import { AppModule } from './app.module';
 import { configOrExit } from './bootstrap-config';
+import { listenError } from './common/listen-error';
 import { failureText } from './common/operator-error';
 import { JobScheduler } from './scheduler/job-scheduler';
 
@@ -22,9 +23,14 @@ async function bootstrap(): Promise<void> {
   app.flushLogs();
   configureHttpApp(app);
   const logger = app.get(Logger);
-  await app.listen(config.PORT, '0.0.0.0');
+  try {
+    await app.listen(config.PORT, '0.0.0.0');
+  } catch (error) {
+    // nothing runs yet, but the database (the embedded one's lock file) and Redis are open: close them
+    await app.close().catch(() => undefined);
+    throw listenError(error, config.PORT);
+  }
   logger.log({ msg: 'http listening', port: config.PORT }, 'main');
-  await app.get(JobScheduler).start();
 
   // Nest's enableShutdownHooks re-raises the signal after closing (exit 143); SPEC wants exit 0
   // once running jobs have drained, so the signals are handled here. The handlers stay registered: a
@@ -48,6 +54,9 @@ async function bootstrap(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  // after the handlers: start() arms the clock and begins catch-up runs before it returns, and a signal in
+  // between must drain them too (JobScheduler stops starting once shutdown has begun)
+  await app.get(JobScheduler).start();
 }
 
 bootstrap().catch((error: unknown) => {

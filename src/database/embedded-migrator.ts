@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Logger } from '@nestjs/common';
+import { migrationNames } from './migrations-directory';
 
 export interface MigrationFile {
   readonly name: string;
@@ -85,16 +86,12 @@ export class EmbeddedMigrator {
 
 /** prisma/migrations/<name>/migration.sql, in name order (Prisma's order) */
 export function readMigrations(migrationsDir: string): MigrationFile[] {
-  return readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(migrationsDir, entry.name, 'migration.sql')))
-    .map((entry) => entry.name)
-    .sort()
-    .map((name) => {
-      const bytes = readFileSync(join(migrationsDir, name, 'migration.sql'));
-      return {
-        name,
-        sql: bytes.toString('utf8'),
-        checksum: createHash('sha256').update(bytes).digest('hex'),
-      };
-    });
+  return migrationNames(migrationsDir).map((name) => {
+    const bytes = readFileSync(join(migrationsDir, name, 'migration.sql'));
+    return {
+      name,
+      sql: bytes.toString('utf8'),
+      checksum: createHash('sha256').update(bytes).digest('hex'),
+    };
+  });
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /**
@@ -14,4 +14,12 @@ export function findMigrationsDirectory(start = __dirname): string {
   const fallback = resolve(process.cwd(), 'prisma', 'migrations');
   if (existsSync(fallback)) return fallback;
   throw new Error(`prisma/migrations not found above ${start} nor in ${process.cwd()}`);
+}
+
+/** the names of the migrations in `migrationsDir` (folders holding a migration.sql), in Prisma's order */
+export function migrationNames(migrationsDir: string): string[] {
+  return readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(migrationsDir, entry.name, 'migration.sql')))
+    .map((entry) => entry.name)
+    .sort();
 }

@@ -3,6 +3,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { AppConfig } from '../config/app-config';
 import { EmbeddedDatabase } from './embedded-database';
+import { findMigrationsDirectory, migrationNames } from './migrations-directory';
 import { pgConnectionConfig } from './pg-connection-config';
 import { PrismaService } from './prisma.service';
 import { statementTimeoutMs } from './statement-timeout';
@@ -16,6 +17,7 @@ export async function createPrismaService(config: AppConfig): Promise<PrismaServ
   if (config.DATABASE_URL !== undefined)
     return createPgPrismaService(config.DATABASE_URL, {
       statementTimeoutMs: statementTimeoutMs(config.jobTimeoutMs),
+      requiredMigrations: migrationNames(findMigrationsDirectory()),
     });
   const embedded = await EmbeddedDatabase.open(config.EMBEDDED_DATA_DIR);
   return new PrismaService(new PrismaPGlite(embedded.pglite), {
@@ -27,6 +29,8 @@ export async function createPrismaService(config: AppConfig): Promise<PrismaServ
 export interface PgPrismaServiceOptions {
   /** the server cancels any statement running longer (pg `statement_timeout`); unbounded when unset */
   readonly statementTimeoutMs?: number;
+  /** refuse to start on a database that lacks one of these migrations (see PrismaService) */
+  readonly requiredMigrations?: readonly string[];
 }
 
 export function createPgPrismaService(
@@ -50,7 +54,10 @@ export function createPgPrismaService(
       onConnectionError: (error) => logger.warn(`database connection failed: ${error.message}`),
     },
   );
-  return new PrismaService(adapter, { description: describeDatabaseUrl(connectionString) });
+  return new PrismaService(adapter, {
+    description: describeDatabaseUrl(connectionString),
+    requiredMigrations: options.requiredMigrations,
+  });
 }
 
 /** host:port/database, without user or password */

@@ -13,6 +13,8 @@ export interface PrismaServiceOptions {
   readonly description?: string;
   /** closes what the adapter does not own (the embedded database), after the client disconnects */
   readonly onClose?: () => Promise<void>;
+  /** migrations (prisma/migrations names) the database must have before anything runs on it */
+  readonly requiredMigrations?: readonly string[];
 }
 
 /** The service's only Prisma client. Built by DatabaseModule with the pg adapter or the embedded one. */
@@ -36,6 +38,30 @@ export class PrismaService extends PrismaClient implements OnModuleInit, OnAppli
       // the operator's to fix (DATABASE_URL, the server): said in one line, without a stack
       throw new OperatorError(`cannot reach the database${where}: ${driverMessage(error)}`, { cause: error });
     }
+    if (this.options.requiredMigrations) await this.checkMigrated(this.options.requiredMigrations);
+  }
+
+  /**
+   * Code run on a database its migrations have not reached fails far from the cause (a job "skipped: lock
+   * service unavailable" over a missing column, a stack trace naming some table): say what to run instead.
+   */
+  private async checkMigrated(required: readonly string[]): Promise<void> {
+    const [{ recorded }] = await this.$queryRaw<[{ recorded: boolean }]>`
+      SELECT to_regclass('_prisma_migrations') IS NOT NULL AS recorded`;
+    const applied = recorded
+      ? await this.$queryRaw<Array<{ name: string }>>`
+          SELECT migration_name AS name FROM _prisma_migrations
+           WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`
+      : [];
+    const names = new Set(applied.map((row) => row.name));
+    const missing = required.filter((name) => !names.has(name));
+    if (missing.length === 0) return;
+    const where = this.options.description ? ` at ${this.options.description}` : '';
+    const list = missing.length > 3 ? `${missing.slice(0, 3).join(', ')}, …` : missing.join(', ');
+    throw new OperatorError(
+      `the database${where} lacks ${missing.length} of this version's migrations (${list}): ` +
+        'run `npm run db:migrate` with this DATABASE_URL (the Docker image: RUN_MIGRATIONS=true), then start again',
+    );
   }
 
   // Closed at application shutdown, after every onModuleDestroy (the scheduler drains running jobs there).

@@ -1,4 +1,5 @@
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { driverMessage } from '../database/driver-message';
 
 /** First line only, at most 200 characters: driver errors can be long, and this body is served to anonymous probes. */
 export function shortMessage(message: unknown): string {
@@ -8,11 +9,18 @@ export function shortMessage(message: unknown): string {
 }
 
 /**
- * A lost database said in words: Prisma's first line names the call site, not the cause (and the lines
- * after it quote source code), so it would tell an operator nothing. Other failures pass through.
+ * A database failure said in words: Prisma's first line names the call site, not the cause (and the lines
+ * after it quote source code), so it would tell an operator nothing. A lost database is said plainly; a
+ * statement that failed keeps the driver's own words (a missing table, a revoked grant). Other failures
+ * pass through.
  */
 export function plainFailure(error: unknown): unknown {
-  return isDatabaseUnavailable(error)
-    ? new Error('database unreachable: the connection was refused or lost', { cause: error })
-    : error;
+  if (isDatabaseUnavailable(error))
+    return new Error('database unreachable: the connection was refused or lost', { cause: error });
+  if (isPrismaError(error)) return new Error(driverMessage(error, 200), { cause: error });
+  return error;
+}
+
+function isPrismaError(error: unknown): error is Error {
+  return error instanceof Error && error.name.startsWith('PrismaClient');
 }

@@ -9,7 +9,7 @@ import { CronSchedule } from './cron-schedule';
 import type { JobDefinition } from './job-definition';
 import { JobRegistry } from './job-registry';
 import { JobRunner } from './job-runner';
-import { JobStateRepository } from './job-state.repository';
+import { type JobState, JobStateRepository } from './job-state.repository';
 import { OrphanReaper } from './orphan-reaper';
 import { TickFailureLog } from './tick-failure-log';
 import { tickRetryBudgetMs } from './tick-retry-budget';
@@ -19,6 +19,7 @@ const MAX_TIMER_MS = 60 * 60 * 1000;
 const REAPER_INTERVAL_MS = 60_000;
 const MAX_REPLAYED_PERIODS = 3;
 const MIN_REPLAY_WINDOW_MS = 10_000;
+const CATCH_UP_RETRY_MS = 10_000;
 
 /**
  * The clock: arms one timer per job at its next due time, and on each due time claims the tick
@@ -32,6 +33,8 @@ export class JobScheduler implements OnModuleDestroy {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private reaperTimer: NodeJS.Timeout | undefined;
   private running = false;
+  /** app.close() has begun: a start() still under way arms nothing more */
+  private shuttingDown = false;
   private readonly ticks = new Set<Promise<void>>();
 
   constructor(
@@ -48,11 +51,12 @@ export class JobScheduler implements OnModuleDestroy {
   }
 
   async start(): Promise<void> {
-    if (this.running) return;
+    if (this.running || this.shuttingDown) return;
     const jobs = this.registry.list();
     await this.state.ensure(jobs.map((job) => job.name));
     // quietly: the reaper asks the lock service, and Redis being down must not stop the service starting
     await this.reapQuietly();
+    if (this.shuttingDown) return;
     this.running = true;
     for (const job of jobs) this.arm(job, this.clock.now());
     this.reaperTimer = setInterval(() => void this.reapQuietly(), REAPER_INTERVAL_MS);
@@ -84,6 +88,7 @@ export class JobScheduler implements OnModuleDestroy {
    * their final status.
    */
   async onModuleDestroy(): Promise<void> {
+    this.shuttingDown = true;
     this.stop();
     this.runner.requestStop();
     const running = this.runner.runningJobs();
@@ -135,14 +140,28 @@ export class JobScheduler implements OnModuleDestroy {
     }
   }
 
-  /** On start: each cron job whose last due run was missed while no replica was up runs once. */
+  /**
+   * On start: each cron job whose last due run was missed while no replica was up runs once. The clock is
+   * already ticking and earlier jobs' catch-up runs are under way, so a failure here is logged per job, never
+   * thrown: start-up failing now would cut those runs off, their due time already claimed.
+   */
   async catchUp(): Promise<void> {
-    const states = await this.state.all();
+    let states: Map<string, JobState>;
+    try {
+      states = await retryWrite(() => this.state.all(), { budgetMs: CATCH_UP_RETRY_MS });
+    } catch (error) {
+      this.logger.warn({
+        msg: 'catch-up failed: missed runs not caught up',
+        error: driverMessage(error, 500),
+      });
+      return;
+    }
     const now = this.clock.now();
     for (const job of this.registry.list()) {
+      if (this.shuttingDown) return;
       if (!(job.schedule instanceof CronSchedule)) continue;
       const plan = planCatchUp(job.schedule, states.get(job.name)?.lastDueAt ?? null, now);
-      if (plan.action === 'initialize') await this.state.markDue(job.name, plan.dueAt);
+      if (plan.action === 'initialize') await this.recordDue(job, plan.dueAt);
       if (plan.action === 'too_old') {
         this.logger.warn({
           msg: 'missed runs too old to catch up',
@@ -150,7 +169,7 @@ export class JobScheduler implements OnModuleDestroy {
           missed: plan.missed,
           last_due_at: plan.dueAt.toISOString(),
         });
-        await this.state.markDue(job.name, plan.dueAt);
+        await this.recordDue(job, plan.dueAt);
       }
       if (plan.action === 'run') {
         this.logger.warn({
@@ -161,6 +180,22 @@ export class JobScheduler implements OnModuleDestroy {
         });
         this.track(this.handOver(job, plan.dueAt, 'catch_up'));
       }
+    }
+  }
+
+  /** The due time a start-up has seen for a job: waits out a database restart like a tick, else logs. */
+  private async recordDue(job: JobDefinition, dueAt: Date): Promise<void> {
+    try {
+      await retryWrite(() => this.state.markDue(job.name, dueAt), {
+        budgetMs: tickRetryBudgetMs(job.schedule.periodMs()),
+      });
+    } catch (error) {
+      this.logger.warn({
+        msg: 'catch-up failed: due time not recorded',
+        job: job.name,
+        due_at: dueAt.toISOString(),
+        error: driverMessage(error, 500),
+      });
     }
   }
 

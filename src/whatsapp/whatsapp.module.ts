@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { CircuitBreakerRegistry } from './circuit-breaker.registry';
@@ -6,6 +6,7 @@ import { ConsoleProvider } from './console/console.provider';
 import { EvolutionProvider } from './evolution/evolution.provider';
 import { HttpJsonClient } from './http-json-client';
 import { MetaCloudProvider } from './meta/meta-cloud.provider';
+import { sendingModeWarnings } from './sending-mode';
 import { WhatsAppProvider } from './whatsapp-provider';
 import { PROVIDER_MAX_SOCKETS } from './whatsapp.constants';
 
@@ -14,6 +15,7 @@ export function selectWhatsAppProvider(
   http: HttpJsonClient,
   clock: Clock,
 ): WhatsAppProvider {
+  for (const warning of sendingModeWarnings(config)) new Logger('fila_worker').warn(warning);
   switch (config.WHATSAPP_PROVIDER) {
     case 'evolution':
       return new EvolutionProvider(config, http, clock);

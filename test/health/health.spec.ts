@@ -210,6 +210,18 @@ describe('GET /health/workers (PostgreSQL and Redis on this machine)', () => {
     expect(body.details.database.stats_read_at).not.toBeNull();
   });
 
+  it('says why a failing statement failed (the driver’s words), not which Prisma call it was', async () => {
+    // what an operator meets after a restore that missed a table, or a role that lost a grant
+    await db.sql.query(`ALTER TABLE job_executions RENAME TO job_executions_elsewhere`);
+    try {
+      const { body } = await getWorkers(subject.app, 503);
+      expect(body.details.database.status).toBe('down');
+      expect(body.details.database.message).toMatch(/relation "job_executions" does not exist/);
+    } finally {
+      await db.sql.query(`ALTER TABLE job_executions_elsewhere RENAME TO job_executions`);
+    }
+  });
+
   it('is 503 quickly when the database refuses connections, and 200 again once it is back', async () => {
     subject.proxy.refuse();
     const down = await getWorkers(subject.app, 503);

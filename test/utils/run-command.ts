@@ -11,7 +11,7 @@ export interface CommandResult {
 }
 
 /**
- * Runs a command from the project root as an operator would, with only the variables given (plus PATH
+ * Runs a command from the project root (or `cwd`) as an operator would, with only the variables given (plus PATH
  * and HOME), so a developer's own environment or .env cannot leak into the test.
  */
 export function runCommand(
@@ -19,10 +19,11 @@ export function runCommand(
   args: string[],
   env: Record<string, string>,
   timeoutMs = 60_000,
+  cwd = projectRoot,
 ): Promise<CommandResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, {
-      cwd: projectRoot,
+      cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     });
     let stdout = '';
