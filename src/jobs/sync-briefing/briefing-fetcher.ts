@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Deadline } from '../../common/deadline';
+import type { BriefingSource } from './briefing-source';
 import { BRIEFING_MAX_CHARS, BRIEFING_TIMEOUT } from './sync-briefing.constants';
 
 export type BriefingDownload =
@@ -10,11 +11,12 @@ export type BriefingDownload =
 export class BriefingFetcher {
   constructor(@Inject(BRIEFING_TIMEOUT) private readonly timeoutMs: number) {}
 
-  async fetch(url: string, signal: AbortSignal): Promise<BriefingDownload> {
+  async fetch(source: BriefingSource, signal: AbortSignal): Promise<BriefingDownload> {
     const deadline = new Deadline(this.timeoutMs);
+    const accept = 'text/html, text/plain;q=0.9, */*;q=0.5';
     try {
-      const response = await fetch(url, {
-        headers: { accept: 'text/html, text/plain;q=0.9, */*;q=0.5' },
+      const response = await fetch(source.url, {
+        headers: source.authorization === null ? { accept } : { accept, authorization: source.authorization },
         signal: deadline.or(signal),
       });
       if (!response.ok) {
@@ -31,12 +33,23 @@ export class BriefingFetcher {
         ok: false,
         reason: deadline.expired
           ? `briefing server did not answer in ${this.timeoutMs} ms`
-          : `briefing download failed: ${(error as Error).message}`,
+          : `briefing download failed: ${downloadFailure(error)}`,
       };
     } finally {
       deadline.clear();
     }
   }
+}
+
+/**
+ * fetch fails with "fetch failed" and the reason in its cause: the code when the network gave one
+ * (ECONNREFUSED, ENOTFOUND, …), else the cause's own words ("bad port").
+ */
+function downloadFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return (error as Error).message;
 }
 
 /**

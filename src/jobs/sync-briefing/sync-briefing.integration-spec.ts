@@ -174,10 +174,49 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     expect(await versions()).toEqual([]);
   });
 
-  it('fails when the server is unreachable', async () => {
-    const unreachable = await compileWorker({ BRIEFING_URL: 'http://127.0.0.1:9/briefing' });
-    await expect(unreachable.run(harness.jobContext())).rejects.toThrow(/briefing download failed/);
+  /** a port nothing listens on: connecting to it is refused */
+  async function closedPort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    return port;
+  }
+
+  it('fails when the server is unreachable, saying why', async () => {
+    const unreachable = await compileWorker({
+      BRIEFING_URL: `http://127.0.0.1:${await closedPort()}/briefing`,
+    });
+    await expect(unreachable.run(harness.jobContext())).rejects.toThrow(
+      'briefing download failed: ECONNREFUSED (kept version none)',
+    );
     expect(await versions()).toEqual([]);
+  });
+
+  it('logs in with the user and password of the URL, and writes the password nowhere', async () => {
+    const authorizations: (string | undefined)[] = [];
+    const fonte = await withServer(
+      (request, response) => {
+        authorizations.push(request.headers.authorization);
+        response.writeHead(200, { 'content-type': 'text/plain' }).end('Foco: UTI adulto');
+      },
+      async (url) => {
+        const withLogin = url.replace('http://', 'http://equipe:s%C3%AAnha%40123@');
+        await (await compileWorker({ BRIEFING_URL: withLogin })).run(harness.jobContext());
+        return url;
+      },
+    );
+    expect(authorizations).toEqual([`Basic ${Buffer.from('equipe:sênha@123').toString('base64')}`]);
+    const { rows } = await harness.db.sql.query('SELECT conteudo, fonte FROM briefings');
+    expect(rows).toEqual([{ conteudo: 'Foco: UTI adulto', fonte }]);
+  });
+
+  it('fails without quoting a password when the URL with a login cannot be reached', async () => {
+    const unreachable = await compileWorker({
+      BRIEFING_URL: `http://equipe:s3cret@127.0.0.1:${await closedPort()}/briefing`,
+    });
+    const failure = await unreachable.run(harness.jobContext()).catch((error: Error) => error.message);
+    expect(failure).toBe('briefing download failed: ECONNREFUSED (kept version none)');
   });
 
   it('succeeds with "not configured" when BRIEFING_URL is unset', async () => {
