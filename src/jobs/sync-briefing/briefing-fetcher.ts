@@ -23,11 +23,12 @@ export class BriefingFetcher {
         await response.body?.cancel();
         return { ok: false, reason: `briefing server answered ${response.status}` };
       }
-      const body = await textUpTo(response, BRIEFING_MAX_CHARS);
+      const contentType = response.headers.get('content-type');
+      const body = await textUpTo(response, decoderFor(contentType), BRIEFING_MAX_CHARS);
       if (body === null)
         return { ok: false, reason: `briefing is larger than ${BRIEFING_MAX_CHARS} characters` };
       if (body.trim() === '') return { ok: false, reason: 'briefing server answered an empty document' };
-      return { ok: true, body, contentType: response.headers.get('content-type') };
+      return { ok: true, body, contentType };
     } catch (error) {
       return {
         ok: false,
@@ -53,13 +54,25 @@ function downloadFailure(error: unknown): string {
 }
 
 /**
- * The body as text (UTF-8, as `response.text()` reads it), or null once it passes `maxChars`: reading stops
- * there, so a wrong URL that sends without end (a file, a stream) is never held whole in memory.
+ * The charset the server names (`text/plain; charset=ISO-8859-1`, an export from an older system), else
+ * UTF-8: read as UTF-8, every accented letter of a Latin-1 document would be stored as U+FFFD.
  */
-async function textUpTo(response: Response, maxChars: number): Promise<string | null> {
+function decoderFor(contentType: string | null): TextDecoder {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
+  try {
+    return new TextDecoder(charset ?? 'utf-8');
+  } catch {
+    return new TextDecoder('utf-8'); // a label TextDecoder does not know
+  }
+}
+
+/**
+ * The body as text, or null once it passes `maxChars`: reading stops there, so a wrong URL that sends
+ * without end (a file, a stream) is never held whole in memory.
+ */
+async function textUpTo(response: Response, decoder: TextDecoder, maxChars: number): Promise<string | null> {
   if (response.body === null) return '';
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
   let text = '';
   for (;;) {
     const { done, value } = await reader.read();

@@ -101,6 +101,18 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     ]);
   });
 
+  it('reads a document in the charset its server names (a Latin-1 export), not as UTF-8', async () => {
+    const texto = 'Plantões de São Paulo: UTI pediátrica';
+    await withServer(
+      (_request, response) =>
+        response
+          .writeHead(200, { 'content-type': 'text/plain; charset=ISO-8859-1' })
+          .end(Buffer.from(texto, 'latin1')),
+      async (url) => (await compileWorker({ BRIEFING_URL: url })).run(harness.jobContext()),
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: texto }]);
+  });
+
   it('keeps the last version and fails with the reason when the server errs', async () => {
     server.answer({ status: 200, body: 'Plantões de fim de semana', contentType: 'text/plain' });
     await worker.run(harness.jobContext());
