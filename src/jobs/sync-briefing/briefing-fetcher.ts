@@ -24,6 +24,11 @@ export class BriefingFetcher {
         return { ok: false, reason: `briefing server answered ${response.status}` };
       }
       const contentType = response.headers.get('content-type');
+      if (!isTextual(contentType)) {
+        await response.body?.cancel();
+        const mediaType = (contentType ?? '').split(';')[0].trim();
+        return { ok: false, reason: `briefing is not a text or HTML document (${mediaType})` };
+      }
       const body = await textUpTo(response, decoderFor(contentType), BRIEFING_MAX_CHARS);
       if (body === null)
         return { ok: false, reason: `briefing is larger than ${BRIEFING_MAX_CHARS} characters` };
@@ -51,6 +56,15 @@ function downloadFailure(error: unknown): string {
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;
   return (error as Error).message;
+}
+
+/**
+ * A PDF or .docx export read as text is binary noise that would replace the briefing; a server that names
+ * no type is given the benefit of the doubt.
+ */
+function isTextual(contentType: string | null): boolean {
+  const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  return mediaType === '' || mediaType.startsWith('text/') || /[/+](html|xhtml|xml|json)$/.test(mediaType);
 }
 
 /**

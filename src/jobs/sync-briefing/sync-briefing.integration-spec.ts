@@ -123,6 +123,20 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     expect(await versions()).toEqual([{ versao: 1, conteudo: 'Plantões de fim de semana' }]);
   });
 
+  it('keeps the last version when the URL serves a file that is not text (a PDF or .docx export)', async () => {
+    server.answer({ status: 200, body: 'Foco: UTI adulto', contentType: 'text/plain; charset=utf-8' });
+    await worker.run(harness.jobContext());
+    server.answer({
+      status: 200,
+      body: '%PDF-1.7\n%\u00e2\u00e3\n1 0 obj <</Type /Catalog>>',
+      contentType: 'application/pdf',
+    });
+    await expect(worker.run(harness.jobContext())).rejects.toThrow(
+      'briefing is not a text or HTML document (application/pdf) (kept version 1)',
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: 'Foco: UTI adulto' }]);
+  });
+
   it('keeps the last version when an HTML page has no text once its markup is removed (a page drawn by scripts)', async () => {
     server.answer({ status: 200, body: html('Foco: UTI adulto'), contentType: 'text/html' });
     await worker.run(harness.jobContext());
