@@ -29,7 +29,7 @@ export class BriefingFetcher {
         const mediaType = (contentType ?? '').split(';')[0].trim();
         return { ok: false, reason: `briefing is not a text or HTML document (${mediaType})` };
       }
-      const body = await textUpTo(response, decoderFor(contentType), BRIEFING_MAX_CHARS);
+      const body = await textUpTo(response, contentType, BRIEFING_MAX_CHARS);
       if (body === null)
         return { ok: false, reason: `briefing is larger than ${BRIEFING_MAX_CHARS} characters` };
       if (body.trim() === '') return { ok: false, reason: 'briefing server answered an empty document' };
@@ -68,11 +68,16 @@ function isTextual(contentType: string | null): boolean {
 }
 
 /**
- * The charset the server names (`text/plain; charset=ISO-8859-1`, an export from an older system), else
- * UTF-8: read as UTF-8, every accented letter of a Latin-1 document would be stored as U+FFFD.
+ * The charset the server names (`text/plain; charset=ISO-8859-1`, an export from an older system), else the
+ * one an HTML page names in a `<meta>` of its first 1024 bytes (a Word "web page" served as plain
+ * `text/html`), else UTF-8: read as UTF-8, every accented letter of a Latin-1 document would be stored as
+ * U+FFFD.
  */
-function decoderFor(contentType: string | null): TextDecoder {
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
+function decoderFor(contentType: string | null, firstBytes: Uint8Array | undefined): TextDecoder {
+  const head = firstBytes === undefined ? '' : new TextDecoder('latin1').decode(firstBytes.subarray(0, 1024));
+  const charset =
+    /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1] ??
+    /<meta\b[^>]*?charset\s*=\s*["']?([^"'\s;/>]+)/i.exec(head)?.[1];
   try {
     return new TextDecoder(charset ?? 'utf-8');
   } catch {
@@ -84,12 +89,18 @@ function decoderFor(contentType: string | null): TextDecoder {
  * The body as text, or null once it passes `maxChars`: reading stops there, so a wrong URL that sends
  * without end (a file, a stream) is never held whole in memory.
  */
-async function textUpTo(response: Response, decoder: TextDecoder, maxChars: number): Promise<string | null> {
+async function textUpTo(
+  response: Response,
+  contentType: string | null,
+  maxChars: number,
+): Promise<string | null> {
   if (response.body === null) return '';
   const reader = response.body.getReader();
+  let decoder: TextDecoder | undefined;
   let text = '';
   for (;;) {
     const { done, value } = await reader.read();
+    decoder ??= decoderFor(contentType, value);
     text += done ? decoder.decode() : decoder.decode(value, { stream: true });
     if (text.length > maxChars) {
       await reader.cancel();

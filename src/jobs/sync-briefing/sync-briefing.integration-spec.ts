@@ -113,6 +113,18 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     expect(await versions()).toEqual([{ versao: 1, conteudo: texto }]);
   });
 
+  it('reads an HTML page in the charset its <meta> names when the server names none (a Word "web page")', async () => {
+    const page =
+      '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head>' +
+      '<body><p>Plantões de São Paulo</p></body></html>';
+    await withServer(
+      (_request, response) =>
+        response.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.from(page, 'latin1')),
+      async (url) => (await compileWorker({ BRIEFING_URL: url })).run(harness.jobContext()),
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: 'Plantões de São Paulo' }]);
+  });
+
   it('keeps the last version and fails with the reason when the server errs', async () => {
     server.answer({ status: 200, body: 'Plantões de fim de semana', contentType: 'text/plain' });
     await worker.run(harness.jobContext());
