@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Deadline } from '../../common/deadline';
+import { briefingContent, looksBinary, mediaTypeOf } from './briefing-content';
 import type { BriefingSource } from './briefing-source';
 import { BRIEFING_MAX_CHARS, BRIEFING_TIMEOUT } from './sync-briefing.constants';
 
@@ -24,14 +25,19 @@ export class BriefingFetcher {
         return { ok: false, reason: `briefing server answered ${response.status}` };
       }
       const contentType = response.headers.get('content-type');
-      if (!isTextual(contentType)) {
+      const content = briefingContent(contentType);
+      const notText = {
+        ok: false,
+        reason: `briefing is not a text or HTML document (${mediaTypeOf(contentType) || 'no Content-Type'})`,
+      } as const;
+      if (content === 'not_text') {
         await response.body?.cancel();
-        const mediaType = (contentType ?? '').split(';')[0].trim();
-        return { ok: false, reason: `briefing is not a text or HTML document (${mediaType})` };
+        return notText;
       }
       const body = await textUpTo(response, contentType, BRIEFING_MAX_CHARS);
       if (body === null)
         return { ok: false, reason: `briefing is larger than ${BRIEFING_MAX_CHARS} characters` };
+      if (content === 'unknown' && looksBinary(body)) return notText;
       if (body.trim() === '') return { ok: false, reason: 'briefing server answered an empty document' };
       return { ok: true, body, contentType };
     } catch (error) {
@@ -56,15 +62,6 @@ function downloadFailure(error: unknown): string {
   if (typeof cause?.code === 'string') return cause.code;
   if (typeof cause?.message === 'string') return cause.message;
   return (error as Error).message;
-}
-
-/**
- * A PDF or .docx export read as text is binary noise that would replace the briefing; a server that names
- * no type is given the benefit of the doubt.
- */
-function isTextual(contentType: string | null): boolean {
-  const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  return mediaType === '' || mediaType.startsWith('text/') || /[/+](html|xhtml|xml|json)$/.test(mediaType);
 }
 
 /**

@@ -149,6 +149,20 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     expect(await versions()).toEqual([{ versao: 1, conteudo: 'Foco: UTI adulto' }]);
   });
 
+  it('takes a file served as application/octet-stream (an upload without a type) by what it holds', async () => {
+    server.answer({ status: 200, body: 'Foco: UTI adulto', contentType: 'application/octet-stream' });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ outcome: 'stored', versao: 1 });
+    server.answer({
+      status: 200,
+      body: 'PK\u0003\u0004\u0014\u0000\u0006\u0000word/document.xml',
+      contentType: 'application/octet-stream',
+    });
+    await expect(worker.run(harness.jobContext())).rejects.toThrow(
+      'briefing is not a text or HTML document (application/octet-stream) (kept version 1)',
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: 'Foco: UTI adulto' }]);
+  });
+
   it('keeps the last version when an HTML page has no text once its markup is removed (a page drawn by scripts)', async () => {
     server.answer({ status: 200, body: html('Foco: UTI adulto'), contentType: 'text/html' });
     await worker.run(harness.jobContext());
