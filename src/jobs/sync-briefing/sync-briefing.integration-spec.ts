@@ -125,6 +125,18 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     expect(await versions()).toEqual([{ versao: 1, conteudo: 'Plantões de São Paulo' }]);
   });
 
+  it('reads a text file saved as UTF-16 ("Unicode" in Notepad) by its byte order mark', async () => {
+    const texto = 'Plantões de São Paulo';
+    await withServer(
+      (_request, response) =>
+        response
+          .writeHead(200, { 'content-type': 'text/plain' })
+          .end(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(texto, 'utf16le')])),
+      async (url) => (await compileWorker({ BRIEFING_URL: url })).run(harness.jobContext()),
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: texto }]);
+  });
+
   it('keeps the last version and fails with the reason when the server errs', async () => {
     server.answer({ status: 200, body: 'Plantões de fim de semana', contentType: 'text/plain' });
     await worker.run(harness.jobContext());
