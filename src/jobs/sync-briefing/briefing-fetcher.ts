@@ -76,10 +76,26 @@ function decoderFor(contentType: string | null, firstBytes: Uint8Array | undefin
     byteOrderMark(firstBytes) ??
     /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1] ??
     /<meta\b[^>]*?charset\s*=\s*["']?([^"'\s;/>]+)/i.exec(head)?.[1];
+  let decoder: TextDecoder;
   try {
-    return new TextDecoder(charset ?? 'utf-8');
+    decoder = new TextDecoder(charset ?? 'utf-8');
   } catch {
     return new TextDecoder('utf-8'); // a label TextDecoder does not know
+  }
+  return decoder.encoding === 'windows-1252' && isUtf8Text(firstBytes) ? new TextDecoder('utf-8') : decoder;
+}
+
+/**
+ * Old servers label every file ISO-8859-1 (Apache's AddDefaultCharset); accented Latin-1 text is never
+ * valid UTF-8, so a first chunk that is, with a letter past ASCII, was written in UTF-8.
+ */
+function isUtf8Text(bytes: Uint8Array | undefined): boolean {
+  if (bytes === undefined || !bytes.some((byte) => byte >= 0x80)) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -113,6 +113,16 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     expect(await versions()).toEqual([{ versao: 1, conteudo: texto }]);
   });
 
+  it('reads UTF-8 as UTF-8 even when an old server labels every file ISO-8859-1 (AddDefaultCharset)', async () => {
+    const texto = 'Plantões de São Paulo';
+    await withServer(
+      (_request, response) =>
+        response.writeHead(200, { 'content-type': 'text/plain; charset=ISO-8859-1' }).end(Buffer.from(texto)),
+      async (url) => (await compileWorker({ BRIEFING_URL: url })).run(harness.jobContext()),
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: texto }]);
+  });
+
   it('reads an HTML page in the charset its <meta> names when the server names none (a Word "web page")', async () => {
     const page =
       '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head>' +
