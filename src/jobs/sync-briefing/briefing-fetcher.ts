@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Deadline } from '../../common/deadline';
+import { briefingContent, looksBinary, mediaTypeOf } from './briefing-content';
+import { briefingDecoder } from './briefing-decoder';
+import type { BriefingSource } from './briefing-source';
 import { BRIEFING_MAX_CHARS, BRIEFING_TIMEOUT } from './sync-briefing.constants';
 
 export type BriefingDownload =
@@ -10,28 +13,40 @@ export type BriefingDownload =
 export class BriefingFetcher {
   constructor(@Inject(BRIEFING_TIMEOUT) private readonly timeoutMs: number) {}
 
-  async fetch(url: string, signal: AbortSignal): Promise<BriefingDownload> {
+  async fetch(source: BriefingSource, signal: AbortSignal): Promise<BriefingDownload> {
     const deadline = new Deadline(this.timeoutMs);
+    const accept = 'text/html, text/plain;q=0.9, */*;q=0.5';
     try {
-      const response = await fetch(url, {
-        headers: { accept: 'text/html, text/plain;q=0.9, */*;q=0.5' },
+      const response = await fetch(source.url, {
+        headers: source.authorization === null ? { accept } : { accept, authorization: source.authorization },
         signal: deadline.or(signal),
       });
       if (!response.ok) {
         await response.body?.cancel();
         return { ok: false, reason: `briefing server answered ${response.status}` };
       }
-      const body = await textUpTo(response, BRIEFING_MAX_CHARS);
+      const contentType = response.headers.get('content-type');
+      const content = briefingContent(contentType);
+      const notText = {
+        ok: false,
+        reason: `briefing is not a text or HTML document (${mediaTypeOf(contentType) || 'no Content-Type'})`,
+      } as const;
+      if (content === 'not_text') {
+        await response.body?.cancel();
+        return notText;
+      }
+      const body = await textUpTo(response, contentType, BRIEFING_MAX_CHARS);
       if (body === null)
         return { ok: false, reason: `briefing is larger than ${BRIEFING_MAX_CHARS} characters` };
+      if (content === 'unknown' && looksBinary(body)) return notText;
       if (body.trim() === '') return { ok: false, reason: 'briefing server answered an empty document' };
-      return { ok: true, body, contentType: response.headers.get('content-type') };
+      return { ok: true, body, contentType };
     } catch (error) {
       return {
         ok: false,
         reason: deadline.expired
           ? `briefing server did not answer in ${this.timeoutMs} ms`
-          : `briefing download failed: ${(error as Error).message}`,
+          : `briefing download failed: ${downloadFailure(error)}`,
       };
     } finally {
       deadline.clear();
@@ -40,16 +55,32 @@ export class BriefingFetcher {
 }
 
 /**
- * The body as text (UTF-8, as `response.text()` reads it), or null once it passes `maxChars`: reading stops
- * there, so a wrong URL that sends without end (a file, a stream) is never held whole in memory.
+ * fetch fails with "fetch failed" and the reason in its cause: the code when the network gave one
+ * (ECONNREFUSED, ENOTFOUND, …), else the cause's own words ("bad port").
  */
-async function textUpTo(response: Response, maxChars: number): Promise<string | null> {
+function downloadFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return (error as Error).message;
+}
+
+/**
+ * The body as text, or null once it passes `maxChars`: reading stops there, so a wrong URL that sends
+ * without end (a file, a stream) is never held whole in memory.
+ */
+async function textUpTo(
+  response: Response,
+  contentType: string | null,
+  maxChars: number,
+): Promise<string | null> {
   if (response.body === null) return '';
   const reader = response.body.getReader();
-  const decoder = new TextDecoder();
+  let decoder: TextDecoder | undefined;
   let text = '';
   for (;;) {
     const { done, value } = await reader.read();
+    decoder ??= briefingDecoder(contentType, value);
     text += done ? decoder.decode() : decoder.decode(value, { stream: true });
     if (text.length > maxChars) {
       await reader.cancel();

@@ -101,6 +101,52 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     ]);
   });
 
+  it('reads a document in the charset its server names (a Latin-1 export), not as UTF-8', async () => {
+    const texto = 'Plantões de São Paulo: UTI pediátrica';
+    await withServer(
+      (_request, response) =>
+        response
+          .writeHead(200, { 'content-type': 'text/plain; charset=ISO-8859-1' })
+          .end(Buffer.from(texto, 'latin1')),
+      async (url) => (await compileWorker({ BRIEFING_URL: url })).run(harness.jobContext()),
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: texto }]);
+  });
+
+  it('reads UTF-8 as UTF-8 even when an old server labels every file ISO-8859-1 (AddDefaultCharset)', async () => {
+    const texto = 'Plantões de São Paulo';
+    await withServer(
+      (_request, response) =>
+        response.writeHead(200, { 'content-type': 'text/plain; charset=ISO-8859-1' }).end(Buffer.from(texto)),
+      async (url) => (await compileWorker({ BRIEFING_URL: url })).run(harness.jobContext()),
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: texto }]);
+  });
+
+  it('reads an HTML page in the charset its <meta> names when the server names none (a Word "web page")', async () => {
+    const page =
+      '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head>' +
+      '<body><p>Plantões de São Paulo</p></body></html>';
+    await withServer(
+      (_request, response) =>
+        response.writeHead(200, { 'content-type': 'text/html' }).end(Buffer.from(page, 'latin1')),
+      async (url) => (await compileWorker({ BRIEFING_URL: url })).run(harness.jobContext()),
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: 'Plantões de São Paulo' }]);
+  });
+
+  it('reads a text file saved as UTF-16 ("Unicode" in Notepad) by its byte order mark', async () => {
+    const texto = 'Plantões de São Paulo';
+    await withServer(
+      (_request, response) =>
+        response
+          .writeHead(200, { 'content-type': 'text/plain' })
+          .end(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(texto, 'utf16le')])),
+      async (url) => (await compileWorker({ BRIEFING_URL: url })).run(harness.jobContext()),
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: texto }]);
+  });
+
   it('keeps the last version and fails with the reason when the server errs', async () => {
     server.answer({ status: 200, body: 'Plantões de fim de semana', contentType: 'text/plain' });
     await worker.run(harness.jobContext());
@@ -109,6 +155,34 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
       'briefing server answered 503 (kept version 1)',
     );
     expect(await versions()).toEqual([{ versao: 1, conteudo: 'Plantões de fim de semana' }]);
+  });
+
+  it('keeps the last version when the URL serves a file that is not text (a PDF or .docx export)', async () => {
+    server.answer({ status: 200, body: 'Foco: UTI adulto', contentType: 'text/plain; charset=utf-8' });
+    await worker.run(harness.jobContext());
+    server.answer({
+      status: 200,
+      body: '%PDF-1.7\n%\u00e2\u00e3\n1 0 obj <</Type /Catalog>>',
+      contentType: 'application/pdf',
+    });
+    await expect(worker.run(harness.jobContext())).rejects.toThrow(
+      'briefing is not a text or HTML document (application/pdf) (kept version 1)',
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: 'Foco: UTI adulto' }]);
+  });
+
+  it('takes a file served as application/octet-stream (an upload without a type) by what it holds', async () => {
+    server.answer({ status: 200, body: 'Foco: UTI adulto', contentType: 'application/octet-stream' });
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ outcome: 'stored', versao: 1 });
+    server.answer({
+      status: 200,
+      body: 'PK\u0003\u0004\u0014\u0000\u0006\u0000word/document.xml',
+      contentType: 'application/octet-stream',
+    });
+    await expect(worker.run(harness.jobContext())).rejects.toThrow(
+      'briefing is not a text or HTML document (application/octet-stream) (kept version 1)',
+    );
+    expect(await versions()).toEqual([{ versao: 1, conteudo: 'Foco: UTI adulto' }]);
   });
 
   it('keeps the last version when an HTML page has no text once its markup is removed (a page drawn by scripts)', async () => {
@@ -174,10 +248,49 @@ describe('sync_briefing (PostgreSQL, briefing over HTTP)', () => {
     expect(await versions()).toEqual([]);
   });
 
-  it('fails when the server is unreachable', async () => {
-    const unreachable = await compileWorker({ BRIEFING_URL: 'http://127.0.0.1:9/briefing' });
-    await expect(unreachable.run(harness.jobContext())).rejects.toThrow(/briefing download failed/);
+  /** a port nothing listens on: connecting to it is refused */
+  async function closedPort(): Promise<number> {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    return port;
+  }
+
+  it('fails when the server is unreachable, saying why', async () => {
+    const unreachable = await compileWorker({
+      BRIEFING_URL: `http://127.0.0.1:${await closedPort()}/briefing`,
+    });
+    await expect(unreachable.run(harness.jobContext())).rejects.toThrow(
+      'briefing download failed: ECONNREFUSED (kept version none)',
+    );
     expect(await versions()).toEqual([]);
+  });
+
+  it('logs in with the user and password of the URL, and writes the password nowhere', async () => {
+    const authorizations: (string | undefined)[] = [];
+    const fonte = await withServer(
+      (request, response) => {
+        authorizations.push(request.headers.authorization);
+        response.writeHead(200, { 'content-type': 'text/plain' }).end('Foco: UTI adulto');
+      },
+      async (url) => {
+        const withLogin = url.replace('http://', 'http://equipe:s%C3%AAnha%40123@');
+        await (await compileWorker({ BRIEFING_URL: withLogin })).run(harness.jobContext());
+        return url;
+      },
+    );
+    expect(authorizations).toEqual([`Basic ${Buffer.from('equipe:sênha@123').toString('base64')}`]);
+    const { rows } = await harness.db.sql.query('SELECT conteudo, fonte FROM briefings');
+    expect(rows).toEqual([{ conteudo: 'Foco: UTI adulto', fonte }]);
+  });
+
+  it('fails without quoting a password when the URL with a login cannot be reached', async () => {
+    const unreachable = await compileWorker({
+      BRIEFING_URL: `http://equipe:s3cret@127.0.0.1:${await closedPort()}/briefing`,
+    });
+    const failure = await unreachable.run(harness.jobContext()).catch((error: Error) => error.message);
+    expect(failure).toBe('briefing download failed: ECONNREFUSED (kept version none)');
   });
 
   it('succeeds with "not configured" when BRIEFING_URL is unset', async () => {

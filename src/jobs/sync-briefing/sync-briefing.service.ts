@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { BriefingFetcher } from './briefing-fetcher';
+import { briefingSource } from './briefing-source';
 import { htmlToText, looksLikeHtml, normaliseText } from './html-to-text';
 import { SyncBriefingRepository } from './sync-briefing.repository';
 
@@ -24,7 +25,8 @@ export class SyncBriefingService {
       context.logger.info('briefing not configured');
       return { itemsProcessed: 0, details: { outcome: 'not configured' } };
     }
-    const download = await this.fetcher.fetch(url, context.signal);
+    const source = briefingSource(url);
+    const download = await this.fetcher.fetch(source, context.signal);
     if (!download.ok) return this.keepLastVersion(download.reason, context);
     const html = looksLikeHtml(download.contentType, download.body);
     const text = html ? htmlToText(download.body) : normaliseText(download.body);
@@ -32,7 +34,7 @@ export class SyncBriefingService {
     if (text === '')
       return this.keepLastVersion('briefing page has no text once its markup is removed', context);
     const hash = createHash('sha256').update(text).digest('hex');
-    const stored = await this.repository.storeIfChanged(text, hash, url, download.contentType);
+    const stored = await this.repository.storeIfChanged(text, hash, source.url, download.contentType);
     const versao = stored ?? (await this.repository.latest())?.versao ?? null;
     const details = {
       outcome: stored === null ? 'unchanged' : 'stored',

@@ -32,6 +32,16 @@ describe('retomada message', () => {
     expect(hello('Dr.')).toBe('Bom dia');
   });
 
+  it('quotes nothing when the message has no text (a voice note, a photo), rather than empty quotes', () => {
+    const at = localTime(new Date('2026-03-10T11:00:00Z'), SP);
+    const receivedAt = localTime(new Date('2026-03-10T01:30:00Z'), SP);
+    for (const mensagem of ['', '   \n ']) {
+      expect(retomadaMessage('Ana', mensagem, at, receivedAt)).toBe(
+        'Bom dia, Ana! Vi sua mensagem de 09/03 às 22:30. Agora estou por aqui: vamos continuar?',
+      );
+    }
+  });
+
   it('cuts long messages', () => {
     const cut = excerpt('a'.repeat(200));
     expect(cut).toHaveLength(80);

@@ -22,8 +22,11 @@ export function retomadaMessage(
 ) {
   const name = firstName(nome);
   const hello = name ? `${greeting(now.hour)}, ${name}!` : `${greeting(now.hour)}!`;
+  // a voice note or a photo arrives with no text: quoting it would read `: "".`
+  const quoted = excerpt(mensagem);
+  const quote = quoted === '' ? '' : `: "${quoted}"`;
   return (
-    `${hello} Vi sua mensagem de ${receivedAt.dayMonth} às ${receivedAt.hourMinute}: "${excerpt(mensagem)}". ` +
+    `${hello} Vi sua mensagem de ${receivedAt.dayMonth} às ${receivedAt.hourMinute}${quote}. ` +
     `Agora estou por aqui: vamos continuar?`
   );
 }
