@@ -39,12 +39,16 @@ describe('npm run job', () => {
     const { rows } = await db.sql.query(`SELECT temperature::float AS t FROM leads`);
     expect(rows[0].t).toBeCloseTo(0.65);
     const history = await db.sql.query(
-      `SELECT status, trigger FROM job_executions WHERE job_name = 'temperature_decay'`,
+      `SELECT id, status, trigger FROM job_executions WHERE job_name = 'temperature_decay'`,
     );
-    expect(history.rows).toEqual([{ status: 'success', trigger: 'cli' }]);
-    // logs went to stderr as JSON lines, with the run's fields
-    const started = result.stderr.split('\n').find((line) => line.includes('"job started"'));
-    expect(JSON.parse(started!)).toMatchObject({ level: 'INFO', job: 'temperature_decay' });
+    expect(history.rows).toEqual([{ id: expect.any(String), status: 'success', trigger: 'cli' }]);
+    // logs went to stderr as JSON lines, with the run's fields (CONTRACT §8: job and execution_id, so
+    // one run can be followed with grep from its start to its end)
+    const run = { job: 'temperature_decay', execution_id: history.rows[0].id };
+    const lines = result.stderr.split('\n').filter((line) => line.startsWith('{'));
+    const logged = (msg: string) => lines.map((line) => JSON.parse(line)).find((line) => line.msg === msg);
+    expect(logged('job started')).toMatchObject({ level: 'INFO', ...run });
+    expect(logged('job finished')).toMatchObject({ level: 'INFO', ...run });
   });
 
   it.each([

@@ -740,6 +740,48 @@ describe('fila_worker (real PostgreSQL, Redis and fake providers)', () => {
     expect(rows).toEqual([{ status: 'enviada', n: 330 }]);
   });
 
+  it("never claims the rows of another replica's claim still in progress: it skips them, it does not wait and take them too", async () => {
+    // the two replicas above rarely claim at the same instant; here replica A's claim is caught mid-statement
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await enqueue(await lead(`55119000005${10 + i}`), `mensagem ${i}`));
+    const takenByA = ids.slice(0, 3);
+    const { run } = await fila.worker();
+    const replicaA = new Client({ connectionString: fila.db.url });
+    await replicaA.connect();
+    try {
+      await replicaA.query('BEGIN');
+      await replicaA.query(
+        `UPDATE fila_mensagens SET status = 'processando', processando_desde = $2 WHERE id = ANY($1::uuid[])`,
+        [takenByA, MONDAY_10H],
+      );
+      let settled = false;
+      const runOfB = run().finally(() => (settled = true));
+      const waitingOnA = async () => {
+        const { rows } = await fila.db.sql.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock'`,
+          [fila.db.name],
+        );
+        return rows[0].n > 0;
+      };
+      await waitUntil(
+        'replica B to finish or wait on A',
+        async () => settled || (await waitingOnA()),
+        10_000,
+        20,
+      );
+      await replicaA.query('COMMIT');
+      expect(await runOfB).toMatchObject({ status: 'success', itemsProcessed: 3 });
+    } finally {
+      await replicaA.end();
+    }
+    expect(fila.evolution.requests.map((request) => (request.body as { text: string }).text).sort()).toEqual([
+      'mensagem 3',
+      'mensagem 4',
+      'mensagem 5',
+    ]);
+    for (const id of takenByA) expect(await fila.message(id)).toMatchObject({ status: 'processando' });
+  });
+
   it('claims QUEUE_BATCH_SIZE rows at a time; every batch is written, lead counters too, before the run ends', async () => {
     const leadId = await lead(PHONE_A);
     for (let i = 0; i < 10; i++) await enqueue(leadId, `mensagem ${i}`);

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { JobControlService } from '../../src/scheduler/job-control.service';
 import { JobRunner } from '../../src/scheduler/job-runner';
 import { testConfig } from '../utils/test-config';
-import { createSchedulerContext } from '../utils/test-context';
+import { createSchedulerContext, testRedisPrefix } from '../utils/test-context';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
 import { TestJobs, TestJobsModule } from '../scheduler/test-jobs';
 
@@ -36,7 +36,10 @@ describe('a process without REDIS_URL beside a service that locks in Redis', () 
   }
 
   it('the CLI-style run does not start while the service runs the job (skipped, exit 1)', async () => {
-    const service = await open({ REDIS_URL: testRedisUrl, REDIS_KEY_PREFIX: 'mixed-lock-backends:' });
+    const service = await open({
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: testRedisPrefix('mixed-lock-backends'),
+    });
     const cli = await open({}); // DATABASE_URL only: job locks in PostgreSQL
 
     const running = service

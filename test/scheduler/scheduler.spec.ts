@@ -392,6 +392,18 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
       expect((await seededLeft()).sort()).toEqual(['old_running', 'recent']);
     });
 
+    it('deletes a backlog larger than one delete batch (5 000 rows) in one run', async () => {
+      const a = await replica();
+      await db.sql.query(
+        `INSERT INTO job_executions (job_name, status, started_at, finished_at)
+         SELECT 'old_backlog', 'success', now() - interval '31 days', now() - interval '31 days'
+           FROM generate_series(1, 5001)`,
+      );
+      const outcome = await a.runner.run('prune_job_history', { trigger: 'manual' });
+      expect(outcome).toMatchObject({ status: 'success', itemsProcessed: 5_001 });
+      expect(await seededLeft()).toEqual([]);
+    });
+
     it('deletes nothing once the service is shutting down, and says why', async () => {
       const a = await replica();
       await seedHistory();
