@@ -1,4 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../test/utils/test-database';
 import { PrismaService } from '../database/prisma.service';
 import { LockUnavailableError } from './lock-unavailable.error';
@@ -95,6 +97,30 @@ describe('PostgresLockService (real PostgreSQL)', () => {
     expect(next.fencingToken).toBeGreaterThan(taken.fencingToken);
     expect(await a.acquire('job:x', 30_000, 'attempt-1')).toBeNull();
   });
+
+  it('gives up within seconds, as unavailable, on a lease row another session holds locked', async () => {
+    const blocker = new Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      await a.acquire('job:x', 30_000);
+      // an operator's psql left in a transaction after touching the lease (or a migration on the table)
+      await blocker.query('BEGIN');
+      await blocker.query(`UPDATE job_locks SET expires_at = now() WHERE resource = 'job:x'`);
+      const started = Date.now();
+      const outcome = await Promise.race([
+        b.acquire('job:x', 30_000).then(
+          () => 'answered',
+          (error: unknown) => error,
+        ),
+        sleep(9_000).then(() => 'still waiting'),
+      ]);
+      expect(outcome).toBeInstanceOf(LockUnavailableError);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+  }, 20_000);
 
   it('says the lock store is unavailable when the database does not answer', async () => {
     const unreachable = processOn('postgresql://postgres@127.0.0.1:1/nowhere');
