@@ -1,3 +1,5 @@
+const os = require('node:os');
+
 // Nest 12 packages are ESM-only; Jest 30 can require() ESM natively only on Node >= 24.9, so on
 // Node 20 they are transpiled to CommonJS by the same @swc/jest transformer (reads .swcrc).
 const esmOnly = ['@nestjs', '@electric-sql'];
@@ -14,6 +16,9 @@ const shared = {
 
 module.exports = {
   globalSetup: '<rootDir>/test/global-setup.cjs',
+  // most files wait on PostgreSQL, Redis or child processes: two workers even on two cores (Jest's default
+  // there is one), each file in its own database and key prefix
+  maxWorkers: Math.max(2, os.availableParallelism() - 1),
   // a global option (ignored inside projects): process and database tests need more than the 5 s default
   testTimeout: 60_000,
   projects: [
