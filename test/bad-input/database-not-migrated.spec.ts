@@ -1,10 +1,9 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { projectRoot, runCommand } from '../utils/run-command';
 import { freePort } from '../utils/service-process';
-import { adminDatabaseUrl, databaseUrl } from '../utils/test-database';
+import { adminStatements, databaseUrl } from '../utils/test-database';
 
 // The second most common start-up failure after an unreachable server: DATABASE_URL names a database that
 // `npm run db:migrate` was never run on (a new environment), or one a deploy's new migration has not reached
@@ -16,15 +15,7 @@ const MIGRATIONS = readdirSync(join(projectRoot, 'prisma/migrations'))
 const EMPTY = 'whats_workers_test_not_migrated';
 const BEHIND = 'whats_workers_test_one_migration_behind';
 
-async function admin(...statements: string[]): Promise<void> {
-  const client = new Client({ connectionString: adminDatabaseUrl });
-  await client.connect();
-  try {
-    for (const statement of statements) await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const admin = adminStatements;
 
 const recreate = (name: string) => [
   `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`,

@@ -2,20 +2,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { projectRoot, runCommand } from '../utils/run-command';
-import { adminDatabaseUrl, databaseUrl } from '../utils/test-database';
+import { adminStatements, databaseUrl } from '../utils/test-database';
 
 const DATABASE = 'whats_workers_test_db_migrate';
 const MIGRATIONS = readdirSync(join(projectRoot, 'prisma/migrations')).filter((name) => /^\d+_/.test(name));
 
-async function admin(...statements: string[]): Promise<void> {
-  const client = new Client({ connectionString: adminDatabaseUrl });
-  await client.connect();
-  try {
-    for (const statement of statements) await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+const admin = adminStatements;
 
 // `npm run db:migrate` (CONTRACT §1) connects with everything DATABASE_URL says, as the service does:
 // Railway and managed PostgreSQL put sslmode, a socket ?host= or options in the URL's query.

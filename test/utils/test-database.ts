@@ -66,11 +66,16 @@ export function databaseUrl(database: string, adminUrl = adminDatabaseUrl): stri
   return url.toString();
 }
 
-async function adminQuery(adminUrl: string, statement: string): Promise<void> {
+/** Runs statements on the server's maintenance database (CREATE/DROP DATABASE), one connection for all. */
+export async function adminStatements(...statements: string[]): Promise<void> {
+  await adminQuery(adminDatabaseUrl, ...statements);
+}
+
+async function adminQuery(adminUrl: string, ...statements: string[]): Promise<void> {
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(statement);
+    for (const statement of statements) await admin.query(statement);
   } finally {
     await admin.end();
   }
