@@ -7,10 +7,11 @@ import { AppModule } from './app.module';
 import { configOrExit } from './bootstrap-config';
 import { listenError } from './common/listen-error';
 import { failureText } from './common/operator-error';
+import { reportStartUpFailure } from './logging/start-up-failure';
 import { JobScheduler } from './scheduler/job-scheduler';
 
 async function bootstrap(): Promise<void> {
-  const config = configOrExit();
+  const config = configOrExit({ jsonLog: true });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bufferLogs: true,
     // a failed start-up reaches the catch below and is printed once, by failureText; Nest would
@@ -60,6 +61,6 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`start-up failed: ${failureText(error)}\n`);
+  reportStartUpFailure(failureText(error), { label: 'start-up failed' });
   process.exit(1);
 });

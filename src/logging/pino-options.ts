@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { stdSerializers, stdTimeFunctions } from 'pino';
+import { type LoggerOptions, stdSerializers, stdTimeFunctions } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
 import { maskPhonesDeep, maskPhonesInSerialized, maskPhonesInText } from './phone-mask';
@@ -24,6 +24,32 @@ export const REDACTED_PATHS = [
  * phone numbers masked in the message and in every string field; credentials redacted.
  */
 export function buildPinoOptions(config: Pick<AppConfig, 'LOG_LEVEL'>): Options {
+  return {
+    ...buildLoggerOptions(config),
+    // HTTP auto-logging (pino-http): one line per finished request, none for health probes
+    autoLogging: { ignore: (request: IncomingMessage) => isUnloggedPath(request.url) },
+    // only the request id is bound to logs written while handling a request; the full request is in the
+    // `request completed` line
+    quietReqLogger: true,
+    genReqId: (request: IncomingMessage, response: ServerResponse) => {
+      const incoming = request.headers['x-request-id'];
+      const id = isUsableRequestId(incoming) ? incoming : randomUUID();
+      response.setHeader('x-request-id', id);
+      return id;
+    },
+    customLogLevel: (_request, response, error) => {
+      if (error || response.statusCode >= 500) return 'error';
+      if (response.statusCode >= 400) return 'warn';
+      return 'info';
+    },
+  };
+}
+
+/**
+ * The line format of every logger of the service, the HTTP one and the one start-up failures use: level,
+ * ISO time, `msg`, phones masked in the message and in every field, credentials redacted.
+ */
+export function buildLoggerOptions(config: Pick<AppConfig, 'LOG_LEVEL'>): LoggerOptions {
   return {
     level: config.LOG_LEVEL,
     messageKey: 'msg',
@@ -51,22 +77,6 @@ export function buildPinoOptions(config: Pick<AppConfig, 'LOG_LEVEL'>): Options 
         maskPhonesInSerialized(isRawRequest(request) ? stdSerializers.req(request) : request),
     },
     redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-    // HTTP auto-logging (pino-http): one line per finished request, none for health probes
-    autoLogging: { ignore: (request: IncomingMessage) => isUnloggedPath(request.url) },
-    // only the request id is bound to logs written while handling a request; the full request is in the
-    // `request completed` line
-    quietReqLogger: true,
-    genReqId: (request: IncomingMessage, response: ServerResponse) => {
-      const incoming = request.headers['x-request-id'];
-      const id = isUsableRequestId(incoming) ? incoming : randomUUID();
-      response.setHeader('x-request-id', id);
-      return id;
-    },
-    customLogLevel: (_request, response, error) => {
-      if (error || response.statusCode >= 500) return 'error';
-      if (response.statusCode >= 400) return 'warn';
-      return 'info';
-    },
   };
 }
 

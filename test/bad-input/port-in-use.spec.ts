@@ -29,5 +29,20 @@ describe('start-up with PORT already taken', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`PORT ${port} is already in use`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    // and where the service's logs are read (CONTRACT §8): a JSON ERROR line on stdout (Nest logs its own
+    // EADDRINUSE line before it)
+    const errors = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.level === 'ERROR');
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        msg: 'start-up failed',
+        context: 'main',
+        error: expect.stringContaining(`PORT ${port} is already in use`),
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+    );
   });
 });

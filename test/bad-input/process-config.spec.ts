@@ -52,6 +52,20 @@ describe('start-up with a bad environment', () => {
     expectConfigurationExit(await runCommand(process.execPath, ['dist/main'], env), Object.keys(env));
   });
 
+  it('node dist/main also logs the failure as one JSON ERROR line on stdout, naming every bad variable, no secret', async () => {
+    const env = { PORT: 'eighty', OUTBOUND_ALLOWLIST: 'ramal 12', ...BAD_SECRETS };
+    const result = await runCommand(process.execPath, ['dist/main'], env);
+    expectConfigurationExit(result, ['PORT', 'OUTBOUND_ALLOWLIST', ...Object.keys(BAD_SECRETS)]);
+    const lines = result.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 'ERROR', msg: 'start-up failed', context: 'main' });
+    expect(line.time).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+    expect(line.error).toEqual(expect.stringContaining('Invalid configuration'));
+    for (const variable of ['PORT', 'OUTBOUND_ALLOWLIST', ...Object.keys(BAD_SECRETS)])
+      expect(line.error).toContain(`${variable} `);
+  });
+
   it('node dist/main with an unusable JOB_SCHEDULE_OVERRIDES exits 1 naming it, before connecting anywhere', async () => {
     const result = await runCommand(process.execPath, ['dist/main'], {
       JOB_SCHEDULE_OVERRIDES: 'temperature_decay=every monday',
