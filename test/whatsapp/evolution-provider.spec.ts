@@ -37,6 +37,17 @@ describe('EvolutionProvider against a fake Evolution API', () => {
     expect(server.delivered(PHONE)).toBe(1);
   });
 
+  it('takes the 201 Created that Evolution v2 answers a send with as sent, with its key.id', async () => {
+    server.respondWith(
+      fakeReply.status(201, {
+        key: { remoteJid: `${PHONE}@s.whatsapp.net`, fromMe: true, id: '3EB0CAFE201' },
+        status: 'PENDING',
+      }),
+    );
+
+    await expect(evolution.send()).resolves.toEqual({ kind: 'sent', providerMessageId: '3EB0CAFE201' });
+  });
+
   it('lists every configured instance as a sending number and uses the first when none is named', async () => {
     expect(evolution.provider.name).toBe('evolution');
     expect(evolution.provider.sendingNumbers()).toEqual(['medico-sp-1', 'medico-sp-2']);
