@@ -1,4 +1,4 @@
-import { followupMessage } from './handoff-messages';
+import { expiryAnnouncement, followupMessage } from './handoff-messages';
 import type { HandoffShift } from './handoff-shift';
 
 const shift: HandoffShift = {
@@ -29,5 +29,22 @@ describe('handoff messages', () => {
     const text = followupMessage({ ...shift, divulgadorNome: '  ', medicoNome: ' ' }, 2);
     expect(text.startsWith('Olá! Passando para lembrar')).toBe(true);
     expect(text).toContain('reservado para o médico interessado.');
+  });
+});
+
+describe('the expiry announcement', () => {
+  it('cuts a line that a very long name would make too long, never inside a character', () => {
+    const text = expiryAnnouncement([
+      { ...shift, medicoNome: `Pedro ${'😀'.repeat(500)}`, vagaStatus: 'aberta' },
+      { ...shift, vagaStatus: 'reservada' },
+    ]);
+    const [header, long, short] = text.split('\n');
+    expect(header).toBe('*Handoffs expirados sem confirmação do divulgador (2)*');
+    expect(long.length).toBeLessThanOrEqual(200);
+    expect(long).toMatch(/^• Pedro 😀+…$/u);
+    expect(short).toBe(
+      '• Dr. Pedro Alves — Medicina Intensiva no Hospital Vitória em 15/03 (19:00–07:00): ' +
+        'vaga mantida (já não estava reservada para ele)',
+    );
   });
 });

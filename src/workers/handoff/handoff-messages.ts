@@ -1,3 +1,6 @@
+import { textPrefix } from '../../common/storable-text';
+import { MAX_ANNOUNCED_EXPIRIES, MAX_ANNOUNCEMENT_LINE_LENGTH } from './handoff.constants';
+import type { ExpiryAnnouncement } from './handoff.repository';
 import type { HandoffShift } from './handoff-shift';
 
 /** The Portuguese texts of the handoff flow; pure functions so the wording is tested on its own. */
@@ -63,4 +66,21 @@ export function notConfirmedMessage(shift: HandoffShift): string {
     `${hello(shift.medicoNome)} O responsável pelo plantão ${describeShift(shift)} não confirmou a vaga. ` +
     `Seguimos procurando outras oportunidades para você!`
   );
+}
+
+/** To Slack: the expiries a run announces, the first MAX_ANNOUNCED_EXPIRIES by name and the rest counted. */
+export function expiryAnnouncement(expired: readonly ExpiryAnnouncement[]): string {
+  const lines = expired.slice(0, MAX_ANNOUNCED_EXPIRIES).map((shift) => {
+    const who = shift.medicoNome ?? 'médico sem nome';
+    const vaga =
+      shift.vagaStatus === 'aberta' ? 'vaga reaberta' : 'vaga mantida (já não estava reservada para ele)';
+    return cut(`• ${who} — ${describeShift(shift)}: ${vaga}`, MAX_ANNOUNCEMENT_LINE_LENGTH);
+  });
+  const more = expired.length - lines.length;
+  if (more > 0) lines.push(`… e mais ${more} handoffs expirados`);
+  return `*Handoffs expirados sem confirmação do divulgador (${expired.length})*\n${lines.join('\n')}`;
+}
+
+function cut(line: string, maxLength: number): string {
+  return line.length <= maxLength ? line : `${textPrefix(line, maxLength - 1)}…`;
 }

@@ -340,6 +340,36 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       expect(slack.texts()[2]).toContain('vaga reaberta');
     });
 
+    it('lists the first 30 of many expiries and counts the rest, in one post Slack does not cut', async () => {
+      const { doctor, vaga } = await seedHandoff({ followup_count: 3, status: 'contacted' });
+      await harness.db.sql.query(
+        `INSERT INTO handoffs (lead_id, vaga_id, created_at, reserved_until)
+         SELECT $1, $2, $3, $4 FROM generate_series(1, 599)`,
+        [doctor, vaga, CREATED, at(48 * HOUR)],
+      );
+
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({
+        expired: 600,
+        slack: 'posted',
+      });
+
+      expect(slack.texts()).toHaveLength(1);
+      const [text] = slack.texts();
+      expect(text.length).toBeLessThan(40_000);
+      expect(text).toMatch(/^\*Handoffs expirados sem confirmação do divulgador \(600\)\*\n/);
+      expect(text.match(/^• /gm)).toHaveLength(30);
+      expect(text).toMatch(/\n… e mais 570 handoffs expirados$/);
+      const { rows } = await harness.db.sql.query(
+        'SELECT count(*)::int AS n FROM handoffs WHERE anunciado_em IS NULL',
+      );
+      expect(rows[0].n).toBe(0);
+      clock.advance(5 * MINUTE);
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({
+        slack: 'nothing to announce',
+      });
+    });
+
     it('covers expiries committed without a post (a crash), of the last 48 h only', async () => {
       const lost = await seedHandoff({ status: 'expired', expired_at: at(47 * HOUR) });
       const stale = await seedHandoff({ status: 'expired', expired_at: at(-HOUR) });

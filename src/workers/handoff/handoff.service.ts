@@ -5,7 +5,7 @@ import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { SlackNotifier } from '../../notifications/slack.notifier';
 import { FeatureFlagsService } from '../pilot-mode/feature-flags.service';
 import { FeatureNames } from '../pilot-mode/feature-flags.constants';
-import { describeShift, expiredMessage, followupMessage } from './handoff-messages';
+import { expiredMessage, expiryAnnouncement, followupMessage } from './handoff-messages';
 import {
   doctorNoticeKey,
   followupKey,
@@ -126,14 +126,7 @@ export class HandoffService {
   private async announce(now: Date): Promise<string> {
     const expired = await this.repository.reserveUnannouncedExpiries(now);
     if (expired.length === 0) return 'nothing to announce';
-    const lines = expired.map((shift) => {
-      const who = shift.medicoNome ?? 'médico sem nome';
-      const vaga =
-        shift.vagaStatus === 'aberta' ? 'vaga reaberta' : 'vaga mantida (já não estava reservada para ele)';
-      return `• ${who} — ${describeShift(shift)}: ${vaga}`;
-    });
-    const text = `*Handoffs expirados sem confirmação do divulgador (${expired.length})*\n${lines.join('\n')}`;
-    const result = await this.slack.notify({ text });
+    const result = await this.slack.notify({ text: expiryAnnouncement(expired) });
     // without SLACK_WEBHOOK_URL the notifier logged it: that is the announcement, not one to repeat
     if (result.delivered || result.reason === 'not_configured') {
       await this.repository.markAnnounced(
