@@ -210,6 +210,19 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       });
       expect(await leadPhones()).toEqual([{ telefone: '5551987654321', nome: 'Carlos Lima' }]);
     });
+
+    it('too short, or missing, is listed like any other unusable phone', async () => {
+      const short = await seedHandoff({ divulgador_telefone: '9876-543' });
+      const missing = await seedHandoff({ divulgador_telefone: null });
+      const blank = await seedHandoff({ divulgador_telefone: 'ver no grupo' });
+      clock.set(at(2 * HOUR));
+      const { details } = await worker.run(harness.jobContext());
+      expect(details).toMatchObject({ followupsSent: 0, followupsBadPhone: 3 });
+      expect([...(details?.badPhoneHandoffs as string[])].sort()).toEqual(
+        [short.handoff, missing.handoff, blank.handoff].sort(),
+      );
+      expect(await queue()).toEqual([]);
+    });
   });
 
   it('sends one follow-up per run when several are overdue, spaced by at least 2 h', async () => {

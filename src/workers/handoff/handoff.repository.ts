@@ -44,8 +44,6 @@ const previousFollowupKey = Prisma.sql`'handoff:' || h.id || ':followup:' || h.f
 /** fila_mensagens statuses of a message not yet out of the queue. */
 const QUEUED_STATUSES = ['pendente', 'processando'];
 
-const digitsOf = (column: Prisma.Sql) => Prisma.sql`regexp_replace(coalesce(${column}, ''), '\\D', '', 'g')`;
-
 /** The handoff_processor's only door to the database. Every write is conditional: re-runs change nothing. */
 @Injectable()
 export class HandoffRepository {
@@ -55,7 +53,8 @@ export class HandoffRepository {
   ) {}
 
   /**
-   * Open handoffs whose next follow-up is due at `now` and whose poster has a phone number. The previous
+   * Open handoffs whose next follow-up is due at `now`, the poster's phone usable or not (the caller lists
+   * those it cannot write to, a missing phone included, so that an operator sees them). The previous
    * follow-up must have left the queue, and the gap runs from when it was sent: quiet hours hold follow-ups
    * in the queue, and measured from the enqueue they would all reach the poster at the opening together.
    */
@@ -71,7 +70,6 @@ export class HandoffRepository {
         AND (previous.status IS NULL OR previous.status <> ALL(${QUEUED_STATUSES}::text[]))
         AND (h.last_followup_at IS NULL
              OR GREATEST(h.last_followup_at, previous.enviada_em) <= ${new Date(now.getTime() - MIN_FOLLOWUP_GAP_MS)})
-        AND length(${digitsOf(Prisma.sql`h.divulgador_telefone`)}) >= 8
         AND h.id > ${afterId}::uuid
       ORDER BY h.id
       LIMIT ${limit}`;

@@ -91,9 +91,9 @@ export class HandoffService {
   }
 
   /**
-   * A poster whose phone cannot be made into an international number (see internationalPhoneDigits) is
-   * not written to, like one without a phone: a guess could reach a stranger. The handoff is listed in the
-   * run's details each run until its phone is fixed or it expires.
+   * A poster whose phone is missing or cannot be made into an international number (see
+   * internationalPhoneDigits) is not written to: a guess could reach a stranger. The handoff is listed in
+   * the run's details each run until its phone is fixed or it expires.
    */
   private async followUp(now: Date, signal: AbortSignal): Promise<Followups> {
     const followups: Followups = { sent: 0, badPhone: [] };
