@@ -437,6 +437,22 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       expect(rows).toEqual([{ status: 'pendente' }]);
     });
 
+    it("are cancelled at expiry after the poster's phone was corrected, at the number they were queued for", async () => {
+      const { handoff } = await seedHandoff();
+      clock.set(at(2 * HOUR));
+      await worker.run(harness.jobContext());
+      // the group had it wrong: an operator corrects it while the first reminder waits for business hours
+      await harness.db.sql.query(
+        `UPDATE handoffs SET divulgador_telefone = '+55 11 96666-0002' WHERE id = $1`,
+        [handoff],
+      );
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 1 });
+      expect(await followupStatuses(handoff)).toEqual([
+        { followup: '1', status: 'cancelada', erro: 'handoff_closed' },
+      ]);
+    });
+
     it('are cancelled when the poster answers', async () => {
       const { handoff } = await seedHandoff();
       clock.set(at(2 * HOUR));

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { internationalPhoneDigits } from '../../common/phone-number';
 import { PrismaService } from '../../database/prisma.service';
 import { Prisma } from '../../generated/prisma/client';
 import type { OutboundMessage } from '../../queue/outbound-message';
@@ -9,11 +8,11 @@ import {
   ANNOUNCE_WINDOW_MS,
   AUDIT_ORIGEM,
   FOLLOWUP_OFFSETS_MS,
+  followupKey,
   HandoffStatus,
   MAX_FOLLOWUPS,
   MIN_FOLLOWUP_GAP_MS,
   OPEN_STATUSES,
-  TIPO_FOLLOWUP,
 } from './handoff.constants';
 import type { HandoffShift } from './handoff-shift';
 
@@ -196,14 +195,15 @@ export class HandoffRepository {
 
   /**
    * A reminder to confirm a handoff that is already closed must not reach the poster (e.g. a Friday
-   * evening handoff whose follow-ups wait for Monday's opening, by when it expired). One being sent
+   * evening handoff whose follow-ups wait for Monday's opening, by when it expired). Found by their keys,
+   * not the poster's lead: the phone may have been corrected since they were queued. One being sent
    * (`processando`) is past recall.
    */
   private async cancelQueuedFollowups(tx: Tx, shift: HandoffShift, now: Date): Promise<void> {
+    const keys = Array.from({ length: MAX_FOLLOWUPS }, (_, index) => followupKey(shift.handoffId, index + 1));
     await tx.$executeRaw`
       UPDATE fila_mensagens SET status = 'cancelada', erro = ${FOLLOWUP_CANCEL_REASON}, updated_at = ${now}
-      WHERE lead_id IN (SELECT id FROM leads WHERE telefone = ANY(${posterLeadPhones(shift.divulgadorTelefone)}::text[]))
-        AND status = 'pendente' AND tipo = ${TIPO_FOLLOWUP} AND metadata->>'handoff_id' = ${shift.handoffId}`;
+      WHERE chave_idempotencia = ANY(${keys}::text[]) AND status = 'pendente'`;
   }
 
   /**
@@ -220,18 +220,6 @@ export class HandoffRepository {
 }
 
 const FOLLOWUP_CANCEL_REASON = 'handoff_closed';
-
-/**
- * The poster's lead as follow-ups address it, and as leads made before phones were normalised hold it
- * (the bare digits), so that their follow-ups still waiting are cancelled too.
- */
-function posterLeadPhones(divulgadorTelefone: string | null): string[] {
-  const phones = [
-    internationalPhoneDigits(divulgadorTelefone),
-    (divulgadorTelefone ?? '').replace(/\D/g, ''),
-  ];
-  return [...new Set(phones.filter((phone): phone is string => !!phone))];
-}
 
 function motivoReopen(status: ClosingStatus): string {
   return status === HandoffStatus.expired
