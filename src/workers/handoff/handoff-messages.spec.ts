@@ -1,4 +1,4 @@
-import { expiryAnnouncement, followupMessage } from './handoff-messages';
+import { expiryAnnouncement, firstName, followupMessage } from './handoff-messages';
 import type { HandoffShift } from './handoff-shift';
 
 const shift: HandoffShift = {
@@ -29,6 +29,26 @@ describe('handoff messages', () => {
     const text = followupMessage({ ...shift, divulgadorNome: '  ', medicoNome: ' ' }, 2);
     expect(text.startsWith('Olá! Passando para lembrar')).toBe(true);
     expect(text).toContain('reservado para o médico interessado.');
+  });
+});
+
+describe('the names in the messages', () => {
+  it.each([['+55 11 98765-4321'], ['5511987654321'], ['~ 98765-4321']])(
+    'leave out a "name" that is a phone number (%s: a contact WhatsApp knows only by its number)',
+    (nome) => {
+      const text = followupMessage({ ...shift, divulgadorNome: nome, medicoNome: nome }, 1);
+      expect(text.startsWith('Olá! Tudo bem?')).toBe(true);
+      expect(text).toContain('o médico interessado tem interesse');
+      expect(text).not.toMatch(/\d{4}/);
+    },
+  );
+
+  it('greet by the first word that is a name', () => {
+    expect(firstName('🌟 Dra. Ana Paula')).toBe('Ana');
+    expect(firstName('~Carlos Lima')).toBe('Carlos');
+    expect(firstName('Ana, plantonista')).toBe('Ana');
+    expect(firstName('Carlos 2º plantão')).toBe('Carlos');
+    expect(firstName("D'Ávila")).toBe("D'Ávila");
   });
 });
 

@@ -24,10 +24,19 @@ function hello(name: string | null): string {
 
 const TITLES = new Set(['dr', 'dra', 'doutor', 'doutora', 'sr', 'sra']);
 
-/** The first name, past a title ("Dra. Maria Clara" → "Maria"); null when the name is blank or only a title. */
+/**
+ * The first name, past a title and what is not a name ("Dra. Maria Clara" → "Maria", "~Ana 🌟" → "Ana"); null
+ * when there is none. A contact WhatsApp knows only by its number is named by it ("+55 11 98765-4321"):
+ * greeting "+55" is wrong, and a doctor's number must not reach the poster.
+ */
 export function firstName(name: string | null): string | null {
-  const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
-  return words.find((word) => !TITLES.has(word.toLowerCase().replace(/\.$/, ''))) ?? null;
+  const words = (name ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((word) => !/\d/.test(word))
+    .map((word) => word.replace(/^\P{L}+|\P{L}+$/gu, ''))
+    .filter(Boolean);
+  return words.find((word) => !TITLES.has(word.toLowerCase())) ?? null;
 }
 
 /** Follow-up `number` (1–3) to the poster. */
