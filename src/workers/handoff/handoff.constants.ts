@@ -43,6 +43,14 @@ export const MAX_ANNOUNCEMENT_LINE_LENGTH = 200;
 /** How long a run holds the announcements it is posting (a Slack post and its retry take seconds). */
 export const ANNOUNCE_LEASE_MS = 2 * 60 * 1000;
 
+/**
+ * How long a handoff's transaction waits for a row another session holds (a psql left in a transaction,
+ * another service's long write) before it gives up on that handoff for this run: the run goes on with the
+ * others, and the next run tries again. Without it one locked shift held the run until statement_timeout,
+ * and no handoff after it was expired or followed up.
+ */
+export const HANDOFF_LOCK_TIMEOUT_MS = 5_000;
+
 /** Handoffs handled per statement; a run loops until a batch comes back short. */
 export const HANDOFF_BATCH_SIZE = 100;
 

@@ -1,4 +1,5 @@
 import type { TestingModule } from '@nestjs/testing';
+import { Client } from 'pg';
 import { useFakeHttpServer } from '../../../test/domain-workers/fake-http-server';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
@@ -487,6 +488,48 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(rows[0].n).toBe(0);
     expect(slack.texts()[0]).toContain('vaga mantida');
   });
+
+  it('goes on with the other handoffs while one is stuck behind a lock another session holds, and retries it', async () => {
+    const stuck = await seedHandoff({ id: '00000000-0000-4000-8000-000000000001', status: 'contacted' });
+    const other = await seedHandoff({ id: '00000000-0000-4000-8000-000000000002', status: 'contacted' });
+    const due = await seedHandoff({
+      id: '00000000-0000-4000-8000-000000000003',
+      created_at: at(46 * HOUR),
+      reserved_until: at(94 * HOUR),
+    });
+    // a psql session (or another service's long write) left in a transaction that holds the shift's row
+    const session = new Client({ connectionString: harness.db.url });
+    await session.connect();
+    await session.query('BEGIN');
+    await session.query('SELECT 1 FROM vagas WHERE id = $1 FOR UPDATE', [stuck.vaga]);
+    const giveUp = setTimeout(() => void session.query('ROLLBACK'), 25_000);
+    try {
+      clock.set(at(48 * HOUR));
+      const started = Date.now();
+      const result = await worker.run(harness.jobContext());
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(result.details).toMatchObject({
+        expired: 1,
+        followupsSent: 1,
+        failed: 1,
+        failedHandoffs: [stuck.handoff],
+        slack: 'posted',
+      });
+      expect(await handoffRow(other.handoff)).toMatchObject({ status: 'expired' });
+      expect(await handoffRow(due.handoff)).toMatchObject({ followup_count: 1 });
+      expect(await handoffRow(stuck.handoff)).toMatchObject({ status: 'contacted', expired_at: null });
+      expect(await vagaStatus(stuck.vaga)).toBe('reservada');
+    } finally {
+      clearTimeout(giveUp);
+      await session.query('ROLLBACK');
+      await session.end();
+    }
+
+    clock.advance(5 * MINUTE);
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 1, failed: 0 });
+    expect(await handoffRow(stuck.handoff)).toMatchObject({ status: 'expired' });
+    expect(await vagaStatus(stuck.vaga)).toBe('aberta');
+  }, 40_000);
 
   it('sends nothing twice when two replicas run at once', async () => {
     const other = (await compile()).get(HandoffWorker);

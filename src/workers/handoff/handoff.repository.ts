@@ -9,6 +9,7 @@ import {
   AUDIT_ORIGEM,
   FOLLOWUP_OFFSETS_MS,
   followupKey,
+  HANDOFF_LOCK_TIMEOUT_MS,
   HandoffStatus,
   MAX_FOLLOWUPS,
   MIN_FOLLOWUP_GAP_MS,
@@ -127,8 +128,8 @@ export class HandoffRepository {
     number: number,
     now: Date,
     message: Omit<OutboundMessage, 'leadId'>,
-  ) {
-    return this.prisma.$transaction(async (tx) => {
+  ): Promise<boolean> {
+    return this.transaction(async (tx) => {
       const claimed = await tx.$executeRaw`
         UPDATE handoffs
         SET followup_count = ${number}, last_followup_at = ${now}, status = ${HandoffStatus.contacted}, updated_at = now()
@@ -153,7 +154,7 @@ export class HandoffRepository {
     respondidoPor: string | null,
     doctorMessage: OutboundMessage | null,
   ): Promise<ClosedHandoff | null> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const closed = await tx.$executeRaw`
         UPDATE handoffs
         SET status = ${status}, updated_at = now(),
@@ -170,6 +171,18 @@ export class HandoffRepository {
       await this.cancelQueuedFollowups(tx, shift, now);
       return { shift, vagaStatus };
     });
+  }
+
+  /** One handoff's writes, in a transaction that gives up on a row lock after HANDOFF_LOCK_TIMEOUT_MS. */
+  private transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT set_config('lock_timeout', ${String(HANDOFF_LOCK_TIMEOUT_MS)}, true)`;
+        return work(tx);
+      },
+      // the server's lock_timeout comes first; this bounds a transaction whose statements each waited a while
+      { maxWait: HANDOFF_LOCK_TIMEOUT_MS, timeout: 4 * HANDOFF_LOCK_TIMEOUT_MS },
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { internationalPhoneDigits } from '../../common/phone-number';
+import { driverMessage } from '../../database/driver-message';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { SlackNotifier } from '../../notifications/slack.notifier';
@@ -20,8 +21,8 @@ import { ClosedHandoff, HandoffRepository } from './handoff.repository';
 
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 
-/** Handoffs named in a run's details when their poster's phone is unusable (the count has them all). */
-const MAX_LISTED_BAD_PHONES = 20;
+/** Handoffs named in a run's details (bad phones, failures); the counts have them all. */
+const MAX_LISTED_HANDOFFS = 20;
 
 interface Followups {
   sent: number;
@@ -30,6 +31,13 @@ interface Followups {
 }
 
 const NO_FOLLOWUPS: Followups = { sent: 0, badPhone: [] };
+
+/** One handoff's step, isolated from the others: its result, or null when it failed (logged and listed). */
+type Attempt = <T>(
+  handoffId: string,
+  step: 'expire' | 'followup',
+  work: () => Promise<T>,
+) => Promise<T | null>;
 
 /**
  * The handoff lifecycle, every 5 min: expire what passed reserved_until (always) and announce the expiries
@@ -47,11 +55,13 @@ export class HandoffService {
   async run(context: JobContext): Promise<JobResult> {
     const now = context.clock.now();
     const wrapUp = wrapUpSignal(context);
-    const expired = await this.expire(now, wrapUp);
+    const failed: string[] = [];
+    const attempt = this.attempt(context, failed);
+    const expired = await this.expire(now, wrapUp, attempt);
     const slack = await this.announce(now);
 
     const paused = !(await this.flags.isEnabled(FeatureNames.externalHandoff));
-    const followups = paused ? NO_FOLLOWUPS : await this.followUp(now, wrapUp);
+    const followups = paused ? NO_FOLLOWUPS : await this.followUp(now, wrapUp, attempt);
 
     const details = {
       expired: expired.length,
@@ -59,7 +69,9 @@ export class HandoffService {
       followupsSent: followups.sent,
       followupsPaused: paused,
       followupsBadPhone: followups.badPhone.length,
-      badPhoneHandoffs: followups.badPhone.slice(0, MAX_LISTED_BAD_PHONES),
+      badPhoneHandoffs: followups.badPhone.slice(0, MAX_LISTED_HANDOFFS),
+      failed: failed.length,
+      failedHandoffs: failed.slice(0, MAX_LISTED_HANDOFFS),
       slack,
       ...earlyStopDetails(context),
     };
@@ -67,21 +79,43 @@ export class HandoffService {
     return { itemsProcessed: expired.length + followups.sent, details };
   }
 
-  private async expire(now: Date, signal: AbortSignal): Promise<ClosedHandoff[]> {
+  /**
+   * Runs one handoff's step; a failure (a row lock held elsewhere past HANDOFF_LOCK_TIMEOUT_MS) is logged and
+   * listed, and the run goes on with the other handoffs: the next run tries this one again.
+   */
+  private attempt(context: JobContext, failed: string[]): Attempt {
+    return async (handoffId, step, work) => {
+      try {
+        return await work();
+      } catch (error) {
+        failed.push(handoffId);
+        context.logger.warn('handoff not processed; the next run tries again', {
+          handoff_id: handoffId,
+          step,
+          error: driverMessage(error),
+        });
+        return null;
+      }
+    };
+  }
+
+  private async expire(now: Date, signal: AbortSignal, attempt: Attempt): Promise<ClosedHandoff[]> {
     const closed: ClosedHandoff[] = [];
     let afterId = FIRST_ID;
     while (!signal.aborted) {
       const batch = await this.repository.findExpired(now, HANDOFF_BATCH_SIZE, afterId);
       for (const shift of batch) {
         if (signal.aborted) break;
-        const result = await this.repository.closeHandoff(shift, HandoffStatus.expired, now, null, {
-          leadId: shift.leadId,
-          conteudo: expiredMessage(shift),
-          tipo: TIPO_DOCTOR_NOTICE,
-          prioridade: PRIORIDADE_DOCTOR_NOTICE,
-          metadata: { handoff_id: shift.handoffId, motivo: HandoffStatus.expired },
-          chaveIdempotencia: doctorNoticeKey(shift.handoffId, HandoffStatus.expired),
-        });
+        const result = await attempt(shift.handoffId, 'expire', () =>
+          this.repository.closeHandoff(shift, HandoffStatus.expired, now, null, {
+            leadId: shift.leadId,
+            conteudo: expiredMessage(shift),
+            tipo: TIPO_DOCTOR_NOTICE,
+            prioridade: PRIORIDADE_DOCTOR_NOTICE,
+            metadata: { handoff_id: shift.handoffId, motivo: HandoffStatus.expired },
+            chaveIdempotencia: doctorNoticeKey(shift.handoffId, HandoffStatus.expired),
+          }),
+        );
         if (result !== null) closed.push(result);
       }
       if (batch.length < HANDOFF_BATCH_SIZE) break;
@@ -95,7 +129,7 @@ export class HandoffService {
    * internationalPhoneDigits) is not written to: a guess could reach a stranger. The handoff is listed in
    * the run's details each run until its phone is fixed or it expires.
    */
-  private async followUp(now: Date, signal: AbortSignal): Promise<Followups> {
+  private async followUp(now: Date, signal: AbortSignal, attempt: Attempt): Promise<Followups> {
     const followups: Followups = { sent: 0, badPhone: [] };
     let afterId = FIRST_ID;
     while (!signal.aborted) {
@@ -108,13 +142,15 @@ export class HandoffService {
           continue;
         }
         const number = shift.followupCount + 1;
-        const recorded = await this.repository.recordFollowup(shift, posterPhone, number, now, {
-          conteudo: followupMessage(shift, number),
-          tipo: TIPO_FOLLOWUP,
-          prioridade: PRIORIDADE_FOLLOWUP,
-          metadata: { handoff_id: shift.handoffId, followup: number },
-          chaveIdempotencia: followupKey(shift.handoffId, number),
-        });
+        const recorded = await attempt(shift.handoffId, 'followup', () =>
+          this.repository.recordFollowup(shift, posterPhone, number, now, {
+            conteudo: followupMessage(shift, number),
+            tipo: TIPO_FOLLOWUP,
+            prioridade: PRIORIDADE_FOLLOWUP,
+            metadata: { handoff_id: shift.handoffId, followup: number },
+            chaveIdempotencia: followupKey(shift.handoffId, number),
+          }),
+        );
         if (recorded) followups.sent += 1;
       }
       if (batch.length < HANDOFF_BATCH_SIZE) break;
