@@ -384,6 +384,35 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       });
     });
 
+    it('leaves an expiry whose row another session holds to a later run, and announces the others', async () => {
+      const held = await seedHandoff({ status: 'expired', expired_at: at(47 * HOUR) });
+      await seedHandoff({ status: 'expired', expired_at: at(47 * HOUR) });
+      await harness.db.sql.query(`UPDATE leads SET nome = 'Bruno Alves' WHERE id = $1`, [held.doctor]);
+      const session = new Client({ connectionString: harness.db.url });
+      await session.connect();
+      await session.query('BEGIN');
+      await session.query('SELECT 1 FROM handoffs WHERE id = $1 FOR UPDATE', [held.handoff]);
+      const giveUp = setTimeout(() => void session.query('ROLLBACK'), 20_000);
+      try {
+        clock.set(at(48 * HOUR));
+        const started = Date.now();
+        expect((await worker.run(harness.jobContext())).details).toMatchObject({ slack: 'posted' });
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(slack.texts()).toHaveLength(1);
+        expect(slack.texts()[0]).toContain('Ana Souza');
+        expect(slack.texts()[0]).not.toContain('Bruno');
+      } finally {
+        clearTimeout(giveUp);
+        await session.query('ROLLBACK');
+        await session.end();
+      }
+
+      clock.advance(5 * MINUTE);
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ slack: 'posted' });
+      expect(slack.texts()[1]).toContain('Bruno Alves');
+      expect(slack.texts()[1]).not.toContain('Ana');
+    }, 30_000);
+
     it('covers expiries committed without a post (a crash), of the last 48 h only', async () => {
       const lost = await seedHandoff({ status: 'expired', expired_at: at(47 * HOUR) });
       const stale = await seedHandoff({ status: 'expired', expired_at: at(-HOUR) });

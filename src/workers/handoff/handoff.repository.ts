@@ -88,16 +88,21 @@ export class HandoffRepository {
   /**
    * Reserves the expiries of the last ANNOUNCE_WINDOW_MS not yet announced to Slack, for this run to post
    * (two runs at once never reserve the same one; a reservation older than the lease was a run that died).
-   * `vagaStatus` is the shift's status now, as the announcement reports it.
+   * A row another session holds is left to a later run rather than waited for. `vagaStatus` is the shift's
+   * status now, as the announcement reports it.
    */
   reserveUnannouncedExpiries(now: Date): Promise<ExpiryAnnouncement[]> {
     return this.prisma.$queryRaw<ExpiryAnnouncement[]>`
-      WITH reserved AS (
-        UPDATE handoffs SET anuncio_reservado_em = ${now}
+      WITH unannounced AS (
+        SELECT id FROM handoffs
         WHERE status = ${HandoffStatus.expired} AND anunciado_em IS NULL
           AND expired_at > ${new Date(now.getTime() - ANNOUNCE_WINDOW_MS)}
           AND (anuncio_reservado_em IS NULL OR anuncio_reservado_em <= ${new Date(now.getTime() - ANNOUNCE_LEASE_MS)})
-        RETURNING id, expired_at
+        FOR UPDATE SKIP LOCKED
+      ), reserved AS (
+        UPDATE handoffs h SET anuncio_reservado_em = ${now}
+        FROM unannounced u WHERE h.id = u.id
+        RETURNING h.id, h.expired_at
       )
       SELECT ${shiftColumns}, v.status AS "vagaStatus"
       FROM reserved r JOIN handoffs h ON h.id = r.id JOIN leads l ON l.id = h.lead_id JOIN vagas v ON v.id = h.vaga_id
