@@ -67,4 +67,9 @@ describe('the expiry announcement', () => {
         'vaga mantida (já não estava reservada para ele)',
     );
   });
+
+  it('says "médico sem nome" for a doctor whose name is blank, not an empty bullet', () => {
+    const text = expiryAnnouncement([{ ...shift, medicoNome: '  ', vagaStatus: 'aberta' }]);
+    expect(text.split('\n')[1]).toMatch(/^• médico sem nome — Medicina Intensiva/);
+  });
 });

@@ -80,7 +80,7 @@ export function notConfirmedMessage(shift: HandoffShift): string {
 /** To Slack: the expiries a run announces, the first MAX_ANNOUNCED_EXPIRIES by name and the rest counted. */
 export function expiryAnnouncement(expired: readonly ExpiryAnnouncement[]): string {
   const lines = expired.slice(0, MAX_ANNOUNCED_EXPIRIES).map((shift) => {
-    const who = shift.medicoNome ?? 'médico sem nome';
+    const who = shift.medicoNome?.trim() || 'médico sem nome';
     const vaga =
       shift.vagaStatus === 'aberta' ? 'vaga reaberta' : 'vaga mantida (já não estava reservada para ele)';
     return cut(`• ${who} — ${describeShift(shift)}: ${vaga}`, MAX_ANNOUNCEMENT_LINE_LENGTH);
