@@ -534,9 +534,16 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     const giveUp = setTimeout(() => void session.query('ROLLBACK'), 25_000);
     try {
       clock.set(at(48 * HOUR));
+      const context = harness.jobContext();
+      const warn = jest.spyOn(context.logger, 'warn');
       const started = Date.now();
-      const result = await worker.run(harness.jobContext());
+      const result = await worker.run(context);
       expect(Date.now() - started).toBeLessThan(15_000);
+      expect(warn).toHaveBeenCalledWith('handoff not processed; the next run tries again', {
+        handoff_id: stuck.handoff,
+        step: 'expire',
+        error: expect.stringMatching(/lock timeout/),
+      });
       expect(result.details).toMatchObject({
         expired: 1,
         followupsSent: 1,
@@ -559,6 +566,33 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(await handoffRow(stuck.handoff)).toMatchObject({ status: 'expired' });
     expect(await vagaStatus(stuck.vaga)).toBe('aberta');
   }, 40_000);
+
+  it('logs a handoff that failed for another reason than a lock as an ERROR, and goes on with the others', async () => {
+    const failingModule = await compile();
+    const repository = failingModule.get(HandoffRepository);
+    const broken = await seedHandoff({ id: '00000000-0000-4000-8000-000000000001', status: 'contacted' });
+    const other = await seedHandoff({ id: '00000000-0000-4000-8000-000000000002', status: 'contacted' });
+    const closeHandoff = repository.closeHandoff.bind(repository);
+    jest.spyOn(repository, 'closeHandoff').mockImplementation(async (shift, ...rest) => {
+      if (shift.handoffId === broken.handoff) throw new Error('new row violates check constraint');
+      return closeHandoff(shift, ...rest);
+    });
+    const context = harness.jobContext();
+    const error = jest.spyOn(context.logger, 'error');
+    const warn = jest.spyOn(context.logger, 'warn');
+
+    clock.set(at(48 * HOUR));
+    const result = await failingModule.get(HandoffWorker).run(context);
+
+    expect(result.details).toMatchObject({ expired: 1, failed: 1, failedHandoffs: [broken.handoff] });
+    expect(await handoffRow(other.handoff)).toMatchObject({ status: 'expired' });
+    expect(error).toHaveBeenCalledWith('handoff not processed; the next run tries again', {
+      handoff_id: broken.handoff,
+      step: 'expire',
+      error: 'new row violates check constraint',
+    });
+    expect(warn).not.toHaveBeenCalled();
+  });
 
   it('sends nothing twice when two replicas run at once', async () => {
     const other = (await compile()).get(HandoffWorker);

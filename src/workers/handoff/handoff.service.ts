@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { internationalPhoneDigits } from '../../common/phone-number';
 import { driverMessage } from '../../database/driver-message';
+import { isLockTimeout } from '../../database/lock-timeout';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { SlackNotifier } from '../../notifications/slack.notifier';
@@ -80,8 +81,8 @@ export class HandoffService {
   }
 
   /**
-   * Runs one handoff's step; a failure (a row lock held elsewhere past HANDOFF_LOCK_TIMEOUT_MS) is logged and
-   * listed, and the run goes on with the other handoffs: the next run tries this one again.
+   * Runs one handoff's step; a failure (usually a row lock held elsewhere past HANDOFF_LOCK_TIMEOUT_MS) is
+   * logged and listed, and the run goes on with the other handoffs: the next run tries this one again.
    */
   private attempt(context: JobContext, failed: string[]): Attempt {
     return async (handoffId, step, work) => {
@@ -89,7 +90,9 @@ export class HandoffService {
         return await work();
       } catch (error) {
         failed.push(handoffId);
-        context.logger.warn('handoff not processed; the next run tries again', {
+        // a row held elsewhere is expected now and then; anything else is a fault to look into
+        const level = isLockTimeout(error) ? 'warn' : 'error';
+        context.logger[level]('handoff not processed; the next run tries again', {
           handoff_id: handoffId,
           step,
           error: driverMessage(error),
