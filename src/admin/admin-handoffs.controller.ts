@@ -6,6 +6,7 @@ import {
   NotFoundException,
   Param,
   Post,
+  ServiceUnavailableException,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -35,6 +36,10 @@ export class AdminHandoffsController {
     if (result.outcome === 'not_found') throw new NotFoundException(`no handoff ${id}`);
     if (result.outcome === 'already_closed')
       throw new ConflictException(`handoff ${id} is already ${result.status}`);
+    if (result.outcome === 'busy')
+      throw new ServiceUnavailableException(
+        `handoff ${id} or its shift is held by another database session; try again`,
+      );
     return { id, status: result.status, vaga_status: result.vagaStatus };
   }
 }

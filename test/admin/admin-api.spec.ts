@@ -328,6 +328,39 @@ describe('admin API (real PostgreSQL and Redis)', () => {
         .expect(404);
       await http().post('/admin/handoffs/abc/answer').set(auth).send({ answer: 'confirmed' }).expect(400);
     });
+    it('answers 503 in seconds when another session holds the handoff’s shift, and records the answer once it is free', async () => {
+      const { rows: vagas } = await db.sql.query<{ id: string }>(
+        `INSERT INTO vagas (hospital, data, hora_inicio, hora_fim, status)
+         VALUES ('Hospital Bloqueado', '2030-03-14', '07:00', '19:00', 'reservada') RETURNING id`,
+      );
+      const { rows: handoffs } = await db.sql.query<{ id: string }>(
+        `INSERT INTO handoffs (lead_id, vaga_id) VALUES ($1, $2) RETURNING id`,
+        [leadId, vagas[0].id],
+      );
+      const id = handoffs[0].id;
+      const session = new Client({ connectionString: db.url });
+      await session.connect();
+      await session.query('BEGIN');
+      await session.query('SELECT 1 FROM vagas WHERE id = $1 FOR UPDATE', [vagas[0].id]);
+      const giveUp = setTimeout(() => void session.query('ROLLBACK'), 20_000);
+      try {
+        const started = Date.now();
+        const busy = await http()
+          .post(`/admin/handoffs/${id}/answer`)
+          .set(auth)
+          .send({ answer: 'confirmed' });
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(busy.status).toBe(503);
+        expect(busy.body.message).toMatch(/held by another database session; try again/);
+        const { rows } = await db.sql.query(`SELECT status FROM handoffs WHERE id = $1`, [id]);
+        expect(rows[0].status).toBe('pending');
+      } finally {
+        clearTimeout(giveUp);
+        await session.query('ROLLBACK');
+        await session.end();
+      }
+      await http().post(`/admin/handoffs/${id}/answer`).set(auth).send({ answer: 'confirmed' }).expect(200);
+    }, 30_000);
   });
 
   describe('dashboard data, OpenAPI and HTTP hardening', () => {

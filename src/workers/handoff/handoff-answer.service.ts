@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { isLockTimeout } from '../../database/lock-timeout';
 import { notConfirmedMessage } from './handoff-messages';
 import {
   doctorNoticeKey,
@@ -15,7 +16,9 @@ export type PosterAnswer = typeof HandoffStatus.confirmed | typeof HandoffStatus
 export type AnswerOutcome =
   | { outcome: 'recorded'; status: PosterAnswer; vagaStatus: string | null }
   | { outcome: 'not_found' }
-  | { outcome: 'already_closed'; status: string };
+  | { outcome: 'already_closed'; status: string }
+  /** the handoff, its shift or a lead it writes was held by another session: nothing was written */
+  | { outcome: 'busy' };
 
 /**
  * Records the poster's answer (the admin API calls this): `confirmed` confirms the reserved shift,
@@ -44,13 +47,13 @@ export class HandoffAnswerService {
             chaveIdempotencia: doctorNoticeKey(handoffId, answer),
           }
         : null;
-    const closed = await this.repository.closeHandoff(
-      shift,
-      answer,
-      this.clock.now(),
-      answeredBy,
-      doctorMessage,
-    );
+    let closed;
+    try {
+      closed = await this.repository.closeHandoff(shift, answer, this.clock.now(), answeredBy, doctorMessage);
+    } catch (error) {
+      if (isLockTimeout(error)) return { outcome: 'busy' };
+      throw error;
+    }
     if (closed === null) {
       const now = await this.repository.findShift(handoffId);
       return { outcome: 'already_closed', status: now?.status ?? 'unknown' };

@@ -1,3 +1,6 @@
+import { textPrefix } from '../../common/storable-text';
+import { MAX_ANNOUNCED_EXPIRIES, MAX_ANNOUNCEMENT_LINE_LENGTH } from './handoff.constants';
+import type { ExpiryAnnouncement } from './handoff.repository';
 import type { HandoffShift } from './handoff-shift';
 
 /** The Portuguese texts of the handoff flow; pure functions so the wording is tested on its own. */
@@ -21,10 +24,19 @@ function hello(name: string | null): string {
 
 const TITLES = new Set(['dr', 'dra', 'doutor', 'doutora', 'sr', 'sra']);
 
-/** The first name, past a title ("Dra. Maria Clara" → "Maria"); null when the name is blank or only a title. */
+/**
+ * The first name, past a title and what is not a name ("Dra. Maria Clara" → "Maria", "~Ana 🌟" → "Ana"); null
+ * when there is none. A contact WhatsApp knows only by its number is named by it ("+55 11 98765-4321"):
+ * greeting "+55" is wrong, and a doctor's number must not reach the poster.
+ */
 export function firstName(name: string | null): string | null {
-  const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
-  return words.find((word) => !TITLES.has(word.toLowerCase().replace(/\.$/, ''))) ?? null;
+  const words = (name ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((word) => !/\d/.test(word))
+    .map((word) => word.replace(/^\P{L}+|\P{L}+$/gu, ''))
+    .filter(Boolean);
+  return words.find((word) => !TITLES.has(word.toLowerCase())) ?? null;
 }
 
 /** Follow-up `number` (1–3) to the poster. */
@@ -63,4 +75,21 @@ export function notConfirmedMessage(shift: HandoffShift): string {
     `${hello(shift.medicoNome)} O responsável pelo plantão ${describeShift(shift)} não confirmou a vaga. ` +
     `Seguimos procurando outras oportunidades para você!`
   );
+}
+
+/** To Slack: the expiries a run announces, the first MAX_ANNOUNCED_EXPIRIES by name and the rest counted. */
+export function expiryAnnouncement(expired: readonly ExpiryAnnouncement[]): string {
+  const lines = expired.slice(0, MAX_ANNOUNCED_EXPIRIES).map((shift) => {
+    const who = shift.medicoNome?.trim() || 'médico sem nome';
+    const vaga =
+      shift.vagaStatus === 'aberta' ? 'vaga reaberta' : 'vaga mantida (já não estava reservada para ele)';
+    return cut(`• ${who} — ${describeShift(shift)}: ${vaga}`, MAX_ANNOUNCEMENT_LINE_LENGTH);
+  });
+  const more = expired.length - lines.length;
+  if (more > 0) lines.push(`… e mais ${more} handoffs expirados`);
+  return `*Handoffs expirados sem confirmação do divulgador (${expired.length})*\n${lines.join('\n')}`;
+}
+
+function cut(line: string, maxLength: number): string {
+  return line.length <= maxLength ? line : `${textPrefix(line, maxLength - 1)}…`;
 }

@@ -31,8 +31,25 @@ export const MIN_FOLLOWUP_GAP_MS = 2 * HOUR_MS;
  */
 export const ANNOUNCE_WINDOW_MS = 48 * HOUR_MS;
 
+/**
+ * Expiries listed by name in one Slack post, the rest only counted: Slack cuts a post at 40 000 characters,
+ * and after an outage hundreds can expire in one run.
+ */
+export const MAX_ANNOUNCED_EXPIRIES = 30;
+
+/** An announced expiry's line is cut here (names and hospitals come from outside and may be any length). */
+export const MAX_ANNOUNCEMENT_LINE_LENGTH = 200;
+
 /** How long a run holds the announcements it is posting (a Slack post and its retry take seconds). */
 export const ANNOUNCE_LEASE_MS = 2 * 60 * 1000;
+
+/**
+ * How long a handoff's transaction waits for a row another session holds (a psql left in a transaction,
+ * another service's long write) before it gives up on that handoff for this run: the run goes on with the
+ * others, and the next run tries again. Without it one locked shift held the run until statement_timeout,
+ * and no handoff after it was expired or followed up.
+ */
+export const HANDOFF_LOCK_TIMEOUT_MS = 5_000;
 
 /** Handoffs handled per statement; a run loops until a batch comes back short. */
 export const HANDOFF_BATCH_SIZE = 100;

@@ -1,4 +1,5 @@
 import type { TestingModule } from '@nestjs/testing';
+import { Client } from 'pg';
 import { useFakeHttpServer } from '../../../test/domain-workers/fake-http-server';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
@@ -210,6 +211,19 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       });
       expect(await leadPhones()).toEqual([{ telefone: '5551987654321', nome: 'Carlos Lima' }]);
     });
+
+    it('too short, or missing, is listed like any other unusable phone', async () => {
+      const short = await seedHandoff({ divulgador_telefone: '9876-543' });
+      const missing = await seedHandoff({ divulgador_telefone: null });
+      const blank = await seedHandoff({ divulgador_telefone: 'ver no grupo' });
+      clock.set(at(2 * HOUR));
+      const { details } = await worker.run(harness.jobContext());
+      expect(details).toMatchObject({ followupsSent: 0, followupsBadPhone: 3 });
+      expect([...(details?.badPhoneHandoffs as string[])].sort()).toEqual(
+        [short.handoff, missing.handoff, blank.handoff].sort(),
+      );
+      expect(await queue()).toEqual([]);
+    });
   });
 
   it('sends one follow-up per run when several are overdue, spaced by at least 2 h', async () => {
@@ -340,6 +354,65 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       expect(slack.texts()[2]).toContain('vaga reaberta');
     });
 
+    it('lists the first 30 of many expiries and counts the rest, in one post Slack does not cut', async () => {
+      const { doctor, vaga } = await seedHandoff({ followup_count: 3, status: 'contacted' });
+      await harness.db.sql.query(
+        `INSERT INTO handoffs (lead_id, vaga_id, created_at, reserved_until)
+         SELECT $1, $2, $3, $4 FROM generate_series(1, 599)`,
+        [doctor, vaga, CREATED, at(48 * HOUR)],
+      );
+
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({
+        expired: 600,
+        slack: 'posted',
+      });
+
+      expect(slack.texts()).toHaveLength(1);
+      const [text] = slack.texts();
+      expect(text.length).toBeLessThan(40_000);
+      expect(text).toMatch(/^\*Handoffs expirados sem confirmação do divulgador \(600\)\*\n/);
+      expect(text.match(/^• /gm)).toHaveLength(30);
+      expect(text).toMatch(/\n… e mais 570 handoffs expirados$/);
+      const { rows } = await harness.db.sql.query(
+        'SELECT count(*)::int AS n FROM handoffs WHERE anunciado_em IS NULL',
+      );
+      expect(rows[0].n).toBe(0);
+      clock.advance(5 * MINUTE);
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({
+        slack: 'nothing to announce',
+      });
+    });
+
+    it('leaves an expiry whose row another session holds to a later run, and announces the others', async () => {
+      const held = await seedHandoff({ status: 'expired', expired_at: at(47 * HOUR) });
+      await seedHandoff({ status: 'expired', expired_at: at(47 * HOUR) });
+      await harness.db.sql.query(`UPDATE leads SET nome = 'Bruno Alves' WHERE id = $1`, [held.doctor]);
+      const session = new Client({ connectionString: harness.db.url });
+      await session.connect();
+      await session.query('BEGIN');
+      await session.query('SELECT 1 FROM handoffs WHERE id = $1 FOR UPDATE', [held.handoff]);
+      const giveUp = setTimeout(() => void session.query('ROLLBACK'), 20_000);
+      try {
+        clock.set(at(48 * HOUR));
+        const started = Date.now();
+        expect((await worker.run(harness.jobContext())).details).toMatchObject({ slack: 'posted' });
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(slack.texts()).toHaveLength(1);
+        expect(slack.texts()[0]).toContain('Ana Souza');
+        expect(slack.texts()[0]).not.toContain('Bruno');
+      } finally {
+        clearTimeout(giveUp);
+        await session.query('ROLLBACK');
+        await session.end();
+      }
+
+      clock.advance(5 * MINUTE);
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ slack: 'posted' });
+      expect(slack.texts()[1]).toContain('Bruno Alves');
+      expect(slack.texts()[1]).not.toContain('Ana');
+    }, 30_000);
+
     it('covers expiries committed without a post (a crash), of the last 48 h only', async () => {
       const lost = await seedHandoff({ status: 'expired', expired_at: at(47 * HOUR) });
       const stale = await seedHandoff({ status: 'expired', expired_at: at(-HOUR) });
@@ -394,6 +467,22 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
       expect(rows).toEqual([{ status: 'pendente' }]);
     });
 
+    it("are cancelled at expiry after the poster's phone was corrected, at the number they were queued for", async () => {
+      const { handoff } = await seedHandoff();
+      clock.set(at(2 * HOUR));
+      await worker.run(harness.jobContext());
+      // the group had it wrong: an operator corrects it while the first reminder waits for business hours
+      await harness.db.sql.query(
+        `UPDATE handoffs SET divulgador_telefone = '+55 11 96666-0002' WHERE id = $1`,
+        [handoff],
+      );
+      clock.set(at(48 * HOUR));
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 1 });
+      expect(await followupStatuses(handoff)).toEqual([
+        { followup: '1', status: 'cancelada', erro: 'handoff_closed' },
+      ]);
+    });
+
     it('are cancelled when the poster answers', async () => {
       const { handoff } = await seedHandoff();
       clock.set(at(2 * HOUR));
@@ -427,6 +516,82 @@ describe('handoff_processor (PostgreSQL, Redis, Slack over HTTP)', () => {
     const { rows } = await harness.db.sql.query('SELECT count(*)::int AS n FROM vagas_auditoria');
     expect(rows[0].n).toBe(0);
     expect(slack.texts()[0]).toContain('vaga mantida');
+  });
+
+  it('goes on with the other handoffs while one is stuck behind a lock another session holds, and retries it', async () => {
+    const stuck = await seedHandoff({ id: '00000000-0000-4000-8000-000000000001', status: 'contacted' });
+    const other = await seedHandoff({ id: '00000000-0000-4000-8000-000000000002', status: 'contacted' });
+    const due = await seedHandoff({
+      id: '00000000-0000-4000-8000-000000000003',
+      created_at: at(46 * HOUR),
+      reserved_until: at(94 * HOUR),
+    });
+    // a psql session (or another service's long write) left in a transaction that holds the shift's row
+    const session = new Client({ connectionString: harness.db.url });
+    await session.connect();
+    await session.query('BEGIN');
+    await session.query('SELECT 1 FROM vagas WHERE id = $1 FOR UPDATE', [stuck.vaga]);
+    const giveUp = setTimeout(() => void session.query('ROLLBACK'), 25_000);
+    try {
+      clock.set(at(48 * HOUR));
+      const context = harness.jobContext();
+      const warn = jest.spyOn(context.logger, 'warn');
+      const started = Date.now();
+      const result = await worker.run(context);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(warn).toHaveBeenCalledWith('handoff not processed; the next run tries again', {
+        handoff_id: stuck.handoff,
+        step: 'expire',
+        error: expect.stringMatching(/lock timeout/),
+      });
+      expect(result.details).toMatchObject({
+        expired: 1,
+        followupsSent: 1,
+        failed: 1,
+        failedHandoffs: [stuck.handoff],
+        slack: 'posted',
+      });
+      expect(await handoffRow(other.handoff)).toMatchObject({ status: 'expired' });
+      expect(await handoffRow(due.handoff)).toMatchObject({ followup_count: 1 });
+      expect(await handoffRow(stuck.handoff)).toMatchObject({ status: 'contacted', expired_at: null });
+      expect(await vagaStatus(stuck.vaga)).toBe('reservada');
+    } finally {
+      clearTimeout(giveUp);
+      await session.query('ROLLBACK');
+      await session.end();
+    }
+
+    clock.advance(5 * MINUTE);
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({ expired: 1, failed: 0 });
+    expect(await handoffRow(stuck.handoff)).toMatchObject({ status: 'expired' });
+    expect(await vagaStatus(stuck.vaga)).toBe('aberta');
+  }, 40_000);
+
+  it('logs a handoff that failed for another reason than a lock as an ERROR, and goes on with the others', async () => {
+    const failingModule = await compile();
+    const repository = failingModule.get(HandoffRepository);
+    const broken = await seedHandoff({ id: '00000000-0000-4000-8000-000000000001', status: 'contacted' });
+    const other = await seedHandoff({ id: '00000000-0000-4000-8000-000000000002', status: 'contacted' });
+    const closeHandoff = repository.closeHandoff.bind(repository);
+    jest.spyOn(repository, 'closeHandoff').mockImplementation(async (shift, ...rest) => {
+      if (shift.handoffId === broken.handoff) throw new Error('new row violates check constraint');
+      return closeHandoff(shift, ...rest);
+    });
+    const context = harness.jobContext();
+    const error = jest.spyOn(context.logger, 'error');
+    const warn = jest.spyOn(context.logger, 'warn');
+
+    clock.set(at(48 * HOUR));
+    const result = await failingModule.get(HandoffWorker).run(context);
+
+    expect(result.details).toMatchObject({ expired: 1, failed: 1, failedHandoffs: [broken.handoff] });
+    expect(await handoffRow(other.handoff)).toMatchObject({ status: 'expired' });
+    expect(error).toHaveBeenCalledWith('handoff not processed; the next run tries again', {
+      handoff_id: broken.handoff,
+      step: 'expire',
+      error: 'new row violates check constraint',
+    });
+    expect(warn).not.toHaveBeenCalled();
   });
 
   it('sends nothing twice when two replicas run at once', async () => {

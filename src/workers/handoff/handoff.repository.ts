@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { internationalPhoneDigits } from '../../common/phone-number';
 import { PrismaService } from '../../database/prisma.service';
 import { Prisma } from '../../generated/prisma/client';
 import type { OutboundMessage } from '../../queue/outbound-message';
@@ -9,11 +8,12 @@ import {
   ANNOUNCE_WINDOW_MS,
   AUDIT_ORIGEM,
   FOLLOWUP_OFFSETS_MS,
+  followupKey,
+  HANDOFF_LOCK_TIMEOUT_MS,
   HandoffStatus,
   MAX_FOLLOWUPS,
   MIN_FOLLOWUP_GAP_MS,
   OPEN_STATUSES,
-  TIPO_FOLLOWUP,
 } from './handoff.constants';
 import type { HandoffShift } from './handoff-shift';
 
@@ -44,8 +44,6 @@ const previousFollowupKey = Prisma.sql`'handoff:' || h.id || ':followup:' || h.f
 /** fila_mensagens statuses of a message not yet out of the queue. */
 const QUEUED_STATUSES = ['pendente', 'processando'];
 
-const digitsOf = (column: Prisma.Sql) => Prisma.sql`regexp_replace(coalesce(${column}, ''), '\\D', '', 'g')`;
-
 /** The handoff_processor's only door to the database. Every write is conditional: re-runs change nothing. */
 @Injectable()
 export class HandoffRepository {
@@ -55,7 +53,8 @@ export class HandoffRepository {
   ) {}
 
   /**
-   * Open handoffs whose next follow-up is due at `now` and whose poster has a phone number. The previous
+   * Open handoffs whose next follow-up is due at `now`, the poster's phone usable or not (the caller lists
+   * those it cannot write to, a missing phone included, so that an operator sees them). The previous
    * follow-up must have left the queue, and the gap runs from when it was sent: quiet hours hold follow-ups
    * in the queue, and measured from the enqueue they would all reach the poster at the opening together.
    */
@@ -71,7 +70,6 @@ export class HandoffRepository {
         AND (previous.status IS NULL OR previous.status <> ALL(${QUEUED_STATUSES}::text[]))
         AND (h.last_followup_at IS NULL
              OR GREATEST(h.last_followup_at, previous.enviada_em) <= ${new Date(now.getTime() - MIN_FOLLOWUP_GAP_MS)})
-        AND length(${digitsOf(Prisma.sql`h.divulgador_telefone`)}) >= 8
         AND h.id > ${afterId}::uuid
       ORDER BY h.id
       LIMIT ${limit}`;
@@ -90,16 +88,21 @@ export class HandoffRepository {
   /**
    * Reserves the expiries of the last ANNOUNCE_WINDOW_MS not yet announced to Slack, for this run to post
    * (two runs at once never reserve the same one; a reservation older than the lease was a run that died).
-   * `vagaStatus` is the shift's status now, as the announcement reports it.
+   * A row another session holds is left to a later run rather than waited for. `vagaStatus` is the shift's
+   * status now, as the announcement reports it.
    */
   reserveUnannouncedExpiries(now: Date): Promise<ExpiryAnnouncement[]> {
     return this.prisma.$queryRaw<ExpiryAnnouncement[]>`
-      WITH reserved AS (
-        UPDATE handoffs SET anuncio_reservado_em = ${now}
+      WITH unannounced AS (
+        SELECT id FROM handoffs
         WHERE status = ${HandoffStatus.expired} AND anunciado_em IS NULL
           AND expired_at > ${new Date(now.getTime() - ANNOUNCE_WINDOW_MS)}
           AND (anuncio_reservado_em IS NULL OR anuncio_reservado_em <= ${new Date(now.getTime() - ANNOUNCE_LEASE_MS)})
-        RETURNING id, expired_at
+        FOR UPDATE SKIP LOCKED
+      ), reserved AS (
+        UPDATE handoffs h SET anuncio_reservado_em = ${now}
+        FROM unannounced u WHERE h.id = u.id
+        RETURNING h.id, h.expired_at
       )
       SELECT ${shiftColumns}, v.status AS "vagaStatus"
       FROM reserved r JOIN handoffs h ON h.id = r.id JOIN leads l ON l.id = h.lead_id JOIN vagas v ON v.id = h.vaga_id
@@ -130,8 +133,8 @@ export class HandoffRepository {
     number: number,
     now: Date,
     message: Omit<OutboundMessage, 'leadId'>,
-  ) {
-    return this.prisma.$transaction(async (tx) => {
+  ): Promise<boolean> {
+    return this.transaction(async (tx) => {
       const claimed = await tx.$executeRaw`
         UPDATE handoffs
         SET followup_count = ${number}, last_followup_at = ${now}, status = ${HandoffStatus.contacted}, updated_at = now()
@@ -156,7 +159,7 @@ export class HandoffRepository {
     respondidoPor: string | null,
     doctorMessage: OutboundMessage | null,
   ): Promise<ClosedHandoff | null> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const closed = await tx.$executeRaw`
         UPDATE handoffs
         SET status = ${status}, updated_at = now(),
@@ -173,6 +176,18 @@ export class HandoffRepository {
       await this.cancelQueuedFollowups(tx, shift, now);
       return { shift, vagaStatus };
     });
+  }
+
+  /** One handoff's writes, in a transaction that gives up on a row lock after HANDOFF_LOCK_TIMEOUT_MS. */
+  private transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`SELECT set_config('lock_timeout', ${String(HANDOFF_LOCK_TIMEOUT_MS)}, true)`;
+        return work(tx);
+      },
+      // the server's lock_timeout comes first; this bounds a transaction whose statements each waited a while
+      { maxWait: HANDOFF_LOCK_TIMEOUT_MS, timeout: 4 * HANDOFF_LOCK_TIMEOUT_MS },
+    );
   }
 
   /**
@@ -198,14 +213,15 @@ export class HandoffRepository {
 
   /**
    * A reminder to confirm a handoff that is already closed must not reach the poster (e.g. a Friday
-   * evening handoff whose follow-ups wait for Monday's opening, by when it expired). One being sent
+   * evening handoff whose follow-ups wait for Monday's opening, by when it expired). Found by their keys,
+   * not the poster's lead: the phone may have been corrected since they were queued. One being sent
    * (`processando`) is past recall.
    */
   private async cancelQueuedFollowups(tx: Tx, shift: HandoffShift, now: Date): Promise<void> {
+    const keys = Array.from({ length: MAX_FOLLOWUPS }, (_, index) => followupKey(shift.handoffId, index + 1));
     await tx.$executeRaw`
       UPDATE fila_mensagens SET status = 'cancelada', erro = ${FOLLOWUP_CANCEL_REASON}, updated_at = ${now}
-      WHERE lead_id IN (SELECT id FROM leads WHERE telefone = ANY(${posterLeadPhones(shift.divulgadorTelefone)}::text[]))
-        AND status = 'pendente' AND tipo = ${TIPO_FOLLOWUP} AND metadata->>'handoff_id' = ${shift.handoffId}`;
+      WHERE chave_idempotencia = ANY(${keys}::text[]) AND status = 'pendente'`;
   }
 
   /**
@@ -222,18 +238,6 @@ export class HandoffRepository {
 }
 
 const FOLLOWUP_CANCEL_REASON = 'handoff_closed';
-
-/**
- * The poster's lead as follow-ups address it, and as leads made before phones were normalised hold it
- * (the bare digits), so that their follow-ups still waiting are cancelled too.
- */
-function posterLeadPhones(divulgadorTelefone: string | null): string[] {
-  const phones = [
-    internationalPhoneDigits(divulgadorTelefone),
-    (divulgadorTelefone ?? '').replace(/\D/g, ''),
-  ];
-  return [...new Set(phones.filter((phone): phone is string => !!phone))];
-}
 
 function motivoReopen(status: ClosingStatus): string {
   return status === HandoffStatus.expired

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { internationalPhoneDigits } from '../../common/phone-number';
+import { driverMessage } from '../../database/driver-message';
+import { isLockTimeout } from '../../database/lock-timeout';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { SlackNotifier } from '../../notifications/slack.notifier';
 import { FeatureFlagsService } from '../pilot-mode/feature-flags.service';
 import { FeatureNames } from '../pilot-mode/feature-flags.constants';
-import { describeShift, expiredMessage, followupMessage } from './handoff-messages';
+import { expiredMessage, expiryAnnouncement, followupMessage } from './handoff-messages';
 import {
   doctorNoticeKey,
   followupKey,
@@ -20,8 +22,8 @@ import { ClosedHandoff, HandoffRepository } from './handoff.repository';
 
 const FIRST_ID = '00000000-0000-0000-0000-000000000000';
 
-/** Handoffs named in a run's details when their poster's phone is unusable (the count has them all). */
-const MAX_LISTED_BAD_PHONES = 20;
+/** Handoffs named in a run's details (bad phones, failures); the counts have them all. */
+const MAX_LISTED_HANDOFFS = 20;
 
 interface Followups {
   sent: number;
@@ -30,6 +32,13 @@ interface Followups {
 }
 
 const NO_FOLLOWUPS: Followups = { sent: 0, badPhone: [] };
+
+/** One handoff's step, isolated from the others: its result, or null when it failed (logged and listed). */
+type Attempt = <T>(
+  handoffId: string,
+  step: 'expire' | 'followup',
+  work: () => Promise<T>,
+) => Promise<T | null>;
 
 /**
  * The handoff lifecycle, every 5 min: expire what passed reserved_until (always) and announce the expiries
@@ -47,11 +56,13 @@ export class HandoffService {
   async run(context: JobContext): Promise<JobResult> {
     const now = context.clock.now();
     const wrapUp = wrapUpSignal(context);
-    const expired = await this.expire(now, wrapUp);
+    const failed: string[] = [];
+    const attempt = this.attempt(context, failed);
+    const expired = await this.expire(now, wrapUp, attempt);
     const slack = await this.announce(now);
 
     const paused = !(await this.flags.isEnabled(FeatureNames.externalHandoff));
-    const followups = paused ? NO_FOLLOWUPS : await this.followUp(now, wrapUp);
+    const followups = paused ? NO_FOLLOWUPS : await this.followUp(now, wrapUp, attempt);
 
     const details = {
       expired: expired.length,
@@ -59,7 +70,9 @@ export class HandoffService {
       followupsSent: followups.sent,
       followupsPaused: paused,
       followupsBadPhone: followups.badPhone.length,
-      badPhoneHandoffs: followups.badPhone.slice(0, MAX_LISTED_BAD_PHONES),
+      badPhoneHandoffs: followups.badPhone.slice(0, MAX_LISTED_HANDOFFS),
+      failed: failed.length,
+      failedHandoffs: failed.slice(0, MAX_LISTED_HANDOFFS),
       slack,
       ...earlyStopDetails(context),
     };
@@ -67,21 +80,45 @@ export class HandoffService {
     return { itemsProcessed: expired.length + followups.sent, details };
   }
 
-  private async expire(now: Date, signal: AbortSignal): Promise<ClosedHandoff[]> {
+  /**
+   * Runs one handoff's step; a failure (usually a row lock held elsewhere past HANDOFF_LOCK_TIMEOUT_MS) is
+   * logged and listed, and the run goes on with the other handoffs: the next run tries this one again.
+   */
+  private attempt(context: JobContext, failed: string[]): Attempt {
+    return async (handoffId, step, work) => {
+      try {
+        return await work();
+      } catch (error) {
+        failed.push(handoffId);
+        // a row held elsewhere is expected now and then; anything else is a fault to look into
+        const level = isLockTimeout(error) ? 'warn' : 'error';
+        context.logger[level]('handoff not processed; the next run tries again', {
+          handoff_id: handoffId,
+          step,
+          error: driverMessage(error),
+        });
+        return null;
+      }
+    };
+  }
+
+  private async expire(now: Date, signal: AbortSignal, attempt: Attempt): Promise<ClosedHandoff[]> {
     const closed: ClosedHandoff[] = [];
     let afterId = FIRST_ID;
     while (!signal.aborted) {
       const batch = await this.repository.findExpired(now, HANDOFF_BATCH_SIZE, afterId);
       for (const shift of batch) {
         if (signal.aborted) break;
-        const result = await this.repository.closeHandoff(shift, HandoffStatus.expired, now, null, {
-          leadId: shift.leadId,
-          conteudo: expiredMessage(shift),
-          tipo: TIPO_DOCTOR_NOTICE,
-          prioridade: PRIORIDADE_DOCTOR_NOTICE,
-          metadata: { handoff_id: shift.handoffId, motivo: HandoffStatus.expired },
-          chaveIdempotencia: doctorNoticeKey(shift.handoffId, HandoffStatus.expired),
-        });
+        const result = await attempt(shift.handoffId, 'expire', () =>
+          this.repository.closeHandoff(shift, HandoffStatus.expired, now, null, {
+            leadId: shift.leadId,
+            conteudo: expiredMessage(shift),
+            tipo: TIPO_DOCTOR_NOTICE,
+            prioridade: PRIORIDADE_DOCTOR_NOTICE,
+            metadata: { handoff_id: shift.handoffId, motivo: HandoffStatus.expired },
+            chaveIdempotencia: doctorNoticeKey(shift.handoffId, HandoffStatus.expired),
+          }),
+        );
         if (result !== null) closed.push(result);
       }
       if (batch.length < HANDOFF_BATCH_SIZE) break;
@@ -91,11 +128,11 @@ export class HandoffService {
   }
 
   /**
-   * A poster whose phone cannot be made into an international number (see internationalPhoneDigits) is
-   * not written to, like one without a phone: a guess could reach a stranger. The handoff is listed in the
-   * run's details each run until its phone is fixed or it expires.
+   * A poster whose phone is missing or cannot be made into an international number (see
+   * internationalPhoneDigits) is not written to: a guess could reach a stranger. The handoff is listed in
+   * the run's details each run until its phone is fixed or it expires.
    */
-  private async followUp(now: Date, signal: AbortSignal): Promise<Followups> {
+  private async followUp(now: Date, signal: AbortSignal, attempt: Attempt): Promise<Followups> {
     const followups: Followups = { sent: 0, badPhone: [] };
     let afterId = FIRST_ID;
     while (!signal.aborted) {
@@ -108,13 +145,15 @@ export class HandoffService {
           continue;
         }
         const number = shift.followupCount + 1;
-        const recorded = await this.repository.recordFollowup(shift, posterPhone, number, now, {
-          conteudo: followupMessage(shift, number),
-          tipo: TIPO_FOLLOWUP,
-          prioridade: PRIORIDADE_FOLLOWUP,
-          metadata: { handoff_id: shift.handoffId, followup: number },
-          chaveIdempotencia: followupKey(shift.handoffId, number),
-        });
+        const recorded = await attempt(shift.handoffId, 'followup', () =>
+          this.repository.recordFollowup(shift, posterPhone, number, now, {
+            conteudo: followupMessage(shift, number),
+            tipo: TIPO_FOLLOWUP,
+            prioridade: PRIORIDADE_FOLLOWUP,
+            metadata: { handoff_id: shift.handoffId, followup: number },
+            chaveIdempotencia: followupKey(shift.handoffId, number),
+          }),
+        );
         if (recorded) followups.sent += 1;
       }
       if (batch.length < HANDOFF_BATCH_SIZE) break;
@@ -126,14 +165,7 @@ export class HandoffService {
   private async announce(now: Date): Promise<string> {
     const expired = await this.repository.reserveUnannouncedExpiries(now);
     if (expired.length === 0) return 'nothing to announce';
-    const lines = expired.map((shift) => {
-      const who = shift.medicoNome ?? 'médico sem nome';
-      const vaga =
-        shift.vagaStatus === 'aberta' ? 'vaga reaberta' : 'vaga mantida (já não estava reservada para ele)';
-      return `• ${who} — ${describeShift(shift)}: ${vaga}`;
-    });
-    const text = `*Handoffs expirados sem confirmação do divulgador (${expired.length})*\n${lines.join('\n')}`;
-    const result = await this.slack.notify({ text });
+    const result = await this.slack.notify({ text: expiryAnnouncement(expired) });
     // without SLACK_WEBHOOK_URL the notifier logged it: that is the announcement, not one to repeat
     if (result.delivered || result.reason === 'not_configured') {
       await this.repository.markAnnounced(
