@@ -158,6 +158,29 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       const resumed = await http().get('/admin/jobs').set(auth).expect(200);
       expect(resumed.body.jobs.find((job: { name: string }) => job.name === JOB).paused).toBe(false);
     });
+
+    it('pausing a job that is already paused keeps who paused it and since when', async () => {
+      const jobView = async () =>
+        (await http().get('/admin/jobs').set(auth).expect(200)).body.jobs.find(
+          (job: { name: string }) => job.name === JOB,
+        );
+      await http().post(`/admin/jobs/${JOB}/pause`).set(auth).set('X-Operator', 'maria').expect(200);
+      const first = await jobView();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await http().post(`/admin/jobs/${JOB}/pause`).set(auth).set('X-Operator', 'joao').expect(200, {
+        job: JOB,
+        paused: true,
+      });
+      expect(await jobView()).toMatchObject({
+        paused: true,
+        paused_by: 'admin:maria',
+        paused_at: first.paused_at,
+      });
+      await http().post(`/admin/jobs/${JOB}/resume`).set(auth).expect(200);
+      await http().post(`/admin/jobs/${JOB}/pause`).set(auth).set('X-Operator', 'joao').expect(200);
+      expect(await jobView()).toMatchObject({ paused: true, paused_by: 'admin:joao' });
+      await http().post(`/admin/jobs/${JOB}/resume`).set(auth).expect(200);
+    });
   });
 
   describe('queue', () => {
