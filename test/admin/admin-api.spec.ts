@@ -8,6 +8,7 @@ import { JobScheduler } from '../../src/scheduler/job-scheduler';
 import { testConfig } from '../utils/test-config';
 import { testRedisPrefix } from '../utils/test-context';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
+import { TcpProxy } from '../health/tcp-proxy';
 import { createHttpApp } from './http-app';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
@@ -394,6 +395,40 @@ describe('admin API (real PostgreSQL and Redis)', () => {
         await locker.end();
       }
       await http().get('/admin/stats/hourly').set(auth).expect(200);
+    }, 60_000);
+
+    it('answers 503 saying the database is unreachable, not an opaque 500, while it refuses connections', async () => {
+      const target = new URL(db.url);
+      const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+      const proxied = new URL(db.url);
+      proxied.port = String(await proxy.listen());
+      const cutOff = await createHttpApp(testConfig({ ...env, DATABASE_URL: proxied.toString() }));
+      try {
+        const server = cutOff.getHttpServer();
+        proxy.refuse();
+        const answers = [
+          await request(server).get('/admin/jobs').set(auth),
+          await request(server).get('/admin/dead-letters').set(auth),
+          await request(server).post(`/admin/jobs/${JOB}/pause`).set(auth),
+          await request(server)
+            .post('/admin/dead-letters/redrive')
+            .set(auth)
+            .send({ ids: [leadId] }),
+        ];
+        for (const response of answers) {
+          expect(response.status).toBe(503);
+          expect(response.body).toEqual({
+            statusCode: 503,
+            error: 'Service Unavailable',
+            message: expect.stringMatching(/^the database is unreachable/),
+          });
+        }
+        proxy.forward();
+        await request(server).get('/admin/jobs').set(auth).expect(200);
+      } finally {
+        await cutOff.close();
+        await proxy.close();
+      }
     }, 60_000);
 
     it('publishes the OpenAPI document at /admin/docs', async () => {
