@@ -113,6 +113,28 @@ const OTHER_HOST = 'whats-workers.test';
       expect(problems).toEqual([]);
     });
 
+    it('keeps the dead letters an operator ticked across a refresh, so Re-drive sends them', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${base}/admin/dashboard`);
+      await page.evaluate((token) => sessionStorage.setItem('whats-workers.admin-token', token), TOKEN);
+      await page.reload();
+      const dead = page.locator('#dead-letters tbody tr', { hasText: 'dead_letter after 3 attempts' });
+      await dead.waitFor({ timeout: 10_000 });
+      await dead.locator('input[type=checkbox]').check();
+
+      // any refresh (the 15 s timer, or one after a button, as here) rebuilds the table
+      const refreshed = page.waitForResponse((response) => response.url().includes('/admin/dead-letters?'));
+      await page.locator(`tr[data-job="${JOB}"] button`, { hasText: /^(Pause|Resume)$/ }).click();
+      await refreshed;
+      await page.waitForTimeout(200);
+
+      expect(await dead.locator('input[type=checkbox]').isChecked()).toBe(true);
+      await page.locator('#redrive').click();
+      await page.locator('#redrive-result').getByText('1 re-driven').waitFor({ timeout: 10_000 });
+      const { rows } = await db.sql.query(`SELECT status FROM fila_mensagens WHERE conteudo = 'a'`);
+      expect(rows).toEqual([{ status: 'pendente' }]);
+    });
+
     it('works over plain HTTP when opened by a name other than localhost', async () => {
       const page = await browser.newPage();
       const failed: string[] = [];

@@ -128,8 +128,16 @@ export const DASHBOARD_SCRIPT = String.raw`
     });
   }
 
+  // the table is rebuilt on every refresh (each 15 s): what the operator ticked for re-drive stays ticked
+  function checkedDeadLetters() {
+    return Array.prototype.map.call(
+      document.querySelectorAll('#dead-letters input:checked'),
+      function (input) { return input.value; });
+  }
+
   function renderDeadLetters(page) {
     var body = $('dead-letters').tBodies[0];
+    var checked = checkedDeadLetters();
     body.replaceChildren();
     $('dead-total').textContent = '(' + page.total + ')';
     page.items.forEach(function (message) {
@@ -137,6 +145,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       var pick = document.createElement('input');
       pick.type = 'checkbox';
       pick.value = message.id;
+      pick.checked = checked.indexOf(message.id) !== -1;
       cell(row, '').appendChild(pick);
       cell(row, message.id);
       cell(row, message.tipo);
@@ -176,9 +185,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   });
 
   $('redrive').addEventListener('click', function () {
-    var ids = Array.prototype.map.call(
-      document.querySelectorAll('#dead-letters input:checked'),
-      function (input) { return input.value; });
+    var ids = checkedDeadLetters();
     if (!ids.length) return;
     api('/admin/dead-letters/redrive', { method: 'POST', body: { ids: ids } }).then(function (result) {
       $('redrive-result').textContent = result.redriven + ' re-driven';
