@@ -225,6 +225,36 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       expect(empty.body.errors[0].field).toBe('ids');
     });
 
+    it('takes every id PostgreSQL stores as a uuid, not only RFC 4122 ones (rows other services inserted)', async () => {
+      // PostgreSQL accepts any 32 hex digits as a uuid; another service, a seed or a hand-written INSERT may
+      // give ids whose version and variant bits are not RFC 4122's, and the operator must reach those rows too
+      const lead = '11111111-1111-1111-1111-111111111111';
+      const dead = '22222222-2222-2222-2222-222222222222';
+      await db.sql.query(`INSERT INTO leads (id, telefone, nome) VALUES ($1, '5511900000011', 'Dr. Caio')`, [
+        lead,
+      ]);
+      await db.sql.query(
+        `INSERT INTO fila_mensagens (id, lead_id, conteudo, tipo, status, tentativas, erro)
+         VALUES ($1, $2, 'a', 'oferta', 'erro', 3, 'permanent: 400')`,
+        [dead, lead],
+      );
+      const redriven = await http()
+        .post('/admin/dead-letters/redrive')
+        .set(auth)
+        .send({ ids: [dead] });
+      expect(redriven.body).toEqual({ requested: 1, redriven: 1 });
+      const enqueued = await http()
+        .post('/admin/messages')
+        .set(auth)
+        .send({ lead_id: lead, conteudo: 'olá', chave_idempotencia: 'hand-made-lead-id' });
+      expect(enqueued.body).toMatchObject({ enqueued: true });
+      const answer = await http()
+        .post(`/admin/handoffs/${dead}/answer`)
+        .set(auth)
+        .send({ answer: 'confirmed' });
+      expect(answer.status).toBe(404);
+    });
+
     it('says a body must be JSON when it came without Content-Type: application/json (curl -d sends a form)', async () => {
       const form = await http()
         .post('/admin/dead-letters/redrive')
