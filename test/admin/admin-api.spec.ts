@@ -9,7 +9,7 @@ import { testConfig } from '../utils/test-config';
 import { testRedisPrefix } from '../utils/test-context';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
 import { TcpProxy } from '../health/tcp-proxy';
-import { createHttpApp } from './http-app';
+import { CapturingLogger, createHttpApp } from './http-app';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 const JOB = 'shift_confirmation';
@@ -101,6 +101,31 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       const list = await http().get('/admin/jobs').set(auth).expect(200);
       const job = list.body.jobs.find((candidate: { name: string }) => candidate.name === JOB);
       expect(job.last_run).toMatchObject({ id: body.execution_id, status: 'success', trigger: 'manual' });
+    });
+
+    it('logs who asked for a run now (X-Operator), as it does for pause and re-drive', async () => {
+      const logger = new CapturingLogger();
+      const logged = await createHttpApp(testConfig(env), { logger });
+      try {
+        // another job than JOB, whose history the next tests count
+        await request(logged.getHttpServer())
+          .post('/admin/jobs/prune_job_history/run')
+          .set(auth)
+          .set('X-Operator', 'maria')
+          .expect(200);
+      } finally {
+        await logged.close();
+      }
+      expect(logger.lines).toContainEqual(
+        expect.objectContaining({
+          level: 'INFO',
+          message: expect.objectContaining({
+            msg: 'job run requested',
+            job: 'prune_job_history',
+            by: 'admin:maria',
+          }),
+        }),
+      );
     });
 
     it('run now respects the job lock: 409 and a skipped row while another run holds it', async () => {
