@@ -185,6 +185,24 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       expect(resumed.body.jobs.find((job: { name: string }) => job.name === JOB).paused).toBe(false);
     });
 
+    it('records an X-Operator name written in UTF-8 (curl -H "X-Operator: João") as written', async () => {
+      // Node reads header bytes as latin1: the UTF-8 bytes of João arrived as "JoÃ£o"
+      const asSentByCurl = (name: string) => Buffer.from(name, 'utf8').toString('latin1');
+      const pausedBy = async () =>
+        (await http().get('/admin/jobs').set(auth).expect(200)).body.jobs.find(
+          (job: { name: string }) => job.name === JOB,
+        ).paused_by;
+      for (const [sent, recorded] of [
+        [asSentByCurl('João Conceição'), 'admin:João Conceição'],
+        [asSentByCurl(`Zé ${'🩺'.repeat(70)}`), `admin:Zé ${'🩺'.repeat(61)}`],
+        ['Jos\u00e9', 'admin:José'], // a latin1 byte that is not UTF-8 stays what it was
+      ]) {
+        await http().post(`/admin/jobs/${JOB}/pause`).set(auth).set('X-Operator', sent).expect(200);
+        expect(await pausedBy()).toBe(recorded);
+        await http().post(`/admin/jobs/${JOB}/resume`).set(auth).expect(200);
+      }
+    });
+
     it('pausing a job that is already paused keeps who paused it and since when', async () => {
       const jobView = async () =>
         (await http().get('/admin/jobs').set(auth).expect(200)).body.jobs.find(
