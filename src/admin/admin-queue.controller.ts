@@ -58,7 +58,14 @@ export class AdminQueueController {
   @ApiBody({ schema: openApiSchema(redriveBody) })
   async redrive(@Body(new ZodValidationPipe(redriveBody)) body: { ids: string[] }, @Operator() by: string) {
     const redriven = await this.fila.redrive(body.ids, this.clock.now());
-    this.logger.log({ msg: 'dead letters re-driven', requested: body.ids.length, redriven, by });
+    // the rows keep no trace of it (attempts and error reset): the log answers "who re-sent this message?"
+    this.logger.log({
+      msg: 'dead letters re-driven',
+      requested: body.ids.length,
+      redriven,
+      by,
+      ids: body.ids,
+    });
     return { requested: body.ids.length, redriven };
   }
 

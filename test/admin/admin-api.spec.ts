@@ -257,6 +257,35 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       expect(byId[rows[2].id].status).toBe('enviada');
     });
 
+    it('logs which dead letters were re-driven and by whom', async () => {
+      const { rows } = await db.sql.query<{ id: string }>(
+        `INSERT INTO fila_mensagens (lead_id, conteudo, tipo, status, tentativas, erro)
+         VALUES ($1, 'a', 'oferta', 'erro', 3, 'permanent: 400') RETURNING id`,
+        [leadId],
+      );
+      const logger = new CapturingLogger();
+      const logged = await createHttpApp(testConfig(env), { logger });
+      try {
+        await request(logged.getHttpServer())
+          .post('/admin/dead-letters/redrive')
+          .set(auth)
+          .set('X-Operator', 'maria')
+          .send({ ids: [rows[0].id] })
+          .expect(200, { requested: 1, redriven: 1 });
+      } finally {
+        await logged.close();
+      }
+      expect(logger.lines).toContainEqual(
+        expect.objectContaining({
+          message: expect.objectContaining({
+            msg: 'dead letters re-driven',
+            ids: [rows[0].id],
+            by: 'admin:maria',
+          }),
+        }),
+      );
+    });
+
     it('re-drive rejects ids that are not UUIDs and an empty list', async () => {
       const bad = await http()
         .post('/admin/dead-letters/redrive')
