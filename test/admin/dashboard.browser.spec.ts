@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { LockService } from '../../src/redis/lock.service';
 import { testConfig } from '../utils/test-config';
 import { testRedisPrefix } from '../utils/test-context';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
@@ -133,6 +135,30 @@ const OTHER_HOST = 'whats-workers.test';
       await page.locator('#redrive-result').getByText('1 re-driven').waitFor({ timeout: 10_000 });
       const { rows } = await db.sql.query(`SELECT status FROM fila_mensagens WHERE conteudo = 'a'`);
       expect(rows).toEqual([{ status: 'pendente' }]);
+    });
+
+    it('says so when Run now was not run because the job is already running', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${base}/admin/dashboard`);
+      await page.evaluate((token) => sessionStorage.setItem('whats-workers.admin-token', token), TOKEN);
+      await page.reload();
+      const row = page.locator(`tr[data-job="${JOB}"]`);
+      await row.waitFor({ timeout: 10_000 });
+      const dialog = new Promise<string>((resolve) =>
+        page.once('dialog', (shown) => {
+          resolve(shown.message());
+          void shown.dismiss();
+        }),
+      );
+      const locks = app.get(LockService);
+      const held = await locks.acquire(`job:${JOB}`, 60_000);
+      try {
+        await row.getByRole('button', { name: 'Run now' }).click();
+        const message = await Promise.race([dialog, sleep(8_000, 'no message', { ref: false })]);
+        expect(message).toMatch(new RegExp(`${JOB} was not run: .*already running`));
+      } finally {
+        await locks.release(held!);
+      }
     });
 
     it('works over plain HTTP when opened by a name other than localhost', async () => {

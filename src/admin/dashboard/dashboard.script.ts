@@ -7,6 +7,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   'use strict';
   var TOKEN_KEY = 'whats-workers.admin-token';
   var REFRESH_MS = 15000;
+  var RUN_NOW_WAIT_S = 2;
   var $ = function (id) { return document.getElementById(id); };
   var timer = null;
 
@@ -86,8 +87,12 @@ export const DASHBOARD_SCRIPT = String.raw`
       actions.appendChild(job.paused
         ? button('Resume', function () { return api('/admin/jobs/' + name + '/resume', { method: 'POST' }); })
         : button('Pause', function () { return api('/admin/jobs/' + name + '/pause', { method: 'POST' }); }));
+      // a run refused because one is still going leaves only a skipped row, which this page does not list:
+      // wait the moment the refusal takes, and say it
       actions.appendChild(button('Run now', function () {
-        return api('/admin/jobs/' + name + '/run?wait=0', { method: 'POST' });
+        return api('/admin/jobs/' + name + '/run?wait=' + RUN_NOW_WAIT_S, { method: 'POST' }).then(function (answer) {
+          if (answer.status === 'skipped') throw new Error(job.name + ' was not run: ' + answer.error);
+        });
       }));
       body.appendChild(row);
     });
