@@ -160,6 +160,8 @@ describe('admin API (real PostgreSQL and Redis)', () => {
     it('answers 404 for an unknown job and 400 for a bad page', async () => {
       const unknown = await http().post('/admin/jobs/nope/run').set(auth).expect(404);
       expect(unknown.body.message).toMatch(/valid names: .*shift_confirmation/);
+      // the names CONTRACT §2 gives, as `npm run job` lists them: fila_worker (process_queue's worker) too
+      expect(unknown.body.message).toMatch(/valid names: .*process_queue.*, fila_worker/);
       const bad = await http().get(`/admin/jobs/${JOB}/executions?per_page=1000`).set(auth).expect(400);
       expect(bad.body.errors).toEqual([{ field: 'per_page', reason: 'must be at most 200' }]);
     });
