@@ -343,6 +343,18 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       expect(none.body.errors[0].reason).toMatch(/Content-Type: application\/json/);
     });
 
+    it('answers a retried enqueue (same chave_idempotencia) with 200 and the id of the message it made first', async () => {
+      const send = () =>
+        http()
+          .post('/admin/messages')
+          .set(auth)
+          .send({ lead_id: leadId, conteudo: 'Olá de novo', chave_idempotencia: 'campanha-42:retry' });
+      const first = await send().expect(201);
+      expect(first.body).toEqual({ enqueued: true, id: expect.any(String) });
+      const retried = await send().expect(200);
+      expect(retried.body).toEqual({ enqueued: false, reason: 'duplicate', id: first.body.id });
+    });
+
     it('enqueues a valid message', async () => {
       const { body } = await http()
         .post('/admin/messages')
