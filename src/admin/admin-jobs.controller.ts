@@ -39,8 +39,9 @@ export class AdminJobsController {
     @Param('name') name: string,
     @Query(new ZodValidationPipe(runNowQuery)) query: { wait: number },
     @Res({ passthrough: true }) response: Response,
+    @Operator() by: string,
   ) {
-    const answer = await this.jobs.runNow(name, query.wait);
+    const answer = await this.jobs.runNow(name, query.wait, by);
     if (!answer.finished) {
       response.status(202);
       return { job: answer.job, status: 'running' };

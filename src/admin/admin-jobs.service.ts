@@ -1,6 +1,7 @@
 import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JobControlService } from '../scheduler/job-control.service';
+import { JobAliases } from '../scheduler/job-names';
 import { JobRegistry } from '../scheduler/job-registry';
 import type { JobRunOutcome } from '../scheduler/job-run-outcome';
 import { AdminJobsRepository, type ExecutionRow } from './admin-jobs.repository';
@@ -43,9 +44,13 @@ export class AdminJobsService {
     }));
   }
 
-  /** Starts a manual run and waits up to `waitSeconds` for it; a longer run goes on in the background. */
-  async runNow(name: string, waitSeconds: number): Promise<RunNowAnswer> {
+  /**
+   * Starts a manual run and waits up to `waitSeconds` for it; a longer run goes on in the background. Who
+   * asked is logged: the run's history row says only `manual`.
+   */
+  async runNow(name: string, waitSeconds: number, by: string): Promise<RunNowAnswer> {
     const job = this.known(name);
+    this.logger.log({ msg: 'job run requested', job, by });
     const run = this.control.runNow(job, { trigger: 'manual' });
     const finished = run.then((outcome) => ({ finished: true as const, outcome }));
     finished.catch((error: unknown) =>
@@ -67,10 +72,15 @@ export class AdminJobsService {
     return this.repository.history(this.known(name), page);
   }
 
-  /** the canonical name (aliases accepted), or 404 listing the valid names */
+  /** the canonical name (aliases accepted), or 404 listing the valid names, aliases too (as npm run job does) */
   known(name: string): string {
     if (!this.registry.has(name))
-      throw new NotFoundException(`unknown job "${name}"; valid names: ${this.registry.names().join(', ')}`);
+      throw new NotFoundException(`unknown job "${name}"; valid names: ${this.validNames().join(', ')}`);
     return this.registry.get(name).name;
+  }
+
+  private validNames(): string[] {
+    const names = this.registry.names();
+    return [...names, ...Object.keys(JobAliases).filter((alias) => names.includes(JobAliases[alias]))];
   }
 }

@@ -7,9 +7,11 @@ import {
   Logger,
   Post,
   Query,
+  Res,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { OutboundQueueService } from '../queue/outbound-queue.service';
@@ -58,7 +60,14 @@ export class AdminQueueController {
   @ApiBody({ schema: openApiSchema(redriveBody) })
   async redrive(@Body(new ZodValidationPipe(redriveBody)) body: { ids: string[] }, @Operator() by: string) {
     const redriven = await this.fila.redrive(body.ids, this.clock.now());
-    this.logger.log({ msg: 'dead letters re-driven', requested: body.ids.length, redriven, by });
+    // the rows keep no trace of it (attempts and error reset): the log answers "who re-sent this message?"
+    this.logger.log({
+      msg: 'dead letters re-driven',
+      requested: body.ids.length,
+      redriven,
+      by,
+      ids: body.ids,
+    });
     return { requested: body.ids.length, redriven };
   }
 
@@ -67,7 +76,11 @@ export class AdminQueueController {
     summary: 'Enqueue a message for a lead (limits, quiet hours and opt-out apply when it is sent)',
   })
   @ApiBody({ schema: openApiSchema(enqueueBody) })
-  async enqueue(@Body(new ZodValidationPipe(enqueueBody)) body: EnqueueBody, @Operator() by: string) {
+  async enqueue(
+    @Body(new ZodValidationPipe(enqueueBody)) body: EnqueueBody,
+    @Operator() by: string,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     if (!(await this.repository.leadExists(body.lead_id)))
       throw new BadRequestException({
         statusCode: 400,
@@ -75,6 +88,7 @@ export class AdminQueueController {
         message: 'lead_id: no lead has this id',
         errors: [{ field: 'lead_id', reason: 'no lead has this id' }],
       });
+    const key = body.chave_idempotencia ?? `admin:${randomUUID()}`;
     const result = await this.queue.enqueue({
       leadId: body.lead_id,
       conteudo: body.conteudo,
@@ -82,8 +96,11 @@ export class AdminQueueController {
       prioridade: body.prioridade,
       agendarPara: body.agendar_para,
       metadata: { origem: 'admin', por: by },
-      chaveIdempotencia: body.chave_idempotencia ?? `admin:${randomUUID()}`,
+      chaveIdempotencia: key,
     });
-    return result.enqueued ? { enqueued: true, id: result.id } : { enqueued: false, reason: result.reason };
+    if (result.enqueued) return { enqueued: true, id: result.id };
+    // a retry (the first answer was lost) created nothing: it learns the id of the message it did create
+    response.status(200);
+    return { enqueued: false, reason: result.reason, id: await this.repository.messageIdByKey(key) };
   }
 }

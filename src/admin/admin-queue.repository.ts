@@ -39,6 +39,15 @@ export class AdminQueueRepository {
     });
   }
 
+  /** the message a chave_idempotencia already made (the key is unique), null when none */
+  async messageIdByKey(key: string): Promise<string | null> {
+    const row = await this.prisma.filaMensagem.findFirst({
+      where: { chaveIdempotencia: key },
+      select: { id: true },
+    });
+    return row?.id ?? null;
+  }
+
   async leadExists(id: string): Promise<boolean> {
     return (await this.prisma.lead.count({ where: { id } })) > 0;
   }

@@ -31,17 +31,23 @@ export const runNowQuery = z.strictObject({
   wait: wholeNumber(0, RUN_NOW_MAX_WAIT_S, RUN_NOW_DEFAULT_WAIT_S),
 });
 
-export const uuidParam = z.uuid('must be a UUID');
+/**
+ * Any 8-4-4-4-12 hex id, as PostgreSQL's uuid type takes it: rows inserted by other services or by hand may
+ * carry ids whose version and variant bits are not RFC 4122's, which z.uuid() refuses.
+ */
+const uuid = (message: string) => z.guid(message);
+
+export const uuidParam = uuid('must be a UUID');
 
 export const redriveBody = z.strictObject({
   ids: z
-    .array(z.uuid('must be a UUID'), 'must be a list of fila_mensagens ids')
+    .array(uuid('must be a UUID'), 'must be a list of fila_mensagens ids')
     .min(1, 'must name at least one message')
     .max(MAX_REDRIVE_IDS, `must name at most ${MAX_REDRIVE_IDS} messages`),
 });
 
 export const enqueueBody = z.strictObject({
-  lead_id: z.uuid('must be the UUID of a lead'),
+  lead_id: uuid('must be the UUID of a lead'),
   conteudo: z
     .string('must be the message text')
     .max(MAX_TEXT_LENGTH, `must be 1 to ${MAX_TEXT_LENGTH} characters`)

@@ -5,8 +5,8 @@ import { AlertRules } from './alert-rules';
 import { AlertState } from './alert-state';
 
 /**
- * One check: each firing kind is alerted (WARN log and Slack) at most once per cooldown across
- * replicas; a kind that was alerted and is no longer firing gets one "resolved" message.
+ * One check: each firing kind is alerted (a WARN line of the check_alerts run, and Slack) at most once per
+ * cooldown across replicas; a kind that was alerted and is no longer firing gets one "resolved" message.
  */
 @Injectable()
 export class AlertsService {
@@ -26,6 +26,7 @@ export class AlertsService {
         firing.push(reading.kind);
         const result = await this.slack.alert(reading.kind, reading.text);
         if (!result.delivered && result.reason === 'cooldown') continue;
+        context.logger.warn('alert', { kind: reading.kind, text: reading.text });
         alerted.push(reading.kind);
         await this.state.markActive(reading.kind);
       } else if (await this.state.clear(reading.kind)) {

@@ -33,9 +33,9 @@ export class SlackNotifier {
     return result;
   }
 
+  /** The caller logs the alert (WARN) unless the answer is `cooldown`: its lines carry its job's name. */
   async alert(kind: string, text: string, cooldownMs = ALERT_COOLDOWN_MS): Promise<AlertResult> {
     if (!(await this.cooldown.tryAcquire(kind, cooldownMs))) return { delivered: false, reason: 'cooldown' };
-    this.logger.warn({ msg: 'alert', kind, text });
     const result = await this.notify({ text: `:warning: ${text}` });
     // the cooldown keeps repeats out of Slack, not deliveries: an alert that never got there is tried again
     if (!result.delivered && result.reason === 'failed') await this.cooldown.giveBack(kind);

@@ -65,11 +65,22 @@ export class JobStateRepository {
     return { paused: rows[0]?.pausado ?? false };
   }
 
+  /**
+   * Pausing a job that is already paused keeps who paused it and since when: "paused since" must say when
+   * the job stopped running, not when someone last pressed the button.
+   */
   async setPaused(jobName: string, paused: boolean, by: string, now: Date): Promise<void> {
-    await this.prisma.jobAgendado.upsert({
-      where: { jobName },
-      create: { jobName, pausado: paused, pausadoEm: paused ? now : null, pausadoPor: paused ? by : null },
-      update: { pausado: paused, pausadoEm: paused ? now : null, pausadoPor: paused ? by : null },
-    });
+    const pausedAt = paused ? now : null;
+    const pausedBy = paused ? by : null;
+    await this.prisma.$executeRaw`
+      INSERT INTO jobs_agendados (job_name, pausado, pausado_em, pausado_por)
+      VALUES (${jobName}, ${paused}, ${pausedAt}, ${pausedBy})
+      ON CONFLICT (job_name) DO UPDATE
+        SET pausado = EXCLUDED.pausado,
+            pausado_em = CASE WHEN jobs_agendados.pausado AND EXCLUDED.pausado
+                              THEN jobs_agendados.pausado_em ELSE EXCLUDED.pausado_em END,
+            pausado_por = CASE WHEN jobs_agendados.pausado AND EXCLUDED.pausado
+                               THEN jobs_agendados.pausado_por ELSE EXCLUDED.pausado_por END,
+            updated_at = now()`;
   }
 }

@@ -8,7 +8,8 @@ import { JobScheduler } from '../../src/scheduler/job-scheduler';
 import { testConfig } from '../utils/test-config';
 import { testRedisPrefix } from '../utils/test-context';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
-import { createHttpApp } from './http-app';
+import { TcpProxy } from '../health/tcp-proxy';
+import { CapturingLogger, createHttpApp } from './http-app';
 
 const TOKEN = 'admin-token-for-tests-0123456789';
 const JOB = 'shift_confirmation';
@@ -102,6 +103,31 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       expect(job.last_run).toMatchObject({ id: body.execution_id, status: 'success', trigger: 'manual' });
     });
 
+    it('logs who asked for a run now (X-Operator), as it does for pause and re-drive', async () => {
+      const logger = new CapturingLogger();
+      const logged = await createHttpApp(testConfig(env), { logger });
+      try {
+        // another job than JOB, whose history the next tests count
+        await request(logged.getHttpServer())
+          .post('/admin/jobs/prune_job_history/run')
+          .set(auth)
+          .set('X-Operator', 'maria')
+          .expect(200);
+      } finally {
+        await logged.close();
+      }
+      expect(logger.lines).toContainEqual(
+        expect.objectContaining({
+          level: 'INFO',
+          message: expect.objectContaining({
+            msg: 'job run requested',
+            job: 'prune_job_history',
+            by: 'admin:maria',
+          }),
+        }),
+      );
+    });
+
     it('run now respects the job lock: 409 and a skipped row while another run holds it', async () => {
       const locks = app.get(LockService);
       const held = await locks.acquire(`job:${JOB}`, 60_000);
@@ -134,6 +160,8 @@ describe('admin API (real PostgreSQL and Redis)', () => {
     it('answers 404 for an unknown job and 400 for a bad page', async () => {
       const unknown = await http().post('/admin/jobs/nope/run').set(auth).expect(404);
       expect(unknown.body.message).toMatch(/valid names: .*shift_confirmation/);
+      // the names CONTRACT §2 gives, as `npm run job` lists them: fila_worker (process_queue's worker) too
+      expect(unknown.body.message).toMatch(/valid names: .*process_queue.*, fila_worker/);
       const bad = await http().get(`/admin/jobs/${JOB}/executions?per_page=1000`).set(auth).expect(400);
       expect(bad.body.errors).toEqual([{ field: 'per_page', reason: 'must be at most 200' }]);
     });
@@ -157,6 +185,47 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       await http().post(`/admin/jobs/${JOB}/resume`).set(auth).expect(200, { job: JOB, paused: false });
       const resumed = await http().get('/admin/jobs').set(auth).expect(200);
       expect(resumed.body.jobs.find((job: { name: string }) => job.name === JOB).paused).toBe(false);
+    });
+
+    it('records an X-Operator name written in UTF-8 (curl -H "X-Operator: João") as written', async () => {
+      // Node reads header bytes as latin1: the UTF-8 bytes of João arrived as "JoÃ£o"
+      const asSentByCurl = (name: string) => Buffer.from(name, 'utf8').toString('latin1');
+      const pausedBy = async () =>
+        (await http().get('/admin/jobs').set(auth).expect(200)).body.jobs.find(
+          (job: { name: string }) => job.name === JOB,
+        ).paused_by;
+      for (const [sent, recorded] of [
+        [asSentByCurl('João Conceição'), 'admin:João Conceição'],
+        [asSentByCurl(`Zé ${'🩺'.repeat(70)}`), `admin:Zé ${'🩺'.repeat(61)}`],
+        ['Jos\u00e9', 'admin:José'], // a latin1 byte that is not UTF-8 stays what it was
+      ]) {
+        await http().post(`/admin/jobs/${JOB}/pause`).set(auth).set('X-Operator', sent).expect(200);
+        expect(await pausedBy()).toBe(recorded);
+        await http().post(`/admin/jobs/${JOB}/resume`).set(auth).expect(200);
+      }
+    });
+
+    it('pausing a job that is already paused keeps who paused it and since when', async () => {
+      const jobView = async () =>
+        (await http().get('/admin/jobs').set(auth).expect(200)).body.jobs.find(
+          (job: { name: string }) => job.name === JOB,
+        );
+      await http().post(`/admin/jobs/${JOB}/pause`).set(auth).set('X-Operator', 'maria').expect(200);
+      const first = await jobView();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await http().post(`/admin/jobs/${JOB}/pause`).set(auth).set('X-Operator', 'joao').expect(200, {
+        job: JOB,
+        paused: true,
+      });
+      expect(await jobView()).toMatchObject({
+        paused: true,
+        paused_by: 'admin:maria',
+        paused_at: first.paused_at,
+      });
+      await http().post(`/admin/jobs/${JOB}/resume`).set(auth).expect(200);
+      await http().post(`/admin/jobs/${JOB}/pause`).set(auth).set('X-Operator', 'joao').expect(200);
+      expect(await jobView()).toMatchObject({ paused: true, paused_by: 'admin:joao' });
+      await http().post(`/admin/jobs/${JOB}/resume`).set(auth).expect(200);
     });
   });
 
@@ -190,6 +259,35 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       expect(byId[rows[2].id].status).toBe('enviada');
     });
 
+    it('logs which dead letters were re-driven and by whom', async () => {
+      const { rows } = await db.sql.query<{ id: string }>(
+        `INSERT INTO fila_mensagens (lead_id, conteudo, tipo, status, tentativas, erro)
+         VALUES ($1, 'a', 'oferta', 'erro', 3, 'permanent: 400') RETURNING id`,
+        [leadId],
+      );
+      const logger = new CapturingLogger();
+      const logged = await createHttpApp(testConfig(env), { logger });
+      try {
+        await request(logged.getHttpServer())
+          .post('/admin/dead-letters/redrive')
+          .set(auth)
+          .set('X-Operator', 'maria')
+          .send({ ids: [rows[0].id] })
+          .expect(200, { requested: 1, redriven: 1 });
+      } finally {
+        await logged.close();
+      }
+      expect(logger.lines).toContainEqual(
+        expect.objectContaining({
+          message: expect.objectContaining({
+            msg: 'dead letters re-driven',
+            ids: [rows[0].id],
+            by: 'admin:maria',
+          }),
+        }),
+      );
+    });
+
     it('re-drive rejects ids that are not UUIDs and an empty list', async () => {
       const bad = await http()
         .post('/admin/dead-letters/redrive')
@@ -199,6 +297,36 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       expect(bad.body.errors).toEqual([{ field: 'ids.0', reason: 'must be a UUID' }]);
       const empty = await http().post('/admin/dead-letters/redrive').set(auth).send({ ids: [] }).expect(400);
       expect(empty.body.errors[0].field).toBe('ids');
+    });
+
+    it('takes every id PostgreSQL stores as a uuid, not only RFC 4122 ones (rows other services inserted)', async () => {
+      // PostgreSQL accepts any 32 hex digits as a uuid; another service, a seed or a hand-written INSERT may
+      // give ids whose version and variant bits are not RFC 4122's, and the operator must reach those rows too
+      const lead = '11111111-1111-1111-1111-111111111111';
+      const dead = '22222222-2222-2222-2222-222222222222';
+      await db.sql.query(`INSERT INTO leads (id, telefone, nome) VALUES ($1, '5511900000011', 'Dr. Caio')`, [
+        lead,
+      ]);
+      await db.sql.query(
+        `INSERT INTO fila_mensagens (id, lead_id, conteudo, tipo, status, tentativas, erro)
+         VALUES ($1, $2, 'a', 'oferta', 'erro', 3, 'permanent: 400')`,
+        [dead, lead],
+      );
+      const redriven = await http()
+        .post('/admin/dead-letters/redrive')
+        .set(auth)
+        .send({ ids: [dead] });
+      expect(redriven.body).toEqual({ requested: 1, redriven: 1 });
+      const enqueued = await http()
+        .post('/admin/messages')
+        .set(auth)
+        .send({ lead_id: lead, conteudo: 'olá', chave_idempotencia: 'hand-made-lead-id' });
+      expect(enqueued.body).toMatchObject({ enqueued: true });
+      const answer = await http()
+        .post(`/admin/handoffs/${dead}/answer`)
+        .set(auth)
+        .send({ answer: 'confirmed' });
+      expect(answer.status).toBe(404);
     });
 
     it('says a body must be JSON when it came without Content-Type: application/json (curl -d sends a form)', async () => {
@@ -213,6 +341,18 @@ describe('admin API (real PostgreSQL and Redis)', () => {
       ]);
       const none = await http().put('/admin/pilot').set(auth).expect(400);
       expect(none.body.errors[0].reason).toMatch(/Content-Type: application\/json/);
+    });
+
+    it('answers a retried enqueue (same chave_idempotencia) with 200 and the id of the message it made first', async () => {
+      const send = () =>
+        http()
+          .post('/admin/messages')
+          .set(auth)
+          .send({ lead_id: leadId, conteudo: 'Olá de novo', chave_idempotencia: 'campanha-42:retry' });
+      const first = await send().expect(201);
+      expect(first.body).toEqual({ enqueued: true, id: expect.any(String) });
+      const retried = await send().expect(200);
+      expect(retried.body).toEqual({ enqueued: false, reason: 'duplicate', id: first.body.id });
     });
 
     it('enqueues a valid message', async () => {
@@ -404,6 +544,40 @@ describe('admin API (real PostgreSQL and Redis)', () => {
         await locker.end();
       }
       await http().get('/admin/stats/hourly').set(auth).expect(200);
+    }, 60_000);
+
+    it('answers 503 saying the database is unreachable, not an opaque 500, while it refuses connections', async () => {
+      const target = new URL(db.url);
+      const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+      const proxied = new URL(db.url);
+      proxied.port = String(await proxy.listen());
+      const cutOff = await createHttpApp(testConfig({ ...env, DATABASE_URL: proxied.toString() }));
+      try {
+        const server = cutOff.getHttpServer();
+        proxy.refuse();
+        const answers = [
+          await request(server).get('/admin/jobs').set(auth),
+          await request(server).get('/admin/dead-letters').set(auth),
+          await request(server).post(`/admin/jobs/${JOB}/pause`).set(auth),
+          await request(server)
+            .post('/admin/dead-letters/redrive')
+            .set(auth)
+            .send({ ids: [leadId] }),
+        ];
+        for (const response of answers) {
+          expect(response.status).toBe(503);
+          expect(response.body).toEqual({
+            statusCode: 503,
+            error: 'Service Unavailable',
+            message: expect.stringMatching(/^the database is unreachable/),
+          });
+        }
+        proxy.forward();
+        await request(server).get('/admin/jobs').set(auth).expect(200);
+      } finally {
+        await cutOff.close();
+        await proxy.close();
+      }
     }, 60_000);
 
     it('publishes the OpenAPI document at /admin/docs', async () => {

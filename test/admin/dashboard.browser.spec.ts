@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { LockService } from '../../src/redis/lock.service';
 import { testConfig } from '../utils/test-config';
 import { testRedisPrefix } from '../utils/test-context';
 import { createTestDatabase, testRedisUrl, type TestDatabase } from '../utils/test-database';
@@ -111,6 +113,52 @@ const OTHER_HOST = 'whats-workers.test';
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: join(artifacts, 'dashboard.png'), fullPage: true });
       expect(problems).toEqual([]);
+    });
+
+    it('keeps the dead letters an operator ticked across a refresh, so Re-drive sends them', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${base}/admin/dashboard`);
+      await page.evaluate((token) => sessionStorage.setItem('whats-workers.admin-token', token), TOKEN);
+      await page.reload();
+      const dead = page.locator('#dead-letters tbody tr', { hasText: 'dead_letter after 3 attempts' });
+      await dead.waitFor({ timeout: 10_000 });
+      await dead.locator('input[type=checkbox]').check();
+
+      // any refresh (the 15 s timer, or one after a button, as here) rebuilds the table
+      const refreshed = page.waitForResponse((response) => response.url().includes('/admin/dead-letters?'));
+      await page.locator(`tr[data-job="${JOB}"] button`, { hasText: /^(Pause|Resume)$/ }).click();
+      await refreshed;
+      await page.waitForTimeout(200);
+
+      expect(await dead.locator('input[type=checkbox]').isChecked()).toBe(true);
+      await page.locator('#redrive').click();
+      await page.locator('#redrive-result').getByText('1 re-driven').waitFor({ timeout: 10_000 });
+      const { rows } = await db.sql.query(`SELECT status FROM fila_mensagens WHERE conteudo = 'a'`);
+      expect(rows).toEqual([{ status: 'pendente' }]);
+    });
+
+    it('says so when Run now was not run because the job is already running', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${base}/admin/dashboard`);
+      await page.evaluate((token) => sessionStorage.setItem('whats-workers.admin-token', token), TOKEN);
+      await page.reload();
+      const row = page.locator(`tr[data-job="${JOB}"]`);
+      await row.waitFor({ timeout: 10_000 });
+      const dialog = new Promise<string>((resolve) =>
+        page.once('dialog', (shown) => {
+          resolve(shown.message());
+          void shown.dismiss();
+        }),
+      );
+      const locks = app.get(LockService);
+      const held = await locks.acquire(`job:${JOB}`, 60_000);
+      try {
+        await row.getByRole('button', { name: 'Run now' }).click();
+        const message = await Promise.race([dialog, sleep(8_000, 'no message', { ref: false })]);
+        expect(message).toMatch(new RegExp(`${JOB} was not run: .*already running`));
+      } finally {
+        await locks.release(held!);
+      }
     });
 
     it('works over plain HTTP when opened by a name other than localhost', async () => {

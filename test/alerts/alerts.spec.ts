@@ -133,7 +133,16 @@ describe('check_alerts (two replicas on real PostgreSQL and Redis, Slack over HT
       expect(await check(a)).toMatchObject({ firing: [kind], alerted: [kind] });
       expect(slack.texts()).toEqual([expect.stringMatching(text)]);
       expect(slack.texts()[0]).toMatch(/^:warning: /);
-      expect(logs.warnings).toContainEqual(expect.objectContaining({ msg: 'alert', kind }));
+      // under the job's name and run, as every job's lines are (grep check_alerts finds the alerts too)
+      expect(logs.warnings).toContainEqual(
+        expect.objectContaining({
+          msg: 'alert',
+          kind,
+          text: expect.stringMatching(text),
+          job: 'check_alerts',
+          execution_id: expect.any(String),
+        }),
+      );
 
       // still firing: the 30 min cooldown is shared through Redis, so neither replica repeats it
       expect(await check(b)).toMatchObject({ firing: [kind], alerted: [] });

@@ -7,6 +7,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   'use strict';
   var TOKEN_KEY = 'whats-workers.admin-token';
   var REFRESH_MS = 15000;
+  var RUN_NOW_WAIT_S = 2;
   var $ = function (id) { return document.getElementById(id); };
   var timer = null;
 
@@ -86,8 +87,12 @@ export const DASHBOARD_SCRIPT = String.raw`
       actions.appendChild(job.paused
         ? button('Resume', function () { return api('/admin/jobs/' + name + '/resume', { method: 'POST' }); })
         : button('Pause', function () { return api('/admin/jobs/' + name + '/pause', { method: 'POST' }); }));
+      // a run refused because one is still going leaves only a skipped row, which this page does not list:
+      // wait the moment the refusal takes, and say it
       actions.appendChild(button('Run now', function () {
-        return api('/admin/jobs/' + name + '/run?wait=0', { method: 'POST' });
+        return api('/admin/jobs/' + name + '/run?wait=' + RUN_NOW_WAIT_S, { method: 'POST' }).then(function (answer) {
+          if (answer.status === 'skipped') throw new Error(job.name + ' was not run: ' + answer.error);
+        });
       }));
       body.appendChild(row);
     });
@@ -128,8 +133,16 @@ export const DASHBOARD_SCRIPT = String.raw`
     });
   }
 
+  // the table is rebuilt on every refresh (each 15 s): what the operator ticked for re-drive stays ticked
+  function checkedDeadLetters() {
+    return Array.prototype.map.call(
+      document.querySelectorAll('#dead-letters input:checked'),
+      function (input) { return input.value; });
+  }
+
   function renderDeadLetters(page) {
     var body = $('dead-letters').tBodies[0];
+    var checked = checkedDeadLetters();
     body.replaceChildren();
     $('dead-total').textContent = '(' + page.total + ')';
     page.items.forEach(function (message) {
@@ -137,6 +150,7 @@ export const DASHBOARD_SCRIPT = String.raw`
       var pick = document.createElement('input');
       pick.type = 'checkbox';
       pick.value = message.id;
+      pick.checked = checked.indexOf(message.id) !== -1;
       cell(row, '').appendChild(pick);
       cell(row, message.id);
       cell(row, message.tipo);
@@ -176,9 +190,7 @@ export const DASHBOARD_SCRIPT = String.raw`
   });
 
   $('redrive').addEventListener('click', function () {
-    var ids = Array.prototype.map.call(
-      document.querySelectorAll('#dead-letters input:checked'),
-      function (input) { return input.value; });
+    var ids = checkedDeadLetters();
     if (!ids.length) return;
     api('/admin/dead-letters/redrive', { method: 'POST', body: { ids: ids } }).then(function (result) {
       $('redrive-result').textContent = result.redriven + ' re-driven';
