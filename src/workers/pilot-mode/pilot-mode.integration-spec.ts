@@ -95,6 +95,20 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(slack.requests).toHaveLength(0);
   });
 
+  it('stores the snapshot when opt-outs outnumber the messages a hundred times over', async () => {
+    const { worker } = await replica();
+    // another service flags a do-not-contact list on a Sunday, when only one reply went out
+    await seed(1, 'enviada');
+    const listed = await seed(150, 'bloqueada');
+    await optOut(listed);
+
+    const result = await worker.run(harness.jobContext());
+
+    expect(result.details).toMatchObject({ messages: 1, optOuts: 150, optOutRate: 150, tripped: false });
+    const { rows } = await harness.db.sql.query('SELECT opt_outs, taxa_opt_out::text FROM piloto_snapshots');
+    expect(rows).toEqual([{ opt_outs: 150, taxa_opt_out: '150.0000' }]);
+  });
+
   it('does not count what happened before the window', async () => {
     const { worker } = await replica();
     const sent = await seed(30, 'enviada');
