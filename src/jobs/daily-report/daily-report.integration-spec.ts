@@ -57,6 +57,8 @@ describe('daily_report (PostgreSQL, Slack over HTTP)', () => {
       agendar_para: '2026-03-11T12:00:00Z',
     });
     await message('pendente', '2026-03-11T10:00:00Z');
+    // enqueued during the day for a later time (admin API, another service): waiting, never deferred
+    await message('pendente', '2026-03-10T13:00:00Z', { agendar_para: '2026-03-12T12:00:00Z' });
 
     const vaga = await harness.db.sql.query<{ id: string }>(
       `INSERT INTO vagas (hospital, mensagem_grupo_id, created_at) VALUES
