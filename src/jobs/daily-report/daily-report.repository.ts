@@ -74,6 +74,13 @@ export class DailyReportRepository {
       SELECT data::text AS day, texto AS text FROM reserved ORDER BY data`;
   }
 
+  /** Whether Slack has taken the report of `day` (false while a run holds it, or when there is none). */
+  async isPosted(day: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<unknown[]>`
+      SELECT 1 FROM relatorios_diarios WHERE data = ${day}::date AND enviado_slack_em IS NOT NULL`;
+    return rows.length > 0;
+  }
+
   async markPosted(day: string, at: Date): Promise<void> {
     await this.prisma.$executeRaw`
       UPDATE relatorios_diarios SET enviado_slack_em = ${at}, envio_reservado_em = NULL
