@@ -174,6 +174,23 @@ describe('temperature_decay (PostgreSQL)', () => {
       expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0);
     });
 
+    it('writes nothing, not even a row lock, to the leads that are not due', async () => {
+      // the week already started for both, so only the decay could touch them
+      const week = { contatos_semana_desde: '2026-03-09' };
+      const notDue = await insertLead({ temperature: 0.8, last_inbound_at: ago(2 * HOUR_MS), ...week });
+      const due = await insertLead({ temperature: 0.8, last_inbound_at: ago(2 * DAY_MS), ...week });
+
+      expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(1);
+
+      // a row lock is written into the row (xmax): locking every candidate rewrote the whole table's pages
+      // every hour, though a lead falls due about once a day
+      const { rows } = await harness.db.sql.query<{ id: string; xmax: string; temperature: string }>(
+        'SELECT id, xmax::text, temperature::text FROM leads',
+      );
+      expect(rows.find((row) => row.id === notDue)).toMatchObject({ xmax: '0', temperature: '0.80' });
+      expect(rows.find((row) => row.id === due)).toMatchObject({ temperature: '0.70' });
+    });
+
     it('leaves a lead another transaction holds to the next run, without waiting for it, and loses none of its days', async () => {
       const held = await insertLead({ temperature: 0.8, last_inbound_at: ago(3 * DAY_MS) });
       const free = await insertLead({ temperature: 0.8, last_inbound_at: ago(3 * DAY_MS) });

@@ -24,15 +24,22 @@ export class TemperatureDecayRepository {
 
   /** Decays the due leads among the next `pageSize` candidates (temperature > 0, not opted out) after `afterId`. */
   async decayPage(afterId: string, pageSize: number, now: Date): Promise<DecayPage> {
+    const due = Prisma.sql`l.temperature > 0 AND NOT l.opted_out AND ${reference} <= ${now}::timestamptz - interval '24 hours'`;
     const [row] = await this.prisma.$queryRaw<{ last_id: string | null; scanned: number; decayed: number }[]>`
       WITH page AS (
         SELECT id FROM leads
         WHERE id > ${afterId}::uuid AND temperature > 0 AND NOT opted_out
         ORDER BY id
         LIMIT ${pageSize}
-        -- a lead another writer holds (a send being recorded, an inbound message) is left to the next
-        -- run rather than waited for: waiting while holding this page's locks could close a deadlock
-        -- with a writer of several leads, and the whole days it misses are taken next time
+      ),
+      -- Only the due leads are locked: a row lock is written into the row, and a lead falls due about once
+      -- a day, so locking the whole page rewrote every lead's page every hour. A lead another writer holds
+      -- (a send being recorded, an inbound message) is left to the next run rather than waited for: waiting
+      -- while holding the locks already taken could close a deadlock with a writer of several leads, and the
+      -- whole days it misses are taken next time.
+      due AS (
+        SELECT l.id FROM leads l
+        WHERE l.id IN (SELECT id FROM page) AND ${due}
         FOR UPDATE SKIP LOCKED
       ),
       decayed AS (
@@ -41,11 +48,8 @@ export class TemperatureDecayRepository {
           temperature_trend = ${TEMPERATURE_TREND_COOLING},
           last_decay_at = ${reference} + ${wholeDays(now)} * interval '24 hours',
           updated_at = now()
-        FROM page
-        WHERE l.id = page.id
-          AND l.temperature > 0
-          AND NOT l.opted_out
-          AND ${reference} <= ${now}::timestamptz - interval '24 hours'
+        FROM due
+        WHERE l.id = due.id AND ${due}
         RETURNING l.id
       )
       SELECT (SELECT id::text FROM page ORDER BY id DESC LIMIT 1) AS last_id,
