@@ -170,7 +170,25 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     clock.set(NOW);
     expect(second.details).toMatchObject({ tripped: true, switched: ['pilot_mode'], alert: 'posted' });
     expect(slack.texts()).toHaveLength(2);
-    expect(slack.texts()[1]).toMatch(/^:warning: Modo piloto: .*\(pilot_mode\)/);
+    // the trip turned pilot mode back on: listing it among the features turned off said the opposite
+    expect(slack.texts()[1]).toMatch(
+      /^:warning: Modo piloto: modo piloto ligado \(as funcionalidades autônomas já estavam desligadas\)\. Motivo: taxa de opt-out 10\.0%/,
+    );
+  });
+
+  it('says pilot mode was turned on, not off, when a trip turns it on with the features', async () => {
+    const { worker } = await replica({ PILOT_MODE: 'false' });
+    const sent = await seed(30, 'enviada');
+    await optOut(sent.slice(0, 3)); // 10 % > 5 %
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({
+      switched: ['discovery', 'feedback', 'offers', 'reactivation', 'pilot_mode'],
+      pilotMode: true,
+    });
+    expect(slack.texts()).toEqual([
+      expect.stringMatching(
+        /^:warning: Modo piloto: funcionalidades autônomas desligadas \(discovery, feedback, offers, reactivation\) e modo piloto ligado\. Motivo: /,
+      ),
+    ]);
   });
 
   it('posts a trip alert Slack did not take on the next run, once', async () => {
