@@ -48,6 +48,54 @@ export async function rowsReadFrom(
   return rowsRead(rows[0]['QUERY PLAN'][0].Plan, table);
 }
 
+/**
+ * Runs `action`; each statement it sends through the service's pool whose text contains `marker` is first
+ * run under EXPLAIN ANALYZE on `db`, in a transaction rolled back, in the state the statement meets: how
+ * many rows of `table` each one read, in order. For a loop of writes, where a replay afterwards would meet
+ * the state the loop left.
+ */
+export async function rowsReadByEachStatement(
+  db: TestDatabase,
+  action: () => Promise<unknown>,
+  marker: string,
+  table: string,
+): Promise<number[]> {
+  const original = Client.prototype.query;
+  const explain = (text: string, values?: unknown[]) =>
+    (original as (config: { text: string; values?: unknown[] }) => Promise<{ rows: unknown[] }>).call(
+      db.sql,
+      { text, values },
+    );
+  const reads: number[] = [];
+  const spy = jest.spyOn(Client.prototype, 'query').mockImplementation(function (
+    this: Client,
+    ...args: unknown[]
+  ) {
+    const query = args[0] as { text?: unknown; values?: unknown[] } | undefined;
+    if (this === db.sql || typeof query?.text !== 'string' || !query.text.includes(marker))
+      return (original as (...a: unknown[]) => unknown).apply(this, args) as never;
+    const text = query.text;
+    return (async () => {
+      await explain('BEGIN');
+      try {
+        const { rows } = (await explain(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, query.values)) as {
+          rows: { 'QUERY PLAN': [{ Plan: PlanNode }] }[];
+        };
+        reads.push(rowsRead(rows[0]['QUERY PLAN'][0].Plan, table));
+      } finally {
+        await explain('ROLLBACK');
+      }
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    })() as never;
+  });
+  try {
+    await action();
+    return reads;
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 function rowsRead(node: PlanNode, table: string): number {
   const own =
     node['Relation Name'] === table

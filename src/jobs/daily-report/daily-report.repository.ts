@@ -14,9 +14,10 @@ type Counts = Omit<DailyFigures, 'data' | 'falhasPorJob'>;
  * The daily_report job's only door to the database. A local day is [00:00, 24:00) in SCHEDULER_TIMEZONE,
  * converted by PostgreSQL (AT TIME ZONE), so DST days have their real length. Assumptions, as the queue
  * worker writes a final status once: blocked / failed = rows whose status is `bloqueada` / `erro` and whose
- * updated_at is in the day; deferred = rows still `pendente` that were touched that day and pushed after
- * their creation (quiet hours, rate limits, retries); replies = leads whose last inbound message is in the
- * day (one per lead: a lower bound); shifts imported = `vagas` created from a group message.
+ * updated_at is in the day; deferred = rows still `pendente` that were touched that day after their insert
+ * and pushed after their creation (quiet hours, rate limits, retries; a row enqueued for a later time is
+ * waiting, not deferred); replies = leads whose last inbound message is in the day (one per lead: a lower
+ * bound); shifts imported = `vagas` created from a group message.
  */
 @Injectable()
 export class DailyReportRepository {
@@ -33,7 +34,7 @@ export class DailyReportRepository {
           'enviadas', (SELECT count(*)::int FROM fila_mensagens, bounds WHERE enviada_em >= day_start AND enviada_em < day_end),
           'bloqueadas', (SELECT count(*)::int FROM fila_mensagens, bounds WHERE status = 'bloqueada' AND updated_at >= day_start AND updated_at < day_end),
           'erros', (SELECT count(*)::int FROM fila_mensagens, bounds WHERE status = 'erro' AND updated_at >= day_start AND updated_at < day_end),
-          'adiadas', (SELECT count(*)::int FROM fila_mensagens, bounds WHERE status = 'pendente' AND updated_at >= day_start AND updated_at < day_end AND agendar_para > created_at)
+          'adiadas', (SELECT count(*)::int FROM fila_mensagens, bounds WHERE status = 'pendente' AND updated_at >= day_start AND updated_at < day_end AND updated_at > created_at AND agendar_para > created_at)
         ) AS mensagens,
         (SELECT count(*)::int FROM leads, bounds WHERE last_inbound_at >= day_start AND last_inbound_at < day_end) AS respostas,
         json_build_object(
@@ -71,6 +72,13 @@ export class DailyReportRepository {
         RETURNING data, texto
       )
       SELECT data::text AS day, texto AS text FROM reserved ORDER BY data`;
+  }
+
+  /** Whether Slack has taken the report of `day` (false while a run holds it, or when there is none). */
+  async isPosted(day: string): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<unknown[]>`
+      SELECT 1 FROM relatorios_diarios WHERE data = ${day}::date AND enviado_slack_em IS NOT NULL`;
+    return rows.length > 0;
   }
 
   async markPosted(day: string, at: Date): Promise<void> {

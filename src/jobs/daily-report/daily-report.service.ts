@@ -32,7 +32,11 @@ export class DailyReportService {
     await this.repository.save(figures, text);
 
     const posts = await this.postUnposted(addDays(yesterday, -REPORT_RETRY_DAYS), now);
-    const slack = posts.get(yesterday) ?? 'already posted';
+    // left out of this run's posts: Slack took it earlier, or another run (live, or one that died within its
+    // lease) holds it; the second goes out with a later run, and saying "posted" would hide that
+    const slack =
+      posts.get(yesterday) ??
+      ((await this.repository.isPosted(yesterday)) ? 'already posted' : 'another run is posting it');
     posts.delete(yesterday);
     const earlier = Object.fromEntries(posts);
     context.logger.info('daily report built', { data: yesterday, slack, earlier });

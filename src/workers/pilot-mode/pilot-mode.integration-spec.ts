@@ -95,6 +95,20 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     expect(slack.requests).toHaveLength(0);
   });
 
+  it('stores the snapshot when opt-outs outnumber the messages a hundred times over', async () => {
+    const { worker } = await replica();
+    // another service flags a do-not-contact list on a Sunday, when only one reply went out
+    await seed(1, 'enviada');
+    const listed = await seed(150, 'bloqueada');
+    await optOut(listed);
+
+    const result = await worker.run(harness.jobContext());
+
+    expect(result.details).toMatchObject({ messages: 1, optOuts: 150, optOutRate: 150, tripped: false });
+    const { rows } = await harness.db.sql.query('SELECT opt_outs, taxa_opt_out::text FROM piloto_snapshots');
+    expect(rows).toEqual([{ opt_outs: 150, taxa_opt_out: '150.0000' }]);
+  });
+
   it('does not count what happened before the window', async () => {
     const { worker } = await replica();
     const sent = await seed(30, 'enviada');
@@ -156,7 +170,25 @@ describe('pilot_mode (PostgreSQL, Redis, Slack over HTTP)', () => {
     clock.set(NOW);
     expect(second.details).toMatchObject({ tripped: true, switched: ['pilot_mode'], alert: 'posted' });
     expect(slack.texts()).toHaveLength(2);
-    expect(slack.texts()[1]).toMatch(/^:warning: Modo piloto: .*\(pilot_mode\)/);
+    // the trip turned pilot mode back on: listing it among the features turned off said the opposite
+    expect(slack.texts()[1]).toMatch(
+      /^:warning: Modo piloto: modo piloto ligado \(as funcionalidades autônomas já estavam desligadas\)\. Motivo: taxa de opt-out 10\.0%/,
+    );
+  });
+
+  it('says pilot mode was turned on, not off, when a trip turns it on with the features', async () => {
+    const { worker } = await replica({ PILOT_MODE: 'false' });
+    const sent = await seed(30, 'enviada');
+    await optOut(sent.slice(0, 3)); // 10 % > 5 %
+    expect((await worker.run(harness.jobContext())).details).toMatchObject({
+      switched: ['discovery', 'feedback', 'offers', 'reactivation', 'pilot_mode'],
+      pilotMode: true,
+    });
+    expect(slack.texts()).toEqual([
+      expect.stringMatching(
+        /^:warning: Modo piloto: funcionalidades autônomas desligadas \(discovery, feedback, offers, reactivation\) e modo piloto ligado\. Motivo: /,
+      ),
+    ]);
   });
 
   it('posts a trip alert Slack did not take on the next run, once', async () => {

@@ -5,6 +5,7 @@ import { FeatureFlagsService } from './feature-flags.service';
 import { judgePilot } from './pilot-metrics';
 import { PILOT_WINDOW_MS } from './pilot-mode.constants';
 import { PilotModeRepository } from './pilot-mode.repository';
+import { tripAlertText } from './pilot-trip-alert';
 
 /**
  * Every 15 min: measures the pilot group over the last 24 h, stores a snapshot and, when the trip rule
@@ -30,9 +31,7 @@ export class PilotModeService {
       const changed =
         verdict.tripReason === null ? [] : await this.flags.tripAutonomousFeatures(verdict.tripReason, tx);
       const tripAlert =
-        changed.length > 0
-          ? `:warning: Modo piloto: funcionalidades autônomas desligadas (${changed.join(', ')}). Motivo: ${verdict.tripReason}.`
-          : null;
+        changed.length > 0 && verdict.tripReason !== null ? tripAlertText(changed, verdict.tripReason) : null;
       await this.repository.saveSnapshot(from, to, counts, verdict, tripAlert, tx);
       return changed;
     });

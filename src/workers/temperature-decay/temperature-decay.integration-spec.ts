@@ -2,6 +2,7 @@ import type { TestingModule } from '@nestjs/testing';
 import { FakeClock } from '../../../test/utils/fake-clock';
 import { testConfig } from '../../../test/utils/test-config';
 import { useWorkerHarness } from '../../../test/utils/test-context';
+import { rowsReadByEachStatement } from '../../../test/utils/query-plan';
 import { within } from '../../../test/utils/within';
 import { JobNames } from '../../scheduler/job-names';
 import { DAY_MS, HOUR_MS, TEMPERATURE_DECAY_PAGE_SIZE } from './temperature-decay.constants';
@@ -174,6 +175,23 @@ describe('temperature_decay (PostgreSQL)', () => {
       expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(0);
     });
 
+    it('writes nothing, not even a row lock, to the leads that are not due', async () => {
+      // the week already started for both, so only the decay could touch them
+      const week = { contatos_semana_desde: '2026-03-09' };
+      const notDue = await insertLead({ temperature: 0.8, last_inbound_at: ago(2 * HOUR_MS), ...week });
+      const due = await insertLead({ temperature: 0.8, last_inbound_at: ago(2 * DAY_MS), ...week });
+
+      expect((await worker.run(harness.jobContext())).itemsProcessed).toBe(1);
+
+      // a row lock is written into the row (xmax): locking every candidate rewrote the whole table's pages
+      // every hour, though a lead falls due about once a day
+      const { rows } = await harness.db.sql.query<{ id: string; xmax: string; temperature: string }>(
+        'SELECT id, xmax::text, temperature::text FROM leads',
+      );
+      expect(rows.find((row) => row.id === notDue)).toMatchObject({ xmax: '0', temperature: '0.80' });
+      expect(rows.find((row) => row.id === due)).toMatchObject({ temperature: '0.70' });
+    });
+
     it('leaves a lead another transaction holds to the next run, without waiting for it, and loses none of its days', async () => {
       const held = await insertLead({ temperature: 0.8, last_inbound_at: ago(3 * DAY_MS) });
       const free = await insertLead({ temperature: 0.8, last_inbound_at: ago(3 * DAY_MS) });
@@ -306,6 +324,38 @@ describe('temperature_decay (PostgreSQL)', () => {
       clock.set('2026-03-16T03:30:00Z'); // Monday 00:30 local
       await worker.run(harness.jobContext());
       expect(await lead(lastWeek)).toMatchObject({ contatos_semana: 0, contatos_semana_desde: '2026-03-16' });
+    });
+
+    it("reads each lead a bounded number of times when Monday's run starts the week of every lead", async () => {
+      const leads = 3_000;
+      const smallBatches = (await compile(100)).get(TemperatureDecayWorker);
+      clock.set(mondayLocal);
+      await harness.db.sql.query(
+        `INSERT INTO leads (contatos_semana, contatos_semana_desde, last_inbound_at)
+         SELECT 3, '2026-03-02', $1 FROM generate_series(1, ${leads})`,
+        [ago(HOUR_MS)],
+      );
+      await harness.db.sql.query('VACUUM ANALYZE leads');
+
+      const reads = await rowsReadByEachStatement(
+        harness.db,
+        async () =>
+          expect((await smallBatches.run(harness.jobContext())).details).toMatchObject({
+            weeklyReset: leads,
+          }),
+        'contatos_semana_desde',
+        'leads',
+      );
+
+      expect(reads).toHaveLength(leads / 100 + 1);
+      // a batch reads its own rows a few times (find, lock, update); starting every batch from the first
+      // lead read again every lead the earlier batches had started: ~45 times the table here, and at
+      // 300 000 leads almost 6 minutes, past JOB_TIMEOUT
+      expect(reads.reduce((sum, n) => sum + n, 0)).toBeLessThanOrEqual(4 * leads);
+      const { rows } = await harness.db.sql.query(
+        `SELECT contatos_semana, contatos_semana_desde::text, count(*)::int AS n FROM leads GROUP BY 1, 2`,
+      );
+      expect(rows).toEqual([{ contatos_semana: 0, contatos_semana_desde: '2026-03-09', n: leads }]);
     });
 
     it("resets on the first run after a missed Monday, and keeps this week's counters", async () => {

@@ -5,7 +5,7 @@ import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { localDate } from '../../common/local-time';
 import { localWeekStart } from '../../common/local-week';
 import { CHURN_AFTER_MS, FIRST_LEAD_ID, TEMPERATURE_DECAY_PAGE_SIZE } from './temperature-decay.constants';
-import { TemperatureDecayRepository } from './temperature-decay.repository';
+import { LeadBatch, TemperatureDecayRepository } from './temperature-decay.repository';
 
 interface DecayCounts {
   decayed: number;
@@ -36,15 +36,15 @@ export class TemperatureDecayService {
     const timeZone = this.config.SCHEDULER_TIMEZONE;
     const weekStart = localWeekStart(now, timeZone);
     const isMonday = localDate(now, timeZone) === weekStart;
-    counts.weeklyReset = await this.inBatches(signal, (limit) =>
-      this.repository.startWeek(weekStart, isMonday, limit),
+    counts.weeklyReset = await this.inBatches(signal, (afterId, limit) =>
+      this.repository.startWeek(weekStart, isMonday, afterId, limit),
     );
-    counts.reactivated = await this.inBatches(signal, (limit) =>
-      this.repository.reactivateCoolingOff(now, limit),
+    counts.reactivated = await this.inBatches(signal, (afterId, limit) =>
+      this.repository.reactivateCoolingOff(now, afterId, limit),
     );
     const churnCutoff = new Date(now.getTime() - CHURN_AFTER_MS);
-    counts.churned = await this.inBatches(signal, (limit) =>
-      this.repository.churnInactive(churnCutoff, limit),
+    counts.churned = await this.inBatches(signal, (afterId, limit) =>
+      this.repository.churnInactive(churnCutoff, afterId, limit),
     );
 
     let afterId = FIRST_LEAD_ID;
@@ -64,13 +64,18 @@ export class TemperatureDecayService {
     return { itemsProcessed: counts.decayed, details: { ...counts, ...stopped } };
   }
 
-  /** Repeats a bounded update until a batch comes back short; stops between batches when aborted. */
-  private async inBatches(signal: AbortSignal, step: (limit: number) => Promise<number>): Promise<number> {
+  /** Walks the leads by id in bounded batches until one comes back short; stops between batches when aborted. */
+  private async inBatches(
+    signal: AbortSignal,
+    step: (afterId: string, limit: number) => Promise<LeadBatch>,
+  ): Promise<number> {
     let total = 0;
+    let afterId = FIRST_LEAD_ID;
     while (!signal.aborted) {
-      const changed = await step(this.pageSize);
-      total += changed;
-      if (changed < this.pageSize) break;
+      const batch = await step(afterId, this.pageSize);
+      total += batch.changed;
+      if (batch.lastId === null || batch.selected < this.pageSize) break;
+      afterId = batch.lastId;
     }
     return total;
   }
