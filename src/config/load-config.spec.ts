@@ -128,6 +128,17 @@ describe('parseConfig', () => {
     expect(message).not.toMatch(/98765|0800|12345/);
   });
 
+  it('reads an allowlist entry shaped like a Brazilian number without 55 as Brazilian, as the queue does (README: Phone numbers)', () => {
+    // a Danish number is 45 + 8 digits: the same shape as a Brazilian landline without 55 (DDD 45, Foz do Iguaçu)
+    expect(configProblemsOf({ OUTBOUND_ALLOWLIST: '+45 3212 3456' }).OUTBOUND_ALLOWLIST).toMatch(
+      /entry 1 is not one/,
+    );
+    expect(parseConfig({ OUTBOUND_ALLOWLIST: '4532123456' }).OUTBOUND_ALLOWLIST).toEqual(['554532123456']);
+    expect(parseConfig({ OUTBOUND_ALLOWLIST: '+1 212 555 1234' }).OUTBOUND_ALLOWLIST).toEqual([
+      '12125551234',
+    ]);
+  });
+
   it('parses several sending numbers, phone allowlists and schedule overrides', () => {
     const config = parseConfig({
       WHATSAPP_PROVIDER: 'evolution',
