@@ -21,9 +21,10 @@ const integer = (fallback: number, min: number, max: number) =>
 const optionalInteger = (min: number, max: number) =>
   z.preprocess(blankAsUnset, wholeNumber(min, max).optional());
 
+// `True`, `TRUE` or ` true` as an operator types it in a platform's variables page means true, not a bad value
 const boolean = (fallback: boolean) =>
   z.preprocess(
-    blankAsUnset,
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
     z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
       .transform((value) => value === 'true' || value === '1' || value === 'yes')

@@ -89,6 +89,20 @@ describe('parseConfig', () => {
     );
   });
 
+  it('reads true/false, 1/0 and yes/no as an operator writes them: any case, spaces around', () => {
+    for (const value of ['true', 'TRUE', 'True', ' true ', '1', 'yes', 'Yes'])
+      expect(parseConfig({ PILOT_MODE: value, RUN_MIGRATIONS: value })).toMatchObject({
+        PILOT_MODE: true,
+        RUN_MIGRATIONS: true,
+      });
+    for (const value of ['false', 'FALSE', 'False', ' false', '0', 'no', 'NO'])
+      expect(parseConfig({ PILOT_MODE: value, RUN_MIGRATIONS: value })).toMatchObject({
+        PILOT_MODE: false,
+        RUN_MIGRATIONS: false,
+      });
+    expect(configProblemsOf({ PILOT_MODE: 'maybe' }).PILOT_MODE).toMatch(/must be true or false/);
+  });
+
   it('takes WORKER_CONCURRENCY up to 1000, a wave as large as the largest batch', () => {
     expect(parseConfig({ WORKER_CONCURRENCY: '1000' }).WORKER_CONCURRENCY).toBe(1000);
     expect(configProblemsOf({ WORKER_CONCURRENCY: '1001' }).WORKER_CONCURRENCY).toMatch(/at most 1000/);
