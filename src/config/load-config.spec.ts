@@ -71,6 +71,25 @@ describe('parseConfig', () => {
       expect(configProblemsOf({ BUSINESS_HOURS: value }).BUSINESS_HOURS).toMatch(/day/);
   });
 
+  it('reads business hours written with spaces after commas and around the dash, and 8:00 for 08:00', () => {
+    const expected = parseConfig({ BUSINESS_HOURS: 'mon-fri,sat 08:00-12:00' }).BUSINESS_HOURS;
+    expect(expected).toEqual({ days: new Set([1, 2, 3, 4, 5, 6]), startMinute: 480, endMinute: 720 });
+    for (const value of [
+      'mon-fri, sat 08:00-12:00',
+      'Mon - Fri , Sat 08:00 - 12:00',
+      'mon-fri,sat 8:00-12:00',
+      '  mon-fri,  sat   08:00 -12:00 ',
+    ])
+      expect(parseConfig({ BUSINESS_HOURS: value }).BUSINESS_HOURS).toEqual(expected);
+    for (const value of [
+      'mon-fri,, sat 08:00-12:00',
+      'mon-fri 08:00-12:00-14:00',
+      'mon-fri 8-12',
+      'mon-fri 008:00-12:00',
+    ])
+      expect(configProblemsOf({ BUSINESS_HOURS: value }).BUSINESS_HOURS).toBeDefined();
+  });
+
   it("spreads the hour between a number's proactive messages unless RATE_LIMIT_NUMBER_INTERVAL says otherwise", () => {
     expect(parseConfig({}).numberIntervalMs).toBe(180_000);
     expect(parseConfig({ RATE_LIMIT_PER_HOUR: '1000', RATE_LIMIT_PER_DAY: '5000' }).numberIntervalMs).toBe(
