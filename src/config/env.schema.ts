@@ -37,8 +37,16 @@ const url = (protocols: readonly string[]) =>
     z
       .string()
       .max(2048, 'is too long')
-      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
-        message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      .superRefine((value, ctx) => {
+        if (URL.canParse(value) && protocols.includes(new URL(value).protocol)) return;
+        // a password holding # ? or / (a generated one) cuts the URL short: asking for the scheme it has misleads
+        const hasScheme = protocols.some((p) => value.trim().toLowerCase().startsWith(`${p}//`));
+        ctx.addIssue({
+          code: 'custom',
+          message: hasScheme
+            ? 'is not a valid URL: a #, ?, / or : in the password must be percent-encoded (%23, %3F, %2F, %3A); check the port too'
+            : `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+        });
       })
       .optional(),
   );

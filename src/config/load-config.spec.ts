@@ -139,6 +139,25 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('says why a URL with a # ? or / in its password is refused, instead of asking for the scheme it has', () => {
+    const problems = configProblemsOf({
+      DATABASE_URL: 'postgresql://app:pa#ss@db.internal:5432/whats',
+      REDIS_URL: 'redis://:pa/ss@cache.internal:6379',
+      SLACK_WEBHOOK_URL: 'hooks.slack.com/services/T0/B0/x',
+    });
+    expect(problems.DATABASE_URL).toMatch(/not a valid URL.*percent-encode/);
+    expect(problems.DATABASE_URL).not.toMatch(/starting with/);
+    expect(problems.REDIS_URL).toMatch(/not a valid URL.*percent-encode/);
+    expect(problems.SLACK_WEBHOOK_URL).toMatch(/must be a URL starting with http:\/\/ or https:\/\//);
+    expect(configProblemsOf({ DATABASE_URL: 'mysql://u:p@h/db' }).DATABASE_URL).toMatch(
+      /must be a URL starting with postgres:\/\/ or postgresql:\/\//,
+    );
+    // an @ in the password still parses (the last @ ends it), as node-pg reads it
+    expect(
+      parseConfig({ DATABASE_URL: 'postgresql://app:p@ss@db.internal/whats' }).DATABASE_URL,
+    ).toBeDefined();
+  });
+
   it('never echoes a secret value in the message', () => {
     let message = '';
     try {
