@@ -201,7 +201,8 @@ export const envSchema = z
     SLACK_WEBHOOK_URL: url(['http:', 'https:']),
     ADMIN_TOKEN: z.preprocess(
       blankAsUnset,
-      z.string().min(16, 'must be at least 16 characters').max(1024, 'is too long').optional(),
+      // trimmed as the admin API compares it: spaces around a token are not part of its length
+      z.string().trim().min(16, 'must be at least 16 characters').max(1024, 'is too long').optional(),
     ),
     RATE_LIMIT_PER_HOUR: integer(20, 1, RATE_LIMIT_PER_HOUR_MAX),
     RATE_LIMIT_PER_DAY: integer(100, 1, 1_000_000),

@@ -158,6 +158,12 @@ describe('parseConfig', () => {
     ).toBeDefined();
   });
 
+  it('counts the 16 characters of ADMIN_TOKEN without the spaces around it, which the admin API ignores', () => {
+    expect(configProblemsOf({ ADMIN_TOKEN: `abc${' '.repeat(20)}` }).ADMIN_TOKEN).toMatch(/at least 16/);
+    expect(configProblemsOf({ ADMIN_TOKEN: '\n  0123456789  \n' }).ADMIN_TOKEN).toMatch(/at least 16/);
+    expect(parseConfig({ ADMIN_TOKEN: ' 0123456789abcdef\n' }).ADMIN_TOKEN?.trim()).toBe('0123456789abcdef');
+  });
+
   it('never echoes a secret value in the message', () => {
     let message = '';
     try {
