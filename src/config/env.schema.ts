@@ -51,7 +51,8 @@ const url = (protocols: readonly string[]) =>
       .optional(),
   );
 
-const text = (max = 1024) => z.preprocess(blankAsUnset, z.string().max(max, 'is too long').optional());
+// trimmed: a key or id read from a file keeps its final newline, which no HTTP header may carry
+const text = (max = 1024) => z.preprocess(blankAsUnset, z.string().trim().max(max, 'is too long').optional());
 
 const timezone = z.preprocess(
   blankAsUnset,
@@ -231,7 +232,7 @@ export const envSchema = z
     GRUPOS_CLASSIFIER_API_KEY: text(4096),
     GRUPOS_CLASSIFIER_MODEL: z.preprocess(
       blankAsUnset,
-      z.string().max(200, 'is too long').default('gpt-4o-mini'),
+      z.string().trim().max(200, 'is too long').default('gpt-4o-mini'),
     ),
     // ---- end grupos_worker ----
   })

@@ -164,6 +164,24 @@ describe('parseConfig', () => {
     expect(parseConfig({ ADMIN_TOKEN: ' 0123456789abcdef\n' }).ADMIN_TOKEN?.trim()).toBe('0123456789abcdef');
   });
 
+  it('drops the newline a secret made from a file ends with: sent in a header, it failed every request', () => {
+    const config = parseConfig({
+      WHATSAPP_PROVIDER: 'meta',
+      META_PHONE_NUMBER_ID: ' 123456789012345\n',
+      META_ACCESS_TOKEN: 'EAAtoken\n',
+      EVOLUTION_API_KEY: '  evolution-key\r\n',
+      GRUPOS_CLASSIFIER_API_KEY: 'sk-classifier\n',
+      GRUPOS_CLASSIFIER_MODEL: 'gpt-4o-mini\n',
+    });
+    expect(config).toMatchObject({
+      META_PHONE_NUMBER_ID: '123456789012345',
+      META_ACCESS_TOKEN: 'EAAtoken',
+      EVOLUTION_API_KEY: 'evolution-key',
+      GRUPOS_CLASSIFIER_API_KEY: 'sk-classifier',
+      GRUPOS_CLASSIFIER_MODEL: 'gpt-4o-mini',
+    });
+  });
+
   it('never echoes a secret value in the message', () => {
     let message = '';
     try {
