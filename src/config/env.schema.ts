@@ -36,6 +36,8 @@ const url = (protocols: readonly string[]) =>
     blankAsUnset,
     z
       .string()
+      // node-pg reads " postgresql://…" (a space pasted in front) as the path of a socket, not as a URL
+      .trim()
       .max(2048, 'is too long')
       .superRefine((value, ctx) => {
         if (URL.canParse(value) && protocols.includes(new URL(value).protocol)) return;

@@ -182,6 +182,19 @@ describe('parseConfig', () => {
     });
   });
 
+  it('keeps no space around a URL: node-pg read " postgresql://…" as a socket directory named "base"', () => {
+    const config = parseConfig({
+      DATABASE_URL: ' postgresql://app:secret@db.internal:5432/whats ',
+      REDIS_URL: 'redis://cache.internal:6379\n',
+      SLACK_WEBHOOK_URL: '\thttps://hooks.slack.com/services/T0/B0/x ',
+    });
+    expect(config).toMatchObject({
+      DATABASE_URL: 'postgresql://app:secret@db.internal:5432/whats',
+      REDIS_URL: 'redis://cache.internal:6379',
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
+    });
+  });
+
   it('never echoes a secret value in the message', () => {
     let message = '';
     try {
