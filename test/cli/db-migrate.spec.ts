@@ -33,8 +33,9 @@ describe('npm run db:migrate', () => {
     url.searchParams.set('host', realHost);
     url.searchParams.set('application_name', 'whats_workers_migrate');
 
+    // and with the space a paste leaves in front, which the service ignores too
     const result = await runCommand('npm', ['run', '--silent', 'db:migrate'], {
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: ` ${url.toString()}\n`,
     });
 
     expect(result.stderr).not.toMatch(/db\.invalid|ENOTFOUND/);
