@@ -3,9 +3,11 @@ import { internationalPhoneDigits } from '../common/phone-number';
 import { parseBusinessHours } from './business-hours';
 import { parseScheduleOverrides } from './schedule-overrides';
 
-// Empty strings are treated as "unset", so `SLACK_WEBHOOK_URL=` in a .env file means "no Slack".
-const blankAsUnset = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+// Empty strings are treated as "unset", so `SLACK_WEBHOOK_URL=` in a .env file means "no Slack". Spaces
+// around a value are dropped, as .env drops them; a platform's variables page or a secret file keeps them,
+// and they break a value used as is: a key's final newline fails every request that sends it in a header,
+// node-pg reads " postgresql://…" as a socket path, the admin API compares ADMIN_TOKEN trimmed.
+const blankAsUnset = (value: unknown) => (typeof value === 'string' ? value.trim() || undefined : value);
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -36,13 +38,11 @@ const url = (protocols: readonly string[]) =>
     blankAsUnset,
     z
       .string()
-      // node-pg reads " postgresql://…" (a space pasted in front) as the path of a socket, not as a URL
-      .trim()
       .max(2048, 'is too long')
       .superRefine((value, ctx) => {
         if (URL.canParse(value) && protocols.includes(new URL(value).protocol)) return;
         // a password holding # ? or / (a generated one) cuts the URL short: asking for the scheme it has misleads
-        const hasScheme = protocols.some((p) => value.trim().toLowerCase().startsWith(`${p}//`));
+        const hasScheme = protocols.some((p) => value.toLowerCase().startsWith(`${p}//`));
         ctx.addIssue({
           code: 'custom',
           message: hasScheme
@@ -53,8 +53,7 @@ const url = (protocols: readonly string[]) =>
       .optional(),
   );
 
-// trimmed: a key or id read from a file keeps its final newline, which no HTTP header may carry
-const text = (max = 1024) => z.preprocess(blankAsUnset, z.string().trim().max(max, 'is too long').optional());
+const text = (max = 1024) => z.preprocess(blankAsUnset, z.string().max(max, 'is too long').optional());
 
 const timezone = z.preprocess(
   blankAsUnset,
@@ -204,8 +203,7 @@ export const envSchema = z
     SLACK_WEBHOOK_URL: url(['http:', 'https:']),
     ADMIN_TOKEN: z.preprocess(
       blankAsUnset,
-      // trimmed as the admin API compares it: spaces around a token are not part of its length
-      z.string().trim().min(16, 'must be at least 16 characters').max(1024, 'is too long').optional(),
+      z.string().min(16, 'must be at least 16 characters').max(1024, 'is too long').optional(),
     ),
     RATE_LIMIT_PER_HOUR: integer(20, 1, RATE_LIMIT_PER_HOUR_MAX),
     RATE_LIMIT_PER_DAY: integer(100, 1, 1_000_000),
@@ -234,7 +232,7 @@ export const envSchema = z
     GRUPOS_CLASSIFIER_API_KEY: text(4096),
     GRUPOS_CLASSIFIER_MODEL: z.preprocess(
       blankAsUnset,
-      z.string().trim().max(200, 'is too long').default('gpt-4o-mini'),
+      z.string().max(200, 'is too long').default('gpt-4o-mini'),
     ),
     // ---- end grupos_worker ----
   })

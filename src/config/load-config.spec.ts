@@ -37,6 +37,24 @@ describe('parseConfig', () => {
     });
   });
 
+  it('ignores spaces around any value, as .env does, also when the platform passes them', () => {
+    const config = parseConfig({
+      SCHEDULER_TIMEZONE: ' America/Recife ',
+      WHATSAPP_PROVIDER: 'console\n',
+      APP_ENV: 'production ',
+      REDIS_KEY_PREFIX: ' staging: ',
+      EMBEDDED_DATA_DIR: './local-data ',
+    });
+    expect(config).toMatchObject({
+      SCHEDULER_TIMEZONE: 'America/Recife',
+      WHATSAPP_PROVIDER: 'console',
+      APP_ENV: 'production',
+      REDIS_KEY_PREFIX: 'staging:',
+      EMBEDDED_DATA_DIR: './local-data',
+    });
+    expect(config.isProduction).toBe(true);
+  });
+
   it('names every bad variable in one error', () => {
     const problems = configProblemsOf({
       PORT: 'eighty',
