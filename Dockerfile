@@ -40,7 +40,7 @@ RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8000)+'/health/workers',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT?.trim()||8000)+'/health/workers',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # RUN_MIGRATIONS=true (also 1 or yes, in any case, as the service reads it) applies prisma/migrations to
 # DATABASE_URL first (wasm schema engine, no binary download; the embedded database, used when
 # DATABASE_URL is unset, migrates itself at start-up). Its output goes to stderr: stdout carries only
