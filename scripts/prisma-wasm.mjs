@@ -158,7 +158,8 @@ async function main() {
   try {
     process.loadEnvFile(path.join(ROOT, '.env')); // Node >= 20.12; never overrides variables already set
   } catch {}
-  const url = process.env.DATABASE_URL;
+  // trimmed as the service trims it: node-pg reads a URL with a space in front as a socket path
+  const url = process.env.DATABASE_URL?.trim();
   if (!url) throw new Error('DATABASE_URL is required');
   const schemaFile = { path: SCHEMA, content: await fs.readFile(SCHEMA, 'utf8') };
   const schema = { files: [schemaFile] };

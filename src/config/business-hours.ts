@@ -11,12 +11,17 @@ export interface BusinessHours {
 
 /** Parses `mon-fri 08:00-20:00` (CONTRACT §3); throws with the reason when malformed. */
 export function parseBusinessHours(text: string): BusinessHours {
-  const match = /^\s*(\S+)\s+(\d{2}):(\d{2})-(\d{2}):(\d{2})\s*$/.exec(text);
+  // spaces after commas and around dashes, and 8:00 for 08:00, as people write them
+  const match = /^\s*(.+?)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$/.exec(text);
   if (!match) throw new Error('expected "<days> HH:MM-HH:MM", e.g. "mon-fri 08:00-20:00"');
   const [, dayText, startHour, startMin, endHour, endMin] = match;
   const days = new Set<number>();
-  for (const part of dayText.toLowerCase().split(',')) {
-    const ends = part.split('-');
+  const parts = dayText
+    .toLowerCase()
+    .split(',')
+    .map((part) => part.trim());
+  for (const part of parts) {
+    const ends = part.split('-').map((day) => day.trim());
     if (ends.length > 2) throw new Error(`day range "${part}" has more than two days; write "mon-wed"`);
     const [from, to = from] = ends;
     const first = dayIndex(from);

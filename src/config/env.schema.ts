@@ -3,9 +3,11 @@ import { internationalPhoneDigits } from '../common/phone-number';
 import { parseBusinessHours } from './business-hours';
 import { parseScheduleOverrides } from './schedule-overrides';
 
-// Empty strings are treated as "unset", so `SLACK_WEBHOOK_URL=` in a .env file means "no Slack".
-const blankAsUnset = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+// Empty strings are treated as "unset", so `SLACK_WEBHOOK_URL=` in a .env file means "no Slack". Spaces
+// around a value are dropped, as .env drops them; a platform's variables page or a secret file keeps them,
+// and they break a value used as is: a key's final newline fails every request that sends it in a header,
+// node-pg reads " postgresql://…" as a socket path, the admin API compares ADMIN_TOKEN trimmed.
+const blankAsUnset = (value: unknown) => (typeof value === 'string' ? value.trim() || undefined : value);
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -21,9 +23,10 @@ const integer = (fallback: number, min: number, max: number) =>
 const optionalInteger = (min: number, max: number) =>
   z.preprocess(blankAsUnset, wholeNumber(min, max).optional());
 
+// `True`, `TRUE` or ` true` as an operator types it in a platform's variables page means true, not a bad value
 const boolean = (fallback: boolean) =>
   z.preprocess(
-    blankAsUnset,
+    (value) => (typeof value === 'string' ? value.trim().toLowerCase() || undefined : value),
     z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
       .transform((value) => value === 'true' || value === '1' || value === 'yes')
@@ -36,8 +39,16 @@ const url = (protocols: readonly string[]) =>
     z
       .string()
       .max(2048, 'is too long')
-      .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
-        message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      .superRefine((value, ctx) => {
+        if (URL.canParse(value) && protocols.includes(new URL(value).protocol)) return;
+        // a password holding # ? or / (a generated one) cuts the URL short: asking for the scheme it has misleads
+        const hasScheme = protocols.some((p) => value.toLowerCase().startsWith(`${p}//`));
+        ctx.addIssue({
+          code: 'custom',
+          message: hasScheme
+            ? 'is not a valid URL: a #, ?, / or : in the password must be percent-encoded (%23, %3F, %2F, %3A); check the port too'
+            : `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+        });
       })
       .optional(),
   );

@@ -37,6 +37,24 @@ describe('parseConfig', () => {
     });
   });
 
+  it('ignores spaces around any value, as .env does, also when the platform passes them', () => {
+    const config = parseConfig({
+      SCHEDULER_TIMEZONE: ' America/Recife ',
+      WHATSAPP_PROVIDER: 'console\n',
+      APP_ENV: 'production ',
+      REDIS_KEY_PREFIX: ' staging: ',
+      EMBEDDED_DATA_DIR: './local-data ',
+    });
+    expect(config).toMatchObject({
+      SCHEDULER_TIMEZONE: 'America/Recife',
+      WHATSAPP_PROVIDER: 'console',
+      APP_ENV: 'production',
+      REDIS_KEY_PREFIX: 'staging:',
+      EMBEDDED_DATA_DIR: './local-data',
+    });
+    expect(config.isProduction).toBe(true);
+  });
+
   it('names every bad variable in one error', () => {
     const problems = configProblemsOf({
       PORT: 'eighty',
@@ -71,6 +89,25 @@ describe('parseConfig', () => {
       expect(configProblemsOf({ BUSINESS_HOURS: value }).BUSINESS_HOURS).toMatch(/day/);
   });
 
+  it('reads business hours written with spaces after commas and around the dash, and 8:00 for 08:00', () => {
+    const expected = parseConfig({ BUSINESS_HOURS: 'mon-fri,sat 08:00-12:00' }).BUSINESS_HOURS;
+    expect(expected).toEqual({ days: new Set([1, 2, 3, 4, 5, 6]), startMinute: 480, endMinute: 720 });
+    for (const value of [
+      'mon-fri, sat 08:00-12:00',
+      'Mon - Fri , Sat 08:00 - 12:00',
+      'mon-fri,sat 8:00-12:00',
+      '  mon-fri,  sat   08:00 -12:00 ',
+    ])
+      expect(parseConfig({ BUSINESS_HOURS: value }).BUSINESS_HOURS).toEqual(expected);
+    for (const value of [
+      'mon-fri,, sat 08:00-12:00',
+      'mon-fri 08:00-12:00-14:00',
+      'mon-fri 8-12',
+      'mon-fri 008:00-12:00',
+    ])
+      expect(configProblemsOf({ BUSINESS_HOURS: value }).BUSINESS_HOURS).toBeDefined();
+  });
+
   it("spreads the hour between a number's proactive messages unless RATE_LIMIT_NUMBER_INTERVAL says otherwise", () => {
     expect(parseConfig({}).numberIntervalMs).toBe(180_000);
     expect(parseConfig({ RATE_LIMIT_PER_HOUR: '1000', RATE_LIMIT_PER_DAY: '5000' }).numberIntervalMs).toBe(
@@ -89,6 +126,20 @@ describe('parseConfig', () => {
     );
   });
 
+  it('reads true/false, 1/0 and yes/no as an operator writes them: any case, spaces around', () => {
+    for (const value of ['true', 'TRUE', 'True', ' true ', '1', 'yes', 'Yes'])
+      expect(parseConfig({ PILOT_MODE: value, RUN_MIGRATIONS: value })).toMatchObject({
+        PILOT_MODE: true,
+        RUN_MIGRATIONS: true,
+      });
+    for (const value of ['false', 'FALSE', 'False', ' false', '0', 'no', 'NO'])
+      expect(parseConfig({ PILOT_MODE: value, RUN_MIGRATIONS: value })).toMatchObject({
+        PILOT_MODE: false,
+        RUN_MIGRATIONS: false,
+      });
+    expect(configProblemsOf({ PILOT_MODE: 'maybe' }).PILOT_MODE).toMatch(/must be true or false/);
+  });
+
   it('takes WORKER_CONCURRENCY up to 1000, a wave as large as the largest batch', () => {
     expect(parseConfig({ WORKER_CONCURRENCY: '1000' }).WORKER_CONCURRENCY).toBe(1000);
     expect(configProblemsOf({ WORKER_CONCURRENCY: '1001' }).WORKER_CONCURRENCY).toMatch(/at most 1000/);
@@ -104,6 +155,62 @@ describe('parseConfig', () => {
       'META_ACCESS_TOKEN',
       'META_PHONE_NUMBER_ID',
     ]);
+  });
+
+  it('says why a URL with a # ? or / in its password is refused, instead of asking for the scheme it has', () => {
+    const problems = configProblemsOf({
+      DATABASE_URL: 'postgresql://app:pa#ss@db.internal:5432/whats',
+      REDIS_URL: 'redis://:pa/ss@cache.internal:6379',
+      SLACK_WEBHOOK_URL: 'hooks.slack.com/services/T0/B0/x',
+    });
+    expect(problems.DATABASE_URL).toMatch(/not a valid URL.*percent-encode/);
+    expect(problems.DATABASE_URL).not.toMatch(/starting with/);
+    expect(problems.REDIS_URL).toMatch(/not a valid URL.*percent-encode/);
+    expect(problems.SLACK_WEBHOOK_URL).toMatch(/must be a URL starting with http:\/\/ or https:\/\//);
+    expect(configProblemsOf({ DATABASE_URL: 'mysql://u:p@h/db' }).DATABASE_URL).toMatch(
+      /must be a URL starting with postgres:\/\/ or postgresql:\/\//,
+    );
+    // an @ in the password still parses (the last @ ends it), as node-pg reads it
+    expect(
+      parseConfig({ DATABASE_URL: 'postgresql://app:p@ss@db.internal/whats' }).DATABASE_URL,
+    ).toBeDefined();
+  });
+
+  it('counts the 16 characters of ADMIN_TOKEN without the spaces around it, which the admin API ignores', () => {
+    expect(configProblemsOf({ ADMIN_TOKEN: `abc${' '.repeat(20)}` }).ADMIN_TOKEN).toMatch(/at least 16/);
+    expect(configProblemsOf({ ADMIN_TOKEN: '\n  0123456789  \n' }).ADMIN_TOKEN).toMatch(/at least 16/);
+    expect(parseConfig({ ADMIN_TOKEN: ' 0123456789abcdef\n' }).ADMIN_TOKEN?.trim()).toBe('0123456789abcdef');
+  });
+
+  it('drops the newline a secret made from a file ends with: sent in a header, it failed every request', () => {
+    const config = parseConfig({
+      WHATSAPP_PROVIDER: 'meta',
+      META_PHONE_NUMBER_ID: ' 123456789012345\n',
+      META_ACCESS_TOKEN: 'EAAtoken\n',
+      EVOLUTION_API_KEY: '  evolution-key\r\n',
+      GRUPOS_CLASSIFIER_API_KEY: 'sk-classifier\n',
+      GRUPOS_CLASSIFIER_MODEL: 'gpt-4o-mini\n',
+    });
+    expect(config).toMatchObject({
+      META_PHONE_NUMBER_ID: '123456789012345',
+      META_ACCESS_TOKEN: 'EAAtoken',
+      EVOLUTION_API_KEY: 'evolution-key',
+      GRUPOS_CLASSIFIER_API_KEY: 'sk-classifier',
+      GRUPOS_CLASSIFIER_MODEL: 'gpt-4o-mini',
+    });
+  });
+
+  it('keeps no space around a URL: node-pg read " postgresql://…" as a socket directory named "base"', () => {
+    const config = parseConfig({
+      DATABASE_URL: ' postgresql://app:secret@db.internal:5432/whats ',
+      REDIS_URL: 'redis://cache.internal:6379\n',
+      SLACK_WEBHOOK_URL: '\thttps://hooks.slack.com/services/T0/B0/x ',
+    });
+    expect(config).toMatchObject({
+      DATABASE_URL: 'postgresql://app:secret@db.internal:5432/whats',
+      REDIS_URL: 'redis://cache.internal:6379',
+      SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/x',
+    });
   });
 
   it('never echoes a secret value in the message', () => {
@@ -126,6 +233,17 @@ describe('parseConfig', () => {
     }
     expect(message).toMatch(/OUTBOUND_ALLOWLIST.*entry 2, 3, 4 is not one/);
     expect(message).not.toMatch(/98765|0800|12345/);
+  });
+
+  it('reads an allowlist entry shaped like a Brazilian number without 55 as Brazilian, as the queue does (README: Phone numbers)', () => {
+    // a Danish number is 45 + 8 digits: the same shape as a Brazilian landline without 55 (DDD 45, Foz do Iguaçu)
+    expect(configProblemsOf({ OUTBOUND_ALLOWLIST: '+45 3212 3456' }).OUTBOUND_ALLOWLIST).toMatch(
+      /entry 1 is not one/,
+    );
+    expect(parseConfig({ OUTBOUND_ALLOWLIST: '4532123456' }).OUTBOUND_ALLOWLIST).toEqual(['554532123456']);
+    expect(parseConfig({ OUTBOUND_ALLOWLIST: '+1 212 555 1234' }).OUTBOUND_ALLOWLIST).toEqual([
+      '12125551234',
+    ]);
   });
 
   it('parses several sending numbers, phone allowlists and schedule overrides', () => {

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { runCommand, type CommandResult } from '../utils/run-command';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot, runCommand, type CommandResult } from '../utils/run-command';
 
 const MARK = `Sx${randomUUID().replace(/-/g, '')}`;
 
@@ -91,6 +94,25 @@ describe('start-up with a bad environment', () => {
       );
       expect(result.stderr).not.toMatch(/fila_worker;|unknown job\(s\) [^;]*fila_worker/);
       expect(result.stderr).not.toMatch(/cannot reach the database/);
+    }
+  });
+
+  it('reads .env as README says: an unquoted # starts a comment, even inside a secret; quoted it is kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dotenv-'));
+    const main = join(projectRoot, 'dist/main');
+    try {
+      // 20 characters before .env parsing; unquoted, only the 7 before the # are left
+      writeFileSync(join(dir, '.env'), 'PORT=eighty\nADMIN_TOKEN=0123456#89abcdefghij\n');
+      expectConfigurationExit(await runCommand(process.execPath, [main], {}, 60_000, dir), [
+        'PORT',
+        'ADMIN_TOKEN',
+      ]);
+      writeFileSync(join(dir, '.env'), "PORT=eighty\nADMIN_TOKEN='0123456#89abcdefghij'\n");
+      const quoted = await runCommand(process.execPath, [main], {}, 60_000, dir);
+      expectConfigurationExit(quoted, ['PORT']);
+      expect(quoted.stderr).not.toMatch(/ADMIN_TOKEN/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
