@@ -1,4 +1,5 @@
 import { stdSerializers } from 'pino';
+import { withoutQuotedRow, withoutQuotedRowDetail } from './quoted-row';
 
 /**
  * Phone numbers are personal data: logs keep only the last 4 digits (CONTRACT §8), enough for an operator
@@ -61,7 +62,8 @@ const maskedDigits = (text: string) => text.split('*').length - 1;
 const MAX_DEPTH = 10;
 
 /**
- * Returns a copy of a log object with every string value masked, at any depth inside plain objects and
+ * Returns a copy of a log object with every string value masked (and the row a PostgreSQL violation
+ * quotes left out, see quoted-row.ts), at any depth inside plain objects and
  * arrays. Numbers are left alone (a 13-digit `duration_ms` or epoch is not a phone). Class instances
  * (Error, IncomingMessage, Date...) are returned as they are: pino's serializers turn them into data
  * afterwards, and ours mask that output with `maskPhonesInSerialized`.
@@ -79,7 +81,7 @@ export function maskPhonesInSerialized<T>(value: T): T {
 }
 
 function walk(value: unknown, depth: number, seen: WeakSet<object>, anyObject: boolean): unknown {
-  if (typeof value === 'string') return maskPhonesInText(value);
+  if (typeof value === 'string') return maskPhonesInText(withoutQuotedRow(value));
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || seen.has(value)) return value;
   if (Array.isArray(value)) {
     seen.add(value);
@@ -99,7 +101,7 @@ function walk(value: unknown, depth: number, seen: WeakSet<object>, anyObject: b
   seen.add(value);
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) copy[key] = walk(item, depth + 1, seen, anyObject);
-  return copy;
+  return withoutQuotedRowDetail(copy);
 }
 
 function isPlainCause(cause: unknown): boolean {
