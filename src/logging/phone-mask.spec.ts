@@ -33,6 +33,12 @@ describe('maskPhonesInText', () => {
     ['poster (11) 9 8765-4321', 'poster *******4321'],
     ['poster 55 (11) 9 8765 4321', 'poster *********4321'],
     ['poster 11.9.8765.4321', 'poster *******4321'],
+    ['landline with the trunk 0 (011) 3333-4444', 'landline with the trunk 0 *******4444'],
+    ['mobile 011 98765-4321', 'mobile ********4321'],
+    ['lead +1 (415) 555-2671 abroad', 'lead *******2671 abroad'],
+    ['lead +351 912 345 678 abroad', 'lead ********5678 abroad'],
+    ['lead +44 20 7946 0958 abroad', 'lead ********0958 abroad'],
+    ['lead +1-415-555-2671', 'lead *******2671'],
   ])('masks %j', (input, expected) => {
     expect(maskPhonesInText(input)).toBe(expected);
   });
@@ -49,6 +55,9 @@ describe('maskPhonesInText', () => {
     ['at 2026-11-29 23:58:19.123 after 9 retries'],
     ['window 2026-11-29T23:00:00-03:00 to 2026-11-30T08:00:00-03:00'],
     ['retried 3 times in 1234 ms, 9 5678 bytes'],
+    ['offset +03:00 at 2026-11-29 23:58:19 +0000'],
+    ['took 1234 ms (+12 ms, +3 retries) for 2026-11-29'],
+    ['group 120363025246125888@g.us'],
     [''],
   ])('leaves %j alone', (input) => {
     expect(maskPhonesInText(input)).toBe(input);

@@ -12,15 +12,17 @@ export function maskPhone(phone: string | null | undefined): string {
 }
 
 // A UUID is matched first and kept as it is: its last group can be 12 digits and execution ids must stay
-// greppable. Then a run of 10–15 digits (optionally after +), or a Brazilian number written with the usual
-// separators: +55 (11) 98765-4321, 11 98765 4321, (11) 3333-4444, and the mobile 9 written apart:
-// (11) 9 8765-4321. Digits glued to letters, `_` or other digits (hex ids, 20-digit tokens, migration
-// names like 20261129235819_init) are not phones.
+// greppable. Then a run of 10–15 digits (optionally after +), a Brazilian number written with the usual
+// separators: +55 (11) 98765-4321, 11 98765 4321, (11) 3333-4444, the trunk 0 of (011) 3333-4444, and the
+// mobile 9 written apart: (11) 9 8765-4321; or any number written after + in groups: +1 (415) 555-2671,
+// +351 912 345 678 (a lead abroad). Digits glued to letters, `_` or other digits (hex ids, 20-digit tokens,
+// migration names like 20261129235819_init) are not phones.
 const UUID = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
 const PLAIN_RUN = String.raw`\+?\d{10,15}`;
-const FORMATTED_BR = String.raw`(?:\+?55[ .-]?)?\(?\d{2}\)?[ .-]?(?:9[ .-]?)?\d{4}[ .-]?\d{4}`;
+const FORMATTED_BR = String.raw`(?:\+?55[ .-]?)?\(?0?\d{2}\)?[ .-]?(?:9[ .-]?)?\d{4}[ .-]?\d{4}`;
+const INTERNATIONAL = String.raw`\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}`;
 const PHONE_IN_TEXT = new RegExp(
-  String.raw`(?<![0-9A-Za-z_])(?:(${UUID})|${PLAIN_RUN}|${FORMATTED_BR})(?![0-9A-Za-z_])`,
+  String.raw`(?<![0-9A-Za-z_])(?:(${UUID})|${PLAIN_RUN}|${FORMATTED_BR}|${INTERNATIONAL})(?![0-9A-Za-z_])`,
   'gi',
 );
 
@@ -38,7 +40,7 @@ export function maskPhonesInText(text: string): string {
 const URL_ENCODING = /%[0-9a-f]{2}|\+/i;
 
 function maskPlainText(text: string): string {
-  if (!/\d{4}/.test(text)) return text; // fast path: most log strings carry no long number
+  if (!/\d[\d ().+-]{8}/.test(text)) return text; // fast path: most log strings carry no long number
   return text.replace(PHONE_IN_TEXT, (match: string, uuid: string | undefined) => {
     if (uuid !== undefined) return match;
     const digits = match.replace(/\D/g, '').length;
