@@ -130,6 +130,24 @@ describe('maskPhonesDeep', () => {
     expect(input.telefone).toBe('5511987654321');
   });
 
+  it('masks an object each time it appears, not only the first', () => {
+    const lead = { telefone: '5511987654321' };
+    const list = ['5521912345678'];
+    expect(maskPhonesDeep({ lead, previous: lead, a: list, b: list })).toEqual({
+      lead: { telefone: '*********4321' },
+      previous: { telefone: '*********4321' },
+      a: ['*********5678'],
+      b: ['*********5678'],
+    });
+  });
+
+  it('writes a cycle’s way back as [Circular] rather than the unmasked object', () => {
+    const lead: Record<string, unknown> = { telefone: '5511987654321' };
+    lead.self = lead;
+    expect(JSON.stringify(maskPhonesDeep({ lead }))).not.toContain('5511987654321');
+    expect(maskPhonesDeep({ lead })).toEqual({ lead: { telefone: '*********4321', self: '[Circular]' } });
+  });
+
   it('leaves class instances to the serializers and survives cycles', () => {
     const error = new Error('failed for 5511987654321');
     const cyclic: Record<string, unknown> = { telefone: '5511987654321' };

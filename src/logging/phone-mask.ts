@@ -82,28 +82,34 @@ export function maskPhonesInSerialized<T>(value: T): T {
   return walk(value, 0, new WeakSet(), true) as T;
 }
 
-function walk(value: unknown, depth: number, seen: WeakSet<object>, anyObject: boolean): unknown {
+function walk(value: unknown, depth: number, ancestors: WeakSet<object>, anyObject: boolean): unknown {
   if (typeof value === 'string') return maskPhonesInText(withoutQuotedRow(value));
-  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || seen.has(value)) return value;
-  if (Array.isArray(value)) {
-    seen.add(value);
-    return value.map((item) => walk(item, depth + 1, seen, anyObject));
+  if (value === null || typeof value !== 'object') return value;
+  const error = anyObject && value instanceof Error;
+  if (!Array.isArray(value) && !error && !(anyObject ? isRecord(value) : isPlainObject(value))) return value;
+  // Returned as it is, a cycle's way back or what lies past MAX_DEPTH would be written by JSON.stringify
+  // unmasked. Only ancestors count as a cycle: an object met again beside itself (`{ lead, previous: lead
+  // }`) is masked again.
+  if (ancestors.has(value)) return '[Circular]';
+  if (depth > MAX_DEPTH) return '[Object]';
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1, ancestors, anyObject));
+    // pino's serializer copies an error's other fields as they are: an Error inside them (Prisma's
+    // `meta.driverAdapterError`, whose cause holds PostgreSQL's `detail` quoting the row) would be written
+    // by JSON.stringify unmasked, so it is serialized here and walked like the rest
+    if (error) {
+      const serialized: Record<string, unknown> = stdSerializers.err(value);
+      // the serializer folds an error-like cause into message and stack and drops the rest of it (`detail`)
+      if (isPlainCause(value.cause)) serialized.cause = value.cause;
+      return walk(serialized, depth + 1, ancestors, anyObject);
+    }
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = walk(item, depth + 1, ancestors, anyObject);
+    return withoutQuotedRowDetail(copy);
+  } finally {
+    ancestors.delete(value);
   }
-  // pino's serializer copies an error's other fields as they are: an Error inside them (Prisma's
-  // `meta.driverAdapterError`, whose cause holds PostgreSQL's `detail` quoting the row) would be written
-  // by JSON.stringify unmasked, so it is serialized here and walked like the rest
-  if (anyObject && value instanceof Error) {
-    seen.add(value);
-    const serialized: Record<string, unknown> = stdSerializers.err(value);
-    // the serializer folds an error-like cause into message and stack and drops the rest of it (`detail`)
-    if (isPlainCause(value.cause)) serialized.cause = value.cause;
-    return walk(serialized, depth + 1, seen, anyObject);
-  }
-  if (!(anyObject ? isRecord(value) : isPlainObject(value))) return value;
-  seen.add(value);
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = walk(item, depth + 1, seen, anyObject);
-  return withoutQuotedRowDetail(copy);
 }
 
 function isPlainCause(cause: unknown): boolean {
