@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { driverMessage, isPrismaError } from '../database/driver-message';
 import { retryWrite } from '../database/write-retry';
+import { runWithJobLogFields } from '../logging/job-log-context';
 import { maskPhonesInText } from '../logging/phone-mask';
 import { LockService } from '../redis/lock.service';
 import { JobHistoryRepository } from './job-history.repository';
@@ -224,16 +225,18 @@ export class JobRunner {
     const deadline = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
     const handlerDone = Promise.resolve()
       .then(() =>
-        job.handler({
-          jobName,
-          executionId,
-          trigger,
-          ...(dueAt && { dueAt }),
-          signal: controller.signal,
-          stopping: stopping.signal,
-          logger,
-          clock: this.clock,
-        }),
+        runWithJobLogFields({ job: jobName, execution_id: executionId }, () =>
+          job.handler({
+            jobName,
+            executionId,
+            trigger,
+            ...(dueAt && { dueAt }),
+            signal: controller.signal,
+            stopping: stopping.signal,
+            logger,
+            clock: this.clock,
+          }),
+        ),
       )
       .then(
         (result): Settled => ({ kind: 'result', result }),
