@@ -21,3 +21,11 @@ export function jobLogFields(): Partial<JobLogFields> {
   const fields = currentRun.getStore();
   return fields ? { ...fields } : {};
 }
+
+/**
+ * Runs `fn` as if no run were in progress: for events of resources that outlive the run that opened them (a
+ * pooled database connection failing while idle), which would otherwise be logged under that finished run.
+ */
+export function outsideRun<T>(fn: () => T): T {
+  return currentRun.exit(fn);
+}

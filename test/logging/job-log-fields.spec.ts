@@ -2,6 +2,7 @@ import { Injectable, Logger as NestLogger, Module, type INestApplicationContext 
 import { Interval } from '@nestjs/schedule';
 import { Logger } from 'nestjs-pino';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PrismaService } from '../../src/database/prisma.service';
 import { LoggingModule } from '../../src/logging/logging.module';
 import { JobRunner } from '../../src/scheduler/job-runner';
 import type { JobContext, JobResult } from '../../src/scheduler/job.types';
@@ -23,10 +24,18 @@ class Notifier {
 
 @Injectable()
 class NotifyingJob {
-  constructor(private readonly notifier: Notifier) {}
+  constructor(
+    private readonly notifier: Notifier,
+    private readonly prisma: PrismaService,
+  ) {}
 
   @Interval('test_notifying_job', 3_600_000)
   async run(context: JobContext): Promise<JobResult> {
+    // two statements at once: the pool opens a connection for the second one during the run
+    await Promise.all([
+      this.prisma.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.05)`,
+      this.prisma.$queryRaw`SELECT 1 AS one FROM pg_sleep(0.05)`,
+    ]);
     context.logger.info('report built');
     await this.notifier.post();
     return { itemsProcessed: 1 };
@@ -73,6 +82,34 @@ describe('the lines written during a run (CONTRACT §8: job and execution_id on 
     // written once, not once by the job's logger and again by the run's context
     const jobLine = capture.raw.find((line) => line.includes('"report built"')) ?? '';
     expect(jobLine.match(/"execution_id"/g)).toHaveLength(1);
+  });
+
+  it('leave a pooled connection’s later failure out of the run that opened it', async () => {
+    const dropConnections = () =>
+      db.sql.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+    const connectionFailures = async () => {
+      const failures = () =>
+        capture.lines.filter((line) => /database connection failed/.test(line.msg ?? ''));
+      for (const deadline = Date.now() + 5_000; failures().length === 0 && Date.now() < deadline;)
+        await sleep(50);
+      await sleep(300); // every pooled connection reports its own
+      return failures();
+    };
+    // the pool starts empty, so the run opens its own connection, which then waits idle in the pool
+    await dropConnections();
+    await connectionFailures();
+    const outcome = await context.get(JobRunner).run('test_notifying_job', { trigger: 'manual' });
+    expect(outcome.status).toBe('success');
+    capture.clear();
+    await dropConnections();
+    const failures = await connectionFailures();
+    expect(failures.length).toBeGreaterThanOrEqual(2); // the runner's and the one the run opened
+    for (const failed of failures) {
+      expect(failed).not.toHaveProperty('job');
+      expect(failed).not.toHaveProperty('execution_id');
+    }
   });
 
   it('leave lines written outside a run alone', () => {
