@@ -10,3 +10,8 @@ export function driverMessage(error: unknown, limit = 300): string {
     .filter(Boolean);
   return (lines[lines.length - 1] ?? 'unknown error').slice(0, limit);
 }
+
+/** An error thrown by Prisma's client (PrismaClientKnownRequestError, PrismaClientUnknownRequestError, ...). */
+export function isPrismaError(error: unknown): error is Error {
+  return error instanceof Error && error.name.startsWith('PrismaClient');
+}

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { AppConfig } from '../config/app-config';
+import { outsideRun } from '../logging/job-log-context';
 import { EmbeddedDatabase } from './embedded-database';
 import { findMigrationsDirectory, migrationNames } from './migrations-directory';
 import { pgConnectionConfig } from './pg-connection-config';
@@ -50,8 +51,11 @@ export function createPgPrismaService(
       ...pgConnectionConfig(connectionString),
     },
     {
-      onPoolError: (error) => logger.warn(`idle database connection failed: ${error.message}`),
-      onConnectionError: (error) => logger.warn(`database connection failed: ${error.message}`),
+      // a pooled connection outlives the run that opened it: its failure is not that run's
+      onPoolError: (error) =>
+        outsideRun(() => logger.warn(`idle database connection failed: ${error.message}`)),
+      onConnectionError: (error) =>
+        outsideRun(() => logger.warn(`database connection failed: ${error.message}`)),
     },
   );
   return new PrismaService(adapter, {

@@ -1,5 +1,5 @@
 import { isDatabaseUnavailable } from '../database/database-unavailable';
-import { driverMessage } from '../database/driver-message';
+import { driverMessage, isPrismaError } from '../database/driver-message';
 
 /** First line only, at most 200 characters: driver errors can be long, and this body is served to anonymous probes. */
 export function shortMessage(message: unknown): string {
@@ -19,8 +19,4 @@ export function plainFailure(error: unknown): unknown {
     return new Error('database unreachable: the connection was refused or lost', { cause: error });
   if (isPrismaError(error)) return new Error(driverMessage(error, 200), { cause: error });
   return error;
-}
-
-function isPrismaError(error: unknown): error is Error {
-  return error instanceof Error && error.name.startsWith('PrismaClient');
 }

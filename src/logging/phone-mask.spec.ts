@@ -33,6 +33,12 @@ describe('maskPhonesInText', () => {
     ['poster (11) 9 8765-4321', 'poster *******4321'],
     ['poster 55 (11) 9 8765 4321', 'poster *********4321'],
     ['poster 11.9.8765.4321', 'poster *******4321'],
+    ['landline with the trunk 0 (011) 3333-4444', 'landline with the trunk 0 *******4444'],
+    ['mobile 011 98765-4321', 'mobile ********4321'],
+    ['lead +1 (415) 555-2671 abroad', 'lead *******2671 abroad'],
+    ['lead +351 912 345 678 abroad', 'lead ********5678 abroad'],
+    ['lead +44 20 7946 0958 abroad', 'lead ********0958 abroad'],
+    ['lead +1-415-555-2671', 'lead *******2671'],
   ])('masks %j', (input, expected) => {
     expect(maskPhonesInText(input)).toBe(expected);
   });
@@ -49,6 +55,9 @@ describe('maskPhonesInText', () => {
     ['at 2026-11-29 23:58:19.123 after 9 retries'],
     ['window 2026-11-29T23:00:00-03:00 to 2026-11-30T08:00:00-03:00'],
     ['retried 3 times in 1234 ms, 9 5678 bytes'],
+    ['offset +03:00 at 2026-11-29 23:58:19 +0000'],
+    ['took 1234 ms (+12 ms, +3 retries) for 2026-11-29'],
+    ['group 120363025246125888@g.us'],
     [''],
   ])('leaves %j alone', (input) => {
     expect(maskPhonesInText(input)).toBe(input);
@@ -119,6 +128,24 @@ describe('maskPhonesDeep', () => {
     const input = { telefone: '5511987654321' };
     maskPhonesDeep(input);
     expect(input.telefone).toBe('5511987654321');
+  });
+
+  it('masks an object each time it appears, not only the first', () => {
+    const lead = { telefone: '5511987654321' };
+    const list = ['5521912345678'];
+    expect(maskPhonesDeep({ lead, previous: lead, a: list, b: list })).toEqual({
+      lead: { telefone: '*********4321' },
+      previous: { telefone: '*********4321' },
+      a: ['*********5678'],
+      b: ['*********5678'],
+    });
+  });
+
+  it('writes a cycle’s way back as [Circular] rather than the unmasked object', () => {
+    const lead: Record<string, unknown> = { telefone: '5511987654321' };
+    lead.self = lead;
+    expect(JSON.stringify(maskPhonesDeep({ lead }))).not.toContain('5511987654321');
+    expect(maskPhonesDeep({ lead })).toEqual({ lead: { telefone: '*********4321', self: '[Circular]' } });
   });
 
   it('leaves class instances to the serializers and survives cycles', () => {

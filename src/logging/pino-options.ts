@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type LoggerOptions, stdSerializers, stdTimeFunctions } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '../config/app-config';
+import { jobLogFields } from './job-log-context';
 import { maskPhonesDeep, maskPhonesInSerialized, maskPhonesInText } from './phone-mask';
 
 /** Railway and Docker poll these every few seconds; a line per poll would drown the useful ones. */
@@ -62,6 +63,8 @@ export function buildLoggerOptions(config: Pick<AppConfig, 'LOG_LEVEL'>): Logger
       // pino-http's `reqId` child is kept phone-free by genReqId below
       bindings: (bindings) => maskPhonesDeep(bindings),
     },
+    // `job` and `execution_id` of the run a line is written in, whoever writes it; a line's own fields win
+    mixin: () => jobLogFields(),
     hooks: {
       // the message and its printf-style arguments, before pino formats them into `msg`
       logMethod(args, method) {

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { driverMessage, isPrismaError } from '../database/driver-message';
 import { retryWrite } from '../database/write-retry';
+import { runWithJobLogFields } from '../logging/job-log-context';
 import { maskPhonesInText } from '../logging/phone-mask';
 import { LockService } from '../redis/lock.service';
 import { JobHistoryRepository } from './job-history.repository';
@@ -223,16 +225,18 @@ export class JobRunner {
     const deadline = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
     const handlerDone = Promise.resolve()
       .then(() =>
-        job.handler({
-          jobName,
-          executionId,
-          trigger,
-          ...(dueAt && { dueAt }),
-          signal: controller.signal,
-          stopping: stopping.signal,
-          logger,
-          clock: this.clock,
-        }),
+        runWithJobLogFields({ job: jobName, execution_id: executionId }, () =>
+          job.handler({
+            jobName,
+            executionId,
+            trigger,
+            ...(dueAt && { dueAt }),
+            signal: controller.signal,
+            stopping: stopping.signal,
+            logger,
+            clock: this.clock,
+          }),
+        ),
       )
       .then(
         (result): Settled => ({ kind: 'result', result }),
@@ -380,8 +384,14 @@ function abortedPromise(signal: AbortSignal): Promise<Settled> {
 
 // job_executions.error is shown by the admin API and the dashboard, outside the logs' masking: a driver or
 // provider error quoting a lead's number is masked before it is stored (and before the cut, so half a
-// number cannot slip through at the edge)
+// number cannot slip through at the edge). Prisma's message opens with the call site and quotes our source
+// lines, ending with the database's reason, which long compiled lines could push past the cut: only the
+// reason is kept.
 function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message || error.name : String(error);
+  const text = isPrismaError(error)
+    ? driverMessage(error, Infinity)
+    : error instanceof Error
+      ? error.message || error.name
+      : String(error);
   return maskPhonesInText(text).slice(0, ERROR_TEXT_LIMIT);
 }

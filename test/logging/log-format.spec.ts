@@ -84,27 +84,51 @@ describe('log lines (pino options of the service)', () => {
 
   it('masks phone numbers in an error nested inside a logged error’s fields (Prisma’s driver error)', () => {
     const { capture, log } = logger();
-    log.error({ err: checkViolation() }, 'write failed');
-    expect(capture.raw[0]).toContain('Failing row contains');
-    expect(capture.raw[0]).toContain(MASKED);
+    log.error({ err: driverError(UNIQUE_PHONE) }, 'write failed');
+    expect(capture.raw[0]).toContain(`Key (telefone)=(${MASKED}) already exists`);
     expect(capture.raw[0]).not.toContain(PHONE);
+  });
+
+  it('keeps the row PostgreSQL quotes in a violation’s detail out of the line: it holds message texts', () => {
+    const { capture, log } = logger();
+    log.error({ err: driverError(ROW_WITH_MESSAGE) }, 'write failed');
+    expect(capture.raw[0]).toContain('Failing row contains');
+    expect(capture.raw[0]).toContain('fila_mensagens_prioridade_range');
+    expect(capture.raw[0]).not.toContain(MESSAGE_TEXT);
+    expect(capture.raw[0]).not.toContain('4321');
   });
 });
 
+const MESSAGE_TEXT = 'Oi Dra. Ana, o plantão de sábado no Hospital Santa Cruz ainda está aberto';
+const UNIQUE_PHONE = {
+  code: '23505',
+  message: 'duplicate key value violates unique constraint "leads_telefone_key"',
+  detail: `Key (telefone)=(${PHONE}) already exists.`,
+};
+const ROW_WITH_MESSAGE = {
+  code: '23514',
+  message:
+    'new row for relation "fila_mensagens" violates check constraint "fila_mensagens_prioridade_range"',
+  detail:
+    'Failing row contains (e88e3bd6-059d-4a80-9345-d608763c7ce5, e85752a7-477c-4582-abd7-6cee25f960da, ' +
+    `${MESSAGE_TEXT}, me liga no ${PHONE}, campanha, 99, pendente, 2026-12-01 18:56:44.542999+00, 0, 3, ` +
+    'null, null, null, null, null, 2026-12-01 18:56:44.542999+00, 2026-12-01 18:56:44.542999+00, null).',
+};
+
 /**
- * How Prisma 7's pg adapter reports a check-constraint violation: the message names the constraint, and
- * PostgreSQL's `detail`, quoting the whole row, sits in an Error nested in `meta`.
+ * How Prisma 7's pg adapter reports a constraint violation: the message names the constraint, and
+ * PostgreSQL's `detail` (the key, or for a check violation the whole row) sits in an Error nested in `meta`.
  */
-function checkViolation(): Error {
-  return Object.assign(new Error('Raw query failed. Code: `23514`. Message: `violates check constraint`'), {
+function driverError(violation: { code: string; message: string; detail: string }): Error {
+  return Object.assign(new Error(`Raw query failed. Code: \`${violation.code}\`. Message: \`violation\``), {
     code: 'P2010',
     meta: {
       driverAdapterError: new DriverAdapterError({
         kind: 'postgres',
-        code: '23514',
+        code: violation.code,
         severity: 'ERROR',
-        message: 'new row for relation "leads" violates check constraint "leads_temperature_range"',
-        detail: `Failing row contains (92ceb8a8-6798-4fb3-957b-87906b4e9f12, ${PHONE}, null, 5.00).`,
+        message: violation.message,
+        detail: violation.detail,
         column: undefined,
         hint: undefined,
       }),
@@ -126,7 +150,7 @@ class ProbeController {
 
   @Get('failing-write')
   failingWrite() {
-    throw checkViolation();
+    throw driverError(ROW_WITH_MESSAGE);
   }
 
   @Get('leads/:telefone')
@@ -228,9 +252,9 @@ describe('LoggingModule in a Nest application', () => {
     const response = await request(app.getHttpServer()).get('/failing-write').expect(500);
     expect(JSON.stringify(response.body)).not.toContain(PHONE);
     const logged = capture.find((line) => line.level === 'ERROR' && line.context === 'ExceptionsHandler');
-    expect(logged).toBeDefined();
-    expect(JSON.stringify(logged)).toContain(MASKED);
+    expect(JSON.stringify(logged)).toContain('fila_mensagens_prioridade_range');
     expect(capture.raw.join('\n')).not.toContain(PHONE);
+    expect(capture.raw.join('\n')).not.toContain(MESSAGE_TEXT);
   });
 
   it('masks a phone whose + is URL-encoded (%2B) in the logged URL', async () => {

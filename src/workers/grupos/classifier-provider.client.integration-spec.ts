@@ -67,4 +67,18 @@ describe('ClassifierProviderClient against a classifier that stops answering (HT
     setTimeout(() => run.abort(new Error('shutting down')), 50);
     expect(await within(verdict, 250)).toEqual({ erro: 'classificador inacessível: shutting down' });
   });
+
+  it('says why it could not connect (the network error code), not only "fetch failed"', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const refused = new ClassifierProviderClient(
+      testConfig({ GRUPOS_CLASSIFIER_URL: `http://127.0.0.1:${port}/v1/chat/completions` }),
+      5_000,
+    );
+    expect(await refused.classify('Plantão UTI sábado', new AbortController().signal)).toEqual({
+      erro: 'classificador inacessível: ECONNREFUSED',
+    });
+  });
 });

@@ -51,9 +51,7 @@ export class ClassifierProviderClient {
           signal: deadline.or(signal),
         });
       } catch (error) {
-        return {
-          erro: `classificador inacessível: ${deadline.expired ? 'timeout' : (error as Error).message}`,
-        };
+        return { erro: `classificador inacessível: ${deadline.expired ? 'timeout' : unreachable(error)}` };
       }
       if (!response.ok) {
         await response.body?.cancel();
@@ -71,6 +69,15 @@ export class ClassifierProviderClient {
       deadline.clear();
     }
   }
+}
+
+/**
+ * fetch fails with "fetch failed" and the why in its cause: the network's code when it gave one
+ * (ECONNREFUSED, ENOTFOUND, …); a run's abort is its own reason ("shutting down").
+ */
+function unreachable(error: unknown): string {
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' ? code : (error as Error).message;
 }
 
 /** `{"oferta": true}` as asked, or a plain sim/não the model may answer instead. */

@@ -376,6 +376,21 @@ describe('grupos_worker (PostgreSQL)', () => {
     expect(await vagas()).toHaveLength(1);
   });
 
+  it('records the database’s own words when a stage’s write fails, not the client’s header line', async () => {
+    // a rule the platform added to vagas: imports from groups suspended
+    await harness.db.sql.query(
+      `ALTER TABLE vagas ADD CONSTRAINT vagas_importacao_suspensa CHECK (mensagem_grupo_id IS NULL) NOT VALID`,
+    );
+    try {
+      const id = await insertMessage('Plantão UTI adulto Hospital Vitória 15/03 19h às 07h R$ 1.500');
+      expect((await worker.run(harness.jobContext())).details).toMatchObject({ retry: 1 });
+      const { erro } = await message(id);
+      expect(erro).toMatch(/^importacao: .*violates check constraint "vagas_importacao_suspensa"/);
+    } finally {
+      await harness.db.sql.query(`ALTER TABLE vagas DROP CONSTRAINT vagas_importacao_suspensa`);
+    }
+  });
+
   it('imports each shift once when two runs overlap and the same shift is posted in several groups', async () => {
     const other = await compileWorker();
     const hospitals = ['Hospital Vitória', 'Hospital Santa Rita', 'Hospital Bom Jesus', 'Hospital Alvorada'];

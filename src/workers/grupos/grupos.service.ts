@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../../config/app-config';
+import { driverMessage } from '../../database/driver-message';
 import type { JobContext, JobResult } from '../../scheduler/job.types';
 import { earlyStopDetails, wrapUpSignal } from '../../scheduler/job-wrap-up';
 import { forEachWithConcurrency } from './concurrency';
@@ -119,7 +120,7 @@ export class GruposService {
     try {
       return await this.pipeline.run(stage, message, context.signal);
     } catch (error) {
-      return { kind: 'fail', motivo: `${stage}: ${firstLine(error)}` };
+      return { kind: 'fail', motivo: `${stage}: ${failureReason(error)}` };
     }
   }
 
@@ -178,7 +179,13 @@ export class GruposService {
           return await this.recordFailure(message, token, outcome.motivo, context, counts);
       }
     } catch (error) {
-      return this.recordFailure(message, token, `${message.estagio}: ${firstLine(error)}`, context, counts);
+      return this.recordFailure(
+        message,
+        token,
+        `${message.estagio}: ${failureReason(error)}`,
+        context,
+        counts,
+      );
     }
   }
 
@@ -212,7 +219,6 @@ export class GruposService {
   }
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n').find((line) => line.trim()) ?? 'erro desconhecido').trim().slice(0, 500);
-}
+// Prisma's message starts with a line naming the call ("Invalid `prisma.$queryRaw()` invocation:") and
+// ends with the database's reason, which is what the message's `erro` must say
+const failureReason = (error: unknown) => driverMessage(error, 500);

@@ -42,6 +42,15 @@ describe('retomada message', () => {
     }
   });
 
+  it('quotes a message with a right-to-left override without letting it flip the rest of the reply', () => {
+    const at = localTime(new Date('2026-03-10T11:00:00Z'), SP);
+    const text = retomadaMessage('Ana', 'Tem vaga? \u202Eobadás', at, at);
+    expect(text).toBe(
+      'Bom dia, Ana! Vi sua mensagem de 10/03 às 08:00: "Tem vaga? obadás". Agora estou por aqui: vamos continuar?',
+    );
+    expect(excerpt('a\u202Ab\u202Bc\u202Cd\u202De\u2066f\u2067g\u2068h\u2069i')).toBe('abcdefghi');
+  });
+
   it('cuts long messages', () => {
     const cut = excerpt('a'.repeat(200));
     expect(cut).toHaveLength(80);

@@ -8,8 +8,12 @@ export function greeting(localHour: number): string {
   return localHour < 12 ? 'Bom dia' : 'Boa tarde';
 }
 
+// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) last until their closing
+// mark or the end of the paragraph: one left open in the quote would display the rest of our reply reversed.
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
 export function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = text.replace(BIDI_CONTROLS, '').replace(/\s+/g, ' ').trim();
   return flat.length <= EXCERPT_LENGTH ? flat : `${textPrefix(flat, EXCERPT_LENGTH - 1).trimEnd()}…`;
 }
 
