@@ -25,4 +25,20 @@ describe('SendMetrics', () => {
     expect(text).toContain('messages_sent_total{provider="evolution",number="numero2",outcome="sent"} 1');
     expect(text).toContain('circuit_state{provider="evolution",number="*********4321"} 0');
   });
+
+  it('shows an open circuit even when another number masks to the same label', async () => {
+    const registry = new MetricsRegistry();
+    const breakers = new CircuitBreakerRegistry();
+    const now = new Date('2026-03-11T11:00:00Z');
+    new SendMetrics(registry, new FilaMetrics(), breakers, new FakeClock(now.toISOString()));
+    const failing = breakers.breakerFor('evolution', '5511987654321');
+    for (let i = 0; i < 5; i++) failing.recordResult({ kind: 'temporary_failure', reason: 'HTTP 503' }, now);
+    // registered after the failing one, closed: it must not hide the open circuit behind their common label
+    breakers.breakerFor('evolution', '5521987654321');
+
+    const text = await registry.metrics();
+
+    expect(text).toContain('circuit_state{provider="evolution",number="*********4321"} 2');
+    expect(text).not.toContain('circuit_state{provider="evolution",number="*********4321"} 0');
+  });
 });

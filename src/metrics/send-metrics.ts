@@ -46,11 +46,17 @@ export class SendMetrics {
       registers,
       collect() {
         this.reset();
-        for (const circuit of breakers.snapshot(clock.now()))
-          this.set(
-            { provider: circuit.provider, number: numberLabel(circuit.sendingNumber) },
-            CIRCUIT_STATE_VALUES[circuit.state],
-          );
+        // two numbers can mask alike (the same last 4 digits): their label shows the worse state, so an
+        // open circuit is never hidden behind a closed one
+        const worst = new Map<string, { provider: string; number: string; value: number }>();
+        for (const circuit of breakers.snapshot(clock.now())) {
+          const number = numberLabel(circuit.sendingNumber);
+          const key = JSON.stringify([circuit.provider, number]);
+          const value = CIRCUIT_STATE_VALUES[circuit.state];
+          if ((worst.get(key)?.value ?? -1) < value)
+            worst.set(key, { provider: circuit.provider, number, value });
+        }
+        for (const { provider, number, value } of worst.values()) this.set({ provider, number }, value);
       },
     });
   }
