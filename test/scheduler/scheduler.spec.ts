@@ -283,6 +283,26 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     expect(gaps).toEqual(gaps.map(() => 200));
   });
 
+  it('ticks a stall held back (a blocked event loop) run late, one after another, none recorded as skipped', async () => {
+    const clock = new FakeClock('2026-03-02T12:00:00.000Z');
+    const a = await replica({ JOB_SCHEDULE_OVERRIDES: 'test_fast=2s' }, clock);
+    await a.scheduler.start();
+    await waitFor(() => a.jobs.countOf('test_fast') === 1); // the 12:00:02 tick
+    await a.scheduler.idle(); // over: nothing of the job is running, the 12:00:04 tick is armed
+    // a stall: when that timer fires it is 12:00:08, and the 12:00:06 and 12:00:08 ticks are due too
+    clock.set('2026-03-02T12:00:08.000Z');
+    await waitFor(() => a.jobs.countOf('test_fast') === 4, 10_000);
+    a.scheduler.stop();
+    await a.scheduler.idle();
+    const rows = (await executions('test_fast')).sort((x, y) => x.due_at - y.due_at);
+    expect(rows.map((row) => [row.due_at.toISOString().slice(11, 19), row.status])).toEqual([
+      ['12:00:02', 'success'],
+      ['12:00:04', 'success'],
+      ['12:00:06', 'success'],
+      ['12:00:08', 'success'],
+    ]);
+  });
+
   it('takes schedules from the configuration and lets JOB_SCHEDULE_OVERRIDES win', async () => {
     const byConfig = await replica({ QUEUE_POLL_INTERVAL: '7' });
     expect(byConfig.job('test_configured').schedule.describe()).toBe('every 7s');
