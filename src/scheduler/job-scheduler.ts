@@ -58,7 +58,8 @@ export class JobScheduler implements OnModuleDestroy {
     await this.reapQuietly();
     if (this.shuttingDown) return;
     this.running = true;
-    for (const job of jobs) this.arm(job, this.clock.now());
+    const armedAt = this.clock.now();
+    for (const job of jobs) this.arm(job, armedAt);
     this.reaperTimer = setInterval(() => void this.reapQuietly(), REAPER_INTERVAL_MS);
     this.logger.log({
       msg: 'scheduler started',
@@ -66,10 +67,10 @@ export class JobScheduler implements OnModuleDestroy {
       jobs: jobs.map((job) => ({
         job: job.name,
         schedule: job.schedule.describe(),
-        next_run_at: job.schedule.nextAfter(this.clock.now()).toISOString(),
+        next_run_at: job.schedule.nextAfter(armedAt).toISOString(),
       })),
     });
-    await this.catchUp();
+    await this.catchUp(armedAt);
   }
 
   /** Stops ticking; runs in progress keep going (see drain). */
@@ -143,9 +144,11 @@ export class JobScheduler implements OnModuleDestroy {
   /**
    * On start: each cron job whose last due run was missed while no replica was up runs once. The clock is
    * already ticking and earlier jobs' catch-up runs are under way, so a failure here is logged per job, never
-   * thrown: start-up failing now would cut those runs off, their due time already claimed.
+   * thrown: start-up failing now would cut those runs off, their due time already claimed. Due times up to
+   * `until` are the catch-up's, later ones the clock's: a tick that comes due while this reads the jobs'
+   * state is not a missed run.
    */
-  async catchUp(): Promise<void> {
+  async catchUp(until?: Date): Promise<void> {
     let states: Map<string, JobState>;
     try {
       states = await retryWrite(() => this.state.all(), { budgetMs: CATCH_UP_RETRY_MS });
@@ -156,7 +159,7 @@ export class JobScheduler implements OnModuleDestroy {
       });
       return;
     }
-    const now = this.clock.now();
+    const now = until ?? this.clock.now();
     for (const job of this.registry.list()) {
       if (this.shuttingDown) return;
       if (!(job.schedule instanceof CronSchedule)) continue;

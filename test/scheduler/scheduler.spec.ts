@@ -6,6 +6,7 @@ import { JobControlService } from '../../src/scheduler/job-control.service';
 import { JobRegistry } from '../../src/scheduler/job-registry';
 import { JOB_LOCK_LEASE_MS, JobRunner } from '../../src/scheduler/job-runner';
 import { JobScheduler } from '../../src/scheduler/job-scheduler';
+import { JobStateRepository } from '../../src/scheduler/job-state.repository';
 import { OrphanReaper } from '../../src/scheduler/orphan-reaper';
 import { FilaModule } from '../../src/workers/fila/fila.module';
 import { FakeClock } from '../utils/fake-clock';
@@ -228,6 +229,30 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     expect(a.jobs.calls.map((call) => call.dueAt?.toISOString())).toEqual(['2026-03-02T13:00:00.000Z']);
     // the first start ever catches nothing up: it only records where the schedule stands
     expect(await executions('test_morning')).toHaveLength(0);
+  });
+
+  it("a due time that comes while start-up is catching up is the clock's tick, not a missed run", async () => {
+    await db.sql.query(
+      `INSERT INTO jobs_agendados (job_name, ultimo_vencimento_em) VALUES ('test_hourly', '2026-03-02T12:00:00Z')`,
+    );
+    const clock = new FakeClock('2026-03-02T12:59:59.900Z'); // the clock is armed for 13:00, 100 ms away
+    const a = await replica({}, clock);
+    const state = a.context.get(JobStateRepository);
+    const readState = state.all.bind(state);
+    // 13:00 passes while the catch-up reads where each job stands
+    jest.spyOn(state, 'all').mockImplementation(async () => {
+      const states = await readState();
+      clock.set('2026-03-02T13:00:00.050Z');
+      return states;
+    });
+    await a.scheduler.start();
+    await waitFor(() => a.jobs.countOf('test_hourly') === 1);
+    a.scheduler.stop();
+    let rows = await executions('test_hourly');
+    while (rows.some((row) => row.status === 'running')) rows = await executions('test_hourly');
+    expect(rows.map((row) => [row.due_at.toISOString(), row.trigger])).toEqual([
+      ['2026-03-02T13:00:00.000Z', 'schedule'],
+    ]);
   });
 
   it('fires a weekday 08:00 cron at 08:00 in America/Sao_Paulo (11:00 UTC)', async () => {
