@@ -355,6 +355,16 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     } finally {
       await context.close();
     }
+    // both names at once: one of the two schedules would be silently ignored
+    const both = testConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: sharedPrefix,
+      JOB_SCHEDULE_OVERRIDES: 'fila_worker=5s;process_queue=60s',
+    });
+    await expect(createSchedulerContext(both, [FilaModule])).rejects.toThrow(
+      /JOB_SCHEDULE_OVERRIDES sets process_queue twice \(fila_worker, process_queue\)/,
+    );
   });
 
   it('on shutdown waits for a running job within the grace period', async () => {
