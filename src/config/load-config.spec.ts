@@ -83,6 +83,13 @@ describe('parseConfig', () => {
     expect(problems.BUSINESS_HOURS).toMatch(/wraps/);
   });
 
+  it('refuses a schedule override that names the same job twice, rather than keeping one of them', () => {
+    const twice = 'process_queue=5s;temperature_decay=0 * * * *;process_queue=60s';
+    expect(configProblemsOf({ JOB_SCHEDULE_OVERRIDES: twice }).JOB_SCHEDULE_OVERRIDES).toMatch(
+      /process_queue is given twice/,
+    );
+  });
+
   it('refuses a day list it cannot read whole, rather than keeping part of it', () => {
     // "mon-tue-wed" once read as mon-tue: Wednesday silently dropped from business hours
     for (const value of ['mon-tue-wed 08:00-20:00', 'mon- 08:00-20:00', '-fri 08:00-20:00'])

@@ -20,6 +20,7 @@ export function parseScheduleOverrides(text: string): ReadonlyMap<string, Schedu
     const value = entry.slice(separator + 1).trim();
     if (separator < 0 || !/^[a-z][a-z0-9_]*$/.test(name) || !value)
       throw new Error(`entry "${entry.trim()}" must look like job_name=<cron> or job_name=<seconds>s`);
+    if (overrides.has(name)) throw new Error(`${name} is given twice; keep one schedule for it`);
     const interval = /^(\d+(?:\.\d+)?)s$/.exec(value);
     if (interval) {
       const milliseconds = Math.round(Number(interval[1]) * 1000);

@@ -116,6 +116,11 @@ describe('PostgresLockService (real PostgreSQL)', () => {
       ]);
       expect(outcome).toBeInstanceOf(LockUnavailableError);
       expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
+      // the skipped run's reason, in job_executions, the log and npm run job's output: one line, the
+      // driver's words, not Prisma's call-site preamble
+      expect((outcome as Error).message).toMatch(
+        /^lock service unavailable: acquire lock:job:x failed: [^\n]*canceling statement due to statement timeout[^\n]*$/,
+      );
     } finally {
       await blocker.query('ROLLBACK');
       await blocker.end();

@@ -103,10 +103,17 @@ export class JobExplorer implements OnModuleInit {
   }
 
   private checkOverrides(): void {
-    const unknown = [...this.config.JOB_SCHEDULE_OVERRIDES.keys()].filter((name) => !this.registry.has(name));
+    const names = [...this.config.JOB_SCHEDULE_OVERRIDES.keys()];
+    const unknown = names.filter((name) => !this.registry.has(name));
     if (unknown.length)
       throw new Error(
         `JOB_SCHEDULE_OVERRIDES names unknown job(s) ${unknown.join(', ')}; valid names: ${this.registry.names().join(', ')}`,
       );
+    // a job and its worker alias both set: one schedule would be silently ignored
+    for (const job of this.registry.names()) {
+      const setting = names.filter((name) => this.registry.get(name).name === job);
+      if (setting.length > 1)
+        throw new Error(`JOB_SCHEDULE_OVERRIDES sets ${job} twice (${setting.sort().join(', ')}); keep one`);
+    }
   }
 }

@@ -58,7 +58,8 @@ export class JobScheduler implements OnModuleDestroy {
     await this.reapQuietly();
     if (this.shuttingDown) return;
     this.running = true;
-    for (const job of jobs) this.arm(job, this.clock.now());
+    const armedAt = this.clock.now();
+    for (const job of jobs) this.arm(job, armedAt);
     this.reaperTimer = setInterval(() => void this.reapQuietly(), REAPER_INTERVAL_MS);
     this.logger.log({
       msg: 'scheduler started',
@@ -66,10 +67,10 @@ export class JobScheduler implements OnModuleDestroy {
       jobs: jobs.map((job) => ({
         job: job.name,
         schedule: job.schedule.describe(),
-        next_run_at: job.schedule.nextAfter(this.clock.now()).toISOString(),
+        next_run_at: job.schedule.nextAfter(armedAt).toISOString(),
       })),
     });
-    await this.catchUp();
+    await this.catchUp(armedAt);
   }
 
   /** Stops ticking; runs in progress keep going (see drain). */
@@ -143,9 +144,11 @@ export class JobScheduler implements OnModuleDestroy {
   /**
    * On start: each cron job whose last due run was missed while no replica was up runs once. The clock is
    * already ticking and earlier jobs' catch-up runs are under way, so a failure here is logged per job, never
-   * thrown: start-up failing now would cut those runs off, their due time already claimed.
+   * thrown: start-up failing now would cut those runs off, their due time already claimed. Due times up to
+   * `until` are the catch-up's, later ones the clock's: a tick that comes due while this reads the jobs'
+   * state is not a missed run.
    */
-  async catchUp(): Promise<void> {
+  async catchUp(until?: Date): Promise<void> {
     let states: Map<string, JobState>;
     try {
       states = await retryWrite(() => this.state.all(), { budgetMs: CATCH_UP_RETRY_MS });
@@ -156,7 +159,7 @@ export class JobScheduler implements OnModuleDestroy {
       });
       return;
     }
-    const now = this.clock.now();
+    const now = until ?? this.clock.now();
     for (const job of this.registry.list()) {
       if (this.shuttingDown) return;
       if (!(job.schedule instanceof CronSchedule)) continue;
@@ -221,14 +224,35 @@ export class JobScheduler implements OnModuleDestroy {
 
   private fire(job: JobDefinition, dueAt: Date): void {
     if (!this.running) return;
-    const lateBy = this.clock.now().getTime() - dueAt.getTime();
-    // A short stall (a blocked event loop) replays the ticks it delayed, one after another; after a
-    // long one (host asleep) the past ticks are dropped rather than fired in a burst.
-    const dropPast = lateBy > Math.max(MAX_REPLAYED_PERIODS * job.schedule.periodMs(), MIN_REPLAY_WINDOW_MS);
-    if (dropPast)
+    const now = this.clock.now();
+    const lateBy = now.getTime() - dueAt.getTime();
+    // After a long stall (host asleep) the past ticks are dropped rather than run in a burst.
+    if (lateBy > Math.max(MAX_REPLAYED_PERIODS * job.schedule.periodMs(), MIN_REPLAY_WINDOW_MS)) {
       this.logger.warn({ msg: 'scheduler fell behind: ticks dropped', job: job.name, late_ms: lateBy });
-    this.arm(job, dropPast ? this.clock.now() : dueAt);
-    void this.runDueTick(job, dueAt);
+      this.arm(job, now);
+      void this.runDueTick(job, dueAt);
+      return;
+    }
+    // A short stall (a blocked event loop) may have held back the job's next ticks too. They run late, one
+    // after another: fired at once, each would find the one before still going and be recorded as skipped,
+    // though the job was not running at its due time. The clock goes on from the last of them, so a tick
+    // that comes due while the replay still runs is skipped like any tick that finds its job running.
+    const delayed: Date[] = [];
+    for (let next = job.schedule.nextAfter(dueAt); next <= now; next = job.schedule.nextAfter(next))
+      delayed.push(next);
+    this.arm(job, delayed.at(-1) ?? dueAt);
+    this.track(this.replay(job, [dueAt, ...delayed]));
+  }
+
+  /**
+   * Hands the ticks over in turn. They all came due before any stop(), so a stop lets them finish like a
+   * tick that fired just before it; only shutdown leaves the rest unclaimed, as missed runs.
+   */
+  private async replay(job: JobDefinition, dueTimes: readonly Date[]): Promise<void> {
+    for (const dueAt of dueTimes) {
+      if (this.shuttingDown) return;
+      await this.runDueTick(job, dueAt);
+    }
   }
 
   private track(tick: Promise<void>): void {

@@ -6,6 +6,7 @@ import { JobControlService } from '../../src/scheduler/job-control.service';
 import { JobRegistry } from '../../src/scheduler/job-registry';
 import { JOB_LOCK_LEASE_MS, JobRunner } from '../../src/scheduler/job-runner';
 import { JobScheduler } from '../../src/scheduler/job-scheduler';
+import { JobStateRepository } from '../../src/scheduler/job-state.repository';
 import { OrphanReaper } from '../../src/scheduler/orphan-reaper';
 import { FilaModule } from '../../src/workers/fila/fila.module';
 import { FakeClock } from '../utils/fake-clock';
@@ -230,6 +231,30 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     expect(await executions('test_morning')).toHaveLength(0);
   });
 
+  it("a due time that comes while start-up is catching up is the clock's tick, not a missed run", async () => {
+    await db.sql.query(
+      `INSERT INTO jobs_agendados (job_name, ultimo_vencimento_em) VALUES ('test_hourly', '2026-03-02T12:00:00Z')`,
+    );
+    const clock = new FakeClock('2026-03-02T12:59:59.900Z'); // the clock is armed for 13:00, 100 ms away
+    const a = await replica({}, clock);
+    const state = a.context.get(JobStateRepository);
+    const readState = state.all.bind(state);
+    // 13:00 passes while the catch-up reads where each job stands
+    jest.spyOn(state, 'all').mockImplementation(async () => {
+      const states = await readState();
+      clock.set('2026-03-02T13:00:00.050Z');
+      return states;
+    });
+    await a.scheduler.start();
+    await waitFor(() => a.jobs.countOf('test_hourly') === 1);
+    a.scheduler.stop();
+    let rows = await executions('test_hourly');
+    while (rows.some((row) => row.status === 'running')) rows = await executions('test_hourly');
+    expect(rows.map((row) => [row.due_at.toISOString(), row.trigger])).toEqual([
+      ['2026-03-02T13:00:00.000Z', 'schedule'],
+    ]);
+  });
+
   it('fires a weekday 08:00 cron at 08:00 in America/Sao_Paulo (11:00 UTC)', async () => {
     // Monday 07:59:59.7 local: the timer is armed for 300 ms from now
     const clock = new FakeClock('2026-03-02T10:59:59.700Z');
@@ -283,6 +308,26 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     expect(gaps).toEqual(gaps.map(() => 200));
   });
 
+  it('ticks a stall held back (a blocked event loop) run late, one after another, none recorded as skipped', async () => {
+    const clock = new FakeClock('2026-03-02T12:00:00.000Z');
+    const a = await replica({ JOB_SCHEDULE_OVERRIDES: 'test_fast=2s' }, clock);
+    await a.scheduler.start();
+    await waitFor(() => a.jobs.countOf('test_fast') === 1); // the 12:00:02 tick
+    await a.scheduler.idle(); // over: nothing of the job is running, the 12:00:04 tick is armed
+    // a stall: when that timer fires it is 12:00:08, and the 12:00:06 and 12:00:08 ticks are due too
+    clock.set('2026-03-02T12:00:08.000Z');
+    await waitFor(() => a.jobs.countOf('test_fast') === 4, 10_000);
+    a.scheduler.stop();
+    await a.scheduler.idle();
+    const rows = (await executions('test_fast')).sort((x, y) => x.due_at - y.due_at);
+    expect(rows.map((row) => [row.due_at.toISOString().slice(11, 19), row.status])).toEqual([
+      ['12:00:02', 'success'],
+      ['12:00:04', 'success'],
+      ['12:00:06', 'success'],
+      ['12:00:08', 'success'],
+    ]);
+  });
+
   it('takes schedules from the configuration and lets JOB_SCHEDULE_OVERRIDES win', async () => {
     const byConfig = await replica({ QUEUE_POLL_INTERVAL: '7' });
     expect(byConfig.job('test_configured').schedule.describe()).toBe('every 7s');
@@ -310,6 +355,16 @@ describe('scheduler (real PostgreSQL and Redis)', () => {
     } finally {
       await context.close();
     }
+    // both names at once: one of the two schedules would be silently ignored
+    const both = testConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: sharedPrefix,
+      JOB_SCHEDULE_OVERRIDES: 'fila_worker=5s;process_queue=60s',
+    });
+    await expect(createSchedulerContext(both, [FilaModule])).rejects.toThrow(
+      /JOB_SCHEDULE_OVERRIDES sets process_queue twice \(fila_worker, process_queue\)/,
+    );
   });
 
   it('on shutdown waits for a running job within the grace period', async () => {
