@@ -43,7 +43,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT?.trim()||8000)+'/health/workers',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # RUN_MIGRATIONS=true (also 1 or yes, in any case, as the service reads it) applies prisma/migrations to
 # DATABASE_URL first (wasm schema engine, no binary download; the embedded database, used when
-# DATABASE_URL is unset, migrates itself at start-up). Its output goes to stderr: stdout carries only
+# DATABASE_URL is unset or blank, migrates itself at start-up). Its output goes to stderr: stdout carries only
 # JSON log lines.
 # `exec` makes node PID 1, so `docker stop`'s SIGTERM reaches it and running jobs drain.
-CMD ["sh", "-c", "case \"$(echo $RUN_MIGRATIONS | tr A-Z a-z)\" in true|1|yes) if [ -n \"$DATABASE_URL\" ]; then node scripts/prisma-wasm.mjs deploy 1>&2 || exit 1; fi;; esac; exec node dist/main"]
+CMD ["sh", "-c", "case \"$(echo $RUN_MIGRATIONS | tr A-Z a-z)\" in true|1|yes) if [ -n \"$(printf %s \"$DATABASE_URL\" | tr -d '[:space:]')\" ]; then node scripts/prisma-wasm.mjs deploy 1>&2 || exit 1; fi;; esac; exec node dist/main"]

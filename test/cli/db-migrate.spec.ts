@@ -56,6 +56,19 @@ describe('npm run db:migrate', () => {
     expect(result.stderr).toMatch(/Invalid configuration \(1 variable\): PORT /);
     expect(await appliedMigrations(IMAGE_DATABASE)).toEqual(MIGRATIONS.sort());
   });
+
+  it('the Docker image with a DATABASE_URL of blanks migrates nothing, as the service reads it unset', async () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(readFileSync(join(projectRoot, 'Dockerfile'), 'utf8'));
+    const [shell, ...args] = JSON.parse(cmd![1]) as string[];
+    const result = await runCommand(shell, args, {
+      RUN_MIGRATIONS: 'true',
+      DATABASE_URL: '  ',
+      PORT: 'eighty',
+    });
+    // the service itself was reached (it stops at the bad PORT), not stopped by a migration of no database
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Invalid configuration \(1 variable\): PORT /);
+  });
 });
 
 async function appliedMigrations(database: string): Promise<string[]> {
