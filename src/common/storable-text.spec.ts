@@ -1,4 +1,4 @@
-import { isStorableText, storableText, textPrefix } from './storable-text';
+import { isStorableText, shortenedText, storableText, textPrefix } from './storable-text';
 
 describe('storable text', () => {
   it.each([['a\u0000b'], ['a\ud83d'], ['\ude00b'], ['a\ude00\ud83d']])(
@@ -26,5 +26,11 @@ describe('storable text', () => {
     expect(textPrefix('ab😀c', 2)).toBe('ab');
     expect(textPrefix('abc', 3)).toBe('abc');
     expect(textPrefix('abc', 10)).toBe('abc');
+  });
+
+  it('shortens with an ellipsis only what does not fit, never through an emoji', () => {
+    expect(shortenedText('abcdef', 6)).toBe('abcdef');
+    expect(shortenedText('abcdefg', 6)).toBe('abcde…');
+    expect(shortenedText('abcd😀fg', 6)).toBe('abcd…');
   });
 });

@@ -25,3 +25,8 @@ export function textPrefix(text: string, maxUnits: number): string {
   const cut = text.slice(0, maxUnits);
   return HIGH_SURROGATE_AT_END.test(cut) ? cut.slice(0, -1) : cut;
 }
+
+/** `text` when it fits in `maxUnits`, else its start (see textPrefix) and `…`, `maxUnits` units in all. */
+export function shortenedText(text: string, maxUnits: number): string {
+  return text.length <= maxUnits ? text : `${textPrefix(text, maxUnits - 1)}…`;
+}

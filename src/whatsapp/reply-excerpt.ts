@@ -1,4 +1,4 @@
-import { textPrefix } from '../common/storable-text';
+import { shortenedText } from '../common/storable-text';
 import { maskPhonesInText } from '../logging/phone-mask';
 import { REASON_EXCERPT_CHARS } from './whatsapp.constants';
 
@@ -17,6 +17,5 @@ export function replyExcerpt(body: string, secrets: readonly string[]): string {
   let text = body;
   for (const secret of secrets) if (secret.length > 0) text = text.split(secret).join('[REDACTED]');
   text = maskPhonesInText(text).replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
-  if (text.length <= REASON_EXCERPT_CHARS) return text;
-  return `${textPrefix(text, REASON_EXCERPT_CHARS - 1)}…`;
+  return shortenedText(text, REASON_EXCERPT_CHARS);
 }

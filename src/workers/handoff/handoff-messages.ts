@@ -1,4 +1,4 @@
-import { textPrefix } from '../../common/storable-text';
+import { shortenedText } from '../../common/storable-text';
 import { MAX_ANNOUNCED_EXPIRIES, MAX_ANNOUNCEMENT_LINE_LENGTH } from './handoff.constants';
 import type { ExpiryAnnouncement } from './handoff.repository';
 import type { HandoffShift } from './handoff-shift';
@@ -83,13 +83,9 @@ export function expiryAnnouncement(expired: readonly ExpiryAnnouncement[]): stri
     const who = shift.medicoNome?.trim() || 'médico sem nome';
     const vaga =
       shift.vagaStatus === 'aberta' ? 'vaga reaberta' : 'vaga mantida (já não estava reservada para ele)';
-    return cut(`• ${who} — ${describeShift(shift)}: ${vaga}`, MAX_ANNOUNCEMENT_LINE_LENGTH);
+    return shortenedText(`• ${who} — ${describeShift(shift)}: ${vaga}`, MAX_ANNOUNCEMENT_LINE_LENGTH);
   });
   const more = expired.length - lines.length;
   if (more > 0) lines.push(`… e mais ${more} handoffs expirados`);
   return `*Handoffs expirados sem confirmação do divulgador (${expired.length})*\n${lines.join('\n')}`;
-}
-
-function cut(line: string, maxLength: number): string {
-  return line.length <= maxLength ? line : `${textPrefix(line, maxLength - 1)}…`;
 }
