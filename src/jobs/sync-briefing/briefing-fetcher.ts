@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Deadline } from '../../common/deadline';
+import { fetchFailureReason } from '../../common/fetch-failure';
 import { briefingContent, looksBinary, mediaTypeOf } from './briefing-content';
 import { briefingDecoder } from './briefing-decoder';
 import type { BriefingSource } from './briefing-source';
@@ -46,23 +47,12 @@ export class BriefingFetcher {
         ok: false,
         reason: deadline.expired
           ? `briefing server did not answer in ${this.timeoutMs} ms`
-          : `briefing download failed: ${downloadFailure(error)}`,
+          : `briefing download failed: ${fetchFailureReason(error)}`,
       };
     } finally {
       deadline.clear();
     }
   }
-}
-
-/**
- * fetch fails with "fetch failed" and the reason in its cause: the code when the network gave one
- * (ECONNREFUSED, ENOTFOUND, …), else the cause's own words ("bad port").
- */
-function downloadFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
-  return (error as Error).message;
 }
 
 /**

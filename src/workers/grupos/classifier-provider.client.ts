@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Deadline } from '../../common/deadline';
+import { fetchFailureReason } from '../../common/fetch-failure';
 import { textPrefix } from '../../common/storable-text';
 import { AppConfig } from '../../config/app-config';
 import { CLASSIFIER_TIMEOUT } from './grupos.constants';
@@ -51,7 +52,9 @@ export class ClassifierProviderClient {
           signal: deadline.or(signal),
         });
       } catch (error) {
-        return { erro: `classificador inacessível: ${deadline.expired ? 'timeout' : unreachable(error)}` };
+        return {
+          erro: `classificador inacessível: ${deadline.expired ? 'timeout' : fetchFailureReason(error)}`,
+        };
       }
       if (!response.ok) {
         await response.body?.cancel();
@@ -69,15 +72,6 @@ export class ClassifierProviderClient {
       deadline.clear();
     }
   }
-}
-
-/**
- * fetch fails with "fetch failed" and the why in its cause: the network's code when it gave one
- * (ECONNREFUSED, ENOTFOUND, …); a run's abort is its own reason ("shutting down").
- */
-function unreachable(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return typeof code === 'string' ? code : (error as Error).message;
 }
 
 /** `{"oferta": true}` as asked, or a plain sim/não the model may answer instead. */
