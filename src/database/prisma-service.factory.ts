@@ -5,13 +5,9 @@ import { AppConfig } from '../config/app-config';
 import { outsideRun } from '../logging/job-log-context';
 import { EmbeddedDatabase } from './embedded-database';
 import { findMigrationsDirectory, migrationNames } from './migrations-directory';
-import { pgConnectionConfig } from './pg-connection-config';
+import { pgPoolConfig, type PgPoolOptions } from './pg-pool-config';
 import { PrismaService } from './prisma.service';
 import { statementTimeoutMs } from './statement-timeout';
-
-const POOL_SIZE = 10;
-// An unreachable server must fail a query in seconds, not hang a job until JOB_TIMEOUT.
-const CONNECTION_TIMEOUT_MS = 5_000;
 
 /** PrismaService on DATABASE_URL (pg adapter), or on the embedded database when it is unset. */
 export async function createPrismaService(config: AppConfig): Promise<PrismaService> {
@@ -27,9 +23,7 @@ export async function createPrismaService(config: AppConfig): Promise<PrismaServ
   });
 }
 
-export interface PgPrismaServiceOptions {
-  /** the server cancels any statement running longer (pg `statement_timeout`); unbounded when unset */
-  readonly statementTimeoutMs?: number;
+export interface PgPrismaServiceOptions extends PgPoolOptions {
   /** refuse to start on a database that lacks one of these migrations (see PrismaService) */
   readonly requiredMigrations?: readonly string[];
 }
@@ -39,25 +33,13 @@ export function createPgPrismaService(
   options: PgPrismaServiceOptions = {},
 ): PrismaService {
   const logger = new Logger('Database');
-  const adapter = new PrismaPg(
-    {
-      max: POOL_SIZE,
-      connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
-      idleTimeoutMillis: 30_000,
-      keepAlive: true,
-      application_name: 'whats-workers',
-      statement_timeout: options.statementTimeoutMs,
-      // what DATABASE_URL says wins over the defaults above, as it did given as a connectionString
-      ...pgConnectionConfig(connectionString),
-    },
-    {
-      // a pooled connection outlives the run that opened it: its failure is not that run's
-      onPoolError: (error) =>
-        outsideRun(() => logger.warn(`idle database connection failed: ${error.message}`)),
-      onConnectionError: (error) =>
-        outsideRun(() => logger.warn(`database connection failed: ${error.message}`)),
-    },
-  );
+  const adapter = new PrismaPg(pgPoolConfig(connectionString, options), {
+    // a pooled connection outlives the run that opened it: its failure is not that run's
+    onPoolError: (error) =>
+      outsideRun(() => logger.warn(`idle database connection failed: ${error.message}`)),
+    onConnectionError: (error) =>
+      outsideRun(() => logger.warn(`database connection failed: ${error.message}`)),
+  });
   return new PrismaService(adapter, {
     description: describeDatabaseUrl(connectionString),
     requiredMigrations: options.requiredMigrations,
